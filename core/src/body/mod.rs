@@ -1,0 +1,179 @@
+//! Request and response bodies as lists of text fields: find the fields worth scanning, map
+//! offsets in each field's decoded text back to the raw bytes, and rewrite spans in place.
+//!
+//! Detection always runs on decoded text (JSON escapes and percent-encoding undone), so
+//! `"Jane\u0040corp.com"` is an email; rewriting maps the span back through the escapes,
+//! encodes the replacement for its context, and leaves every byte outside the spans untouched.
+//!
+//! - `json`: a strict JSON tokenizer that keeps byte positions (serde_json's values lose them,
+//!   and re-serialising would change bytes we must not touch).
+//! - `shape`: which fields of OpenAI chat, Responses and Anthropic messages bodies are
+//!   structure (model names, roles, ids, tool schemas) rather than content.
+//! - `pointer`: JSON pointer patterns for include/exclude.
+//! - `form`, `text`: the other body kinds.
+//! - `offsets`: decoded-to-raw offset maps.
+//! - `rewrite`: splicing replacements into the raw body.
+
+mod form;
+mod json;
+mod offsets;
+mod pointer;
+mod rewrite;
+mod shape;
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::config::JsonScanConfig;
+use crate::detect::{Detection, Engine};
+
+pub use pointer::Pointer;
+pub use shape::Shape;
+
+use offsets::OffsetMap;
+
+/// The encodings Veil reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    Form,
+    Text,
+}
+
+impl BodyKind {
+    /// The kind for a `Content-Type` header value, or None for types Veil does not read.
+    pub fn from_content_type(content_type: &str) -> Option<BodyKind> {
+        let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match mime.as_str() {
+            "application/json" => Some(BodyKind::Json),
+            m if m.starts_with("application/") && m.ends_with("+json") => Some(BodyKind::Json),
+            "application/x-www-form-urlencoded" => Some(BodyKind::Form),
+            m if m.starts_with("text/") => Some(BodyKind::Text),
+            _ => None,
+        }
+    }
+}
+
+/// What a field is in its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldRole {
+    /// A JSON string value, a form value, or a whole text body.
+    Value,
+    /// A JSON object key or form key (only with `scan_keys`).
+    Key,
+    /// A JSON number's literal text (only with `scan_numbers`).
+    Number,
+}
+
+/// One scannable piece of text in a body.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Where the field is: a JSON pointer (form keys appear as `/key`; a text body is "").
+    pub pointer: String,
+    pub role: FieldRole,
+    /// The decoded text detection runs on.
+    pub text: String,
+    /// The field's encoded bytes in the body (inside the quotes for JSON strings).
+    raw: Range<usize>,
+    map: OffsetMap,
+}
+
+/// A parsed body: its raw bytes and the fields selected for scanning.
+#[derive(Debug)]
+pub struct Document<'b> {
+    kind: BodyKind,
+    raw: &'b [u8],
+    shape: Shape,
+    fields: Vec<Field>,
+}
+
+/// A detection inside one field of a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub field: usize,
+    pub detection: Detection,
+}
+
+/// A replacement of a decoded span of one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub field: usize,
+    /// Byte offsets into the field's decoded text.
+    pub start: usize,
+    pub end: usize,
+    pub replacement: String,
+}
+
+/// Why a body could not be read or rewritten. Messages give positions, never content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyError {
+    InvalidUtf8 { offset: usize },
+    InvalidJson { offset: usize, reason: &'static str },
+    TooDeep { max_depth: usize },
+    BadEdit { reason: &'static str },
+}
+
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyError::InvalidUtf8 { offset } => write!(f, "body is not valid UTF-8 (at byte {offset})"),
+            BodyError::InvalidJson { offset, reason } => write!(f, "body is not valid JSON: {reason} at byte {offset}"),
+            BodyError::TooDeep { max_depth } => write!(f, "JSON nesting is deeper than the limit of {max_depth}"),
+            BodyError::BadEdit { reason } => write!(f, "cannot rewrite body: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for BodyError {}
+
+impl<'b> Document<'b> {
+    /// Read `raw` as `kind`, selecting fields per `cfg`.
+    pub fn parse(raw: &'b [u8], kind: BodyKind, cfg: &JsonScanConfig) -> Result<Document<'b>, BodyError> {
+        let text = std::str::from_utf8(raw).map_err(|e| BodyError::InvalidUtf8 { offset: e.valid_up_to() })?;
+        let (shape, fields) = match kind {
+            BodyKind::Json => json::fields(text, cfg)?,
+            BodyKind::Form => (Shape::Generic, form::fields(text, cfg)),
+            BodyKind::Text => (
+                Shape::Generic,
+                vec![Field {
+                    pointer: String::new(),
+                    role: FieldRole::Value,
+                    text: text.to_string(),
+                    raw: 0..raw.len(),
+                    map: OffsetMap::identity(0),
+                }],
+            ),
+        };
+        Ok(Document { kind, raw, shape, fields })
+    }
+
+    pub fn kind(&self) -> BodyKind {
+        self.kind
+    }
+
+    /// The API shape recognised for a JSON body.
+    pub fn shape(&self) -> Shape {
+        self.shape
+    }
+
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// Run `engine` over every field.
+    pub fn detect(&self, engine: &Engine) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (i, f) in self.fields.iter().enumerate() {
+            out.extend(engine.detect(&f.text).into_iter().map(|detection| Finding { field: i, detection }));
+        }
+        out
+    }
+
+    /// The body with every edit applied. Edits must not overlap; bytes outside them are kept.
+    pub fn rewrite(&self, edits: &[Edit]) -> Result<Vec<u8>, BodyError> {
+        rewrite::apply(self, edits)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,98 @@
+//! LLM API body shapes, and which of their fields are structure rather than content.
+//!
+//! Model names, roles, ids, tool schemas and base64 media are never personal data, and
+//! rewriting them would break the request; everything else (message text, tool-call arguments,
+//! tool results, system prompts, `user` ids, metadata) is scanned.
+
+use super::pointer::Pointer;
+
+/// The API a JSON body was recognised as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// OpenAI chat/completions or Anthropic messages: a top-level `messages` array.
+    Chat,
+    /// OpenAI Responses: top-level `input` and `model`.
+    Responses,
+    /// Any other JSON (or a non-JSON body).
+    Generic,
+}
+
+const CHAT_STRUCTURE: &[&str] = &[
+    "/model",
+    "/tools",
+    "/tool_choice",
+    "/response_format",
+    "/stream_options",
+    "/service_tier",
+    "/reasoning_effort",
+    "/modalities",
+    "/thinking",
+    "/anthropic_version",
+    "/stop_sequences",
+    "/messages/*/role",
+    "/messages/*/tool_call_id",
+    "/messages/*/tool_calls/*/id",
+    "/messages/*/tool_calls/*/type",
+    "/messages/*/tool_calls/*/function/name",
+    "/messages/*/content/*/type",
+    "/messages/*/content/*/id",
+    "/messages/*/content/*/tool_use_id",
+    "/messages/*/content/*/name",
+    "/messages/*/content/*/source",
+    "/messages/*/content/*/image_url",
+    "/messages/*/content/*/input_audio",
+    "/messages/*/content/*/file",
+    "/messages/*/content/*/cache_control",
+    "/messages/*/content/*/content/*/type",
+    "/messages/*/content/*/content/*/source",
+    "/system/*/type",
+    "/system/*/cache_control",
+];
+
+const RESPONSES_STRUCTURE: &[&str] = &[
+    "/model",
+    "/tools",
+    "/tool_choice",
+    "/text",
+    "/reasoning",
+    "/include",
+    "/previous_response_id",
+    "/service_tier",
+    "/truncation",
+    "/prompt_cache_key",
+    "/input/*/type",
+    "/input/*/role",
+    "/input/*/id",
+    "/input/*/call_id",
+    "/input/*/name",
+    "/input/*/status",
+    "/input/*/content/*/type",
+    "/input/*/content/*/image_url",
+    "/input/*/content/*/file_data",
+    "/input/*/content/*/file_id",
+    "/input/*/content/*/detail",
+];
+
+impl Shape {
+    /// Recognise a body by its top-level keys.
+    pub(crate) fn from_top_level_keys(keys: &[String]) -> Shape {
+        let has = |k: &str| keys.iter().any(|x| x == k);
+        if has("messages") {
+            Shape::Chat
+        } else if has("input") && has("model") {
+            Shape::Responses
+        } else {
+            Shape::Generic
+        }
+    }
+
+    /// Pointer patterns of the shape's structural fields.
+    pub(crate) fn structure(self) -> Vec<Pointer> {
+        let list: &[&str] = match self {
+            Shape::Chat => CHAT_STRUCTURE,
+            Shape::Responses => RESPONSES_STRUCTURE,
+            Shape::Generic => &[],
+        };
+        list.iter().map(|p| Pointer::parse(p)).collect()
+    }
+}

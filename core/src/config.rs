@@ -1,0 +1,279 @@
+//! Configuration: one JSON schema for `veil scan --config` and the Envoy filter's plugin config.
+//!
+//! Parsed once, validated once. Unknown fields are rejected and every error names the field it
+//! is about (`detection.thresholds.PHONE_NUMBER: ...`), so a typo in a mesh-wide plugin config is
+//! caught at load time instead of silently changing what is masked.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::validate::Named;
+
+/// The whole configuration document.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VeilConfig {
+    #[serde(default)]
+    pub detection: DetectionConfig,
+    #[serde(default)]
+    pub body: BodyConfig,
+}
+
+/// What to detect and how sure to be.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectionConfig {
+    /// Entity kinds to detect; absent means the default set (every tier-1 kind except URL).
+    /// Custom and deny-list kinds are always on.
+    #[serde(default)]
+    pub entities: Option<Vec<String>>,
+    /// Minimum score to report, for kinds not listed in `thresholds`.
+    #[serde(default = "default_threshold")]
+    pub default_threshold: f32,
+    /// Per-kind minimum score.
+    #[serde(default)]
+    pub thresholds: BTreeMap<String, f32>,
+    /// How many words before a match are searched for context words.
+    #[serde(default = "default_context_window")]
+    pub context_window: usize,
+    /// Extra context words per kind, added to the built-in ones.
+    #[serde(default)]
+    pub context_words: BTreeMap<String, Vec<String>>,
+    /// Values never reported (compared case-insensitively), e.g. the company's support address.
+    #[serde(default)]
+    pub allow_list: Vec<String>,
+    /// Terms always reported, by the kind to report them as (e.g. `{"PROJECT": ["Falcon"]}`).
+    #[serde(default)]
+    pub deny_list: BTreeMap<String, Vec<String>>,
+    /// Team-defined kinds: a regex, an optional validator and context words.
+    #[serde(default)]
+    pub custom: Vec<CustomEntity>,
+}
+
+/// A team-defined entity kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomEntity {
+    /// Label, `UPPER_SNAKE`, not a built-in one.
+    pub name: String,
+    /// A regex (Rust `regex` syntax: linear time, no look-around or backreferences).
+    pub pattern: String,
+    /// A checksum the match must pass; on failure the match needs a context word.
+    #[serde(default)]
+    pub validator: Option<Named>,
+    /// Words that raise the score when near the match.
+    #[serde(default)]
+    pub context: Vec<String>,
+    /// Score of a validated match without context.
+    #[serde(default = "default_custom_score")]
+    pub score: f32,
+    /// When true, a match counts only with a context word near.
+    #[serde(default)]
+    pub context_required: bool,
+}
+
+/// How request and response bodies are read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyConfig {
+    #[serde(default)]
+    pub json: JsonScanConfig,
+}
+
+/// Which parts of a JSON body are scanned.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonScanConfig {
+    /// JSON pointers (RFC 6901, plus `*` for any one segment); when non-empty, only values
+    /// under one of them are scanned.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// JSON pointers whose values are never scanned (wins over `include`).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Also scan object keys.
+    #[serde(default)]
+    pub scan_keys: bool,
+    /// Also scan numbers (as their literal text).
+    #[serde(default)]
+    pub scan_numbers: bool,
+    /// Deeper nesting is rejected with an error.
+    #[serde(default = "default_max_depth")]
+    pub max_depth: usize,
+}
+
+impl Default for DetectionConfig {
+    fn default() -> Self {
+        DetectionConfig {
+            entities: None,
+            default_threshold: default_threshold(),
+            thresholds: BTreeMap::new(),
+            context_window: default_context_window(),
+            context_words: BTreeMap::new(),
+            allow_list: Vec::new(),
+            deny_list: BTreeMap::new(),
+            custom: Vec::new(),
+        }
+    }
+}
+
+impl Default for JsonScanConfig {
+    fn default() -> Self {
+        JsonScanConfig {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            scan_keys: false,
+            scan_numbers: false,
+            max_depth: default_max_depth(),
+        }
+    }
+}
+
+fn default_threshold() -> f32 {
+    0.5
+}
+fn default_context_window() -> usize {
+    5
+}
+fn default_custom_score() -> f32 {
+    0.6
+}
+fn default_max_depth() -> usize {
+    128
+}
+
+/// A configuration problem, naming the field (a dotted path) it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub field: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() || self.field == "." {
+            write!(f, "config: {}", self.message)
+        } else {
+            write!(f, "config field `{}`: {}", self.field, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl VeilConfig {
+    /// Parse and validate a configuration document. The body scanner's pointers are checked
+    /// here; detection settings are checked when the engine is built from them
+    /// (`Engine::new`), which is also done here so a bad document never half-loads.
+    pub fn from_json(text: &str) -> Result<VeilConfig, ConfigError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let config: VeilConfig = serde_path_to_error::deserialize(de).map_err(|e| {
+            let field = e.path().to_string();
+            // serde's message for a type error can quote the offending value; keep it short
+            // and never echo long strings (they may be secrets pasted in the wrong place).
+            ConfigError::new(field, redact_serde_message(&e.into_inner().to_string()))
+        })?;
+        config.body.json.validate()?;
+        crate::detect::Engine::new(&config.detection)?;
+        Ok(config)
+    }
+}
+
+fn redact_serde_message(message: &str) -> String {
+    // serde_json appends " at line L column C", which is useful; quoted values are cut to a
+    // short prefix.
+    let mut out = String::with_capacity(message.len());
+    let mut in_quote = false;
+    let mut quoted = 0;
+    for c in message.chars() {
+        if c == '`' || c == '"' {
+            in_quote = !in_quote;
+            quoted = 0;
+            out.push(c);
+            continue;
+        }
+        if in_quote {
+            quoted += 1;
+            if quoted > 40 {
+                if quoted == 41 {
+                    out.push('…');
+                }
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl JsonScanConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        for (name, list) in [("include", &self.include), ("exclude", &self.exclude)] {
+            for (i, p) in list.iter().enumerate() {
+                if !(p.is_empty() || p.starts_with('/')) {
+                    return Err(ConfigError::new(
+                        format!("body.json.{name}[{i}]"),
+                        "a JSON pointer is empty or starts with `/`",
+                    ));
+                }
+            }
+        }
+        if self.max_depth == 0 || self.max_depth > 1024 {
+            return Err(ConfigError::new("body.json.max_depth", "must be between 1 and 1024"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_document_is_the_default() {
+        let c = VeilConfig::from_json("{}").unwrap();
+        assert_eq!(c.detection.default_threshold, 0.5);
+        assert_eq!(c.body.json.max_depth, 128);
+    }
+
+    #[test]
+    fn unknown_fields_are_named() {
+        let e = VeilConfig::from_json(r#"{"detection": {"tresholds": {}}}"#).unwrap_err();
+        assert_eq!(e.field, "detection.tresholds");
+        assert!(e.message.contains("tresholds"), "{e}");
+        let e = VeilConfig::from_json(r#"{"detection": {"custom": [{"name": "X", "pattern": "a", "colour": 1}]}}"#)
+            .unwrap_err();
+        assert_eq!(e.field, "detection.custom[0].colour");
+    }
+
+    #[test]
+    fn wrong_types_are_named() {
+        let e = VeilConfig::from_json(r#"{"detection": {"thresholds": {"US_SSN": "high"}}}"#).unwrap_err();
+        assert_eq!(e.field, "detection.thresholds.US_SSN");
+    }
+
+    #[test]
+    fn bad_pointers_are_named() {
+        let e = VeilConfig::from_json(r#"{"body": {"json": {"exclude": ["model"]}}}"#).unwrap_err();
+        assert_eq!(e.field, "body.json.exclude[0]");
+    }
+
+    #[test]
+    fn long_values_are_not_echoed() {
+        let secret = "sk-".to_string() + &"a".repeat(60);
+        let doc = format!(r#"{{"detection": {{"default_threshold": "{secret}"}}}}"#);
+        let e = VeilConfig::from_json(&doc).unwrap_err();
+        assert!(!e.to_string().contains(&secret), "{e}");
+    }
+}

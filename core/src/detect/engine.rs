@@ -1,0 +1,220 @@
+//! The detection engine: built once from configuration, then `detect(text)` per field.
+//!
+//! Steps, each small and separately tested: recognizers propose candidates → context words pick
+//! each candidate's score → per-kind thresholds → allow-list → overlap resolution.
+
+use std::collections::{HashMap, HashSet};
+
+use super::context::ContextWords;
+use super::haystack::Haystack;
+use super::overlap;
+use super::Recognizer;
+use crate::config::{ConfigError, DetectionConfig};
+use crate::entity::{self, Entity};
+use crate::recognizers;
+
+/// A reported span of sensitive text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detection {
+    /// Byte offsets into the scanned text, end exclusive, on char boundaries.
+    pub start: usize,
+    pub end: usize,
+    pub entity: Entity,
+    pub score: f32,
+}
+
+impl Detection {
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// Compiled detection configuration.
+pub struct Engine {
+    recognizers: Vec<Box<dyn Recognizer>>,
+    thresholds: HashMap<Entity, f32>,
+    default_threshold: f32,
+    context: ContextWords,
+    allow_list: HashSet<String>,
+}
+
+impl Engine {
+    /// Build an engine, validating the configuration and naming the field of any error.
+    pub fn new(cfg: &DetectionConfig) -> Result<Engine, ConfigError> {
+        check_score("detection.default_threshold", cfg.default_threshold)?;
+        if cfg.context_window > 50 {
+            return Err(ConfigError::new("detection.context_window", "must be at most 50 words"));
+        }
+
+        let enabled: Vec<Entity> = match &cfg.entities {
+            None => recognizers::DEFAULT_ENTITIES.to_vec(),
+            Some(list) => list
+                .iter()
+                .enumerate()
+                .map(|(i, label)| tier1_entity(&format!("detection.entities[{i}]"), label))
+                .collect::<Result<_, _>>()?,
+        };
+
+        let mut custom_names: HashSet<Entity> = HashSet::new();
+        let mut recognizers: Vec<Box<dyn Recognizer>> = Vec::new();
+        let mut context = ContextWords::new(cfg.context_window);
+        for entity in &enabled {
+            if let Some((r, words)) = recognizers::builtin(entity) {
+                if !recognizers.iter().any(|have| have.name() == r.name()) {
+                    recognizers.push(r);
+                    context.add(entity, words.iter());
+                }
+            }
+        }
+        for (i, custom) in cfg.custom.iter().enumerate() {
+            let field = format!("detection.custom[{i}]");
+            let r = recognizers::custom::CustomRecognizer::new(&field, custom)?;
+            let entity = r.entity().clone();
+            if !custom_names.insert(entity.clone()) {
+                return Err(ConfigError::new(format!("{field}.name"), "defined twice"));
+            }
+            context.add(&entity, custom.context.iter());
+            recognizers.push(Box::new(r));
+        }
+        if !cfg.deny_list.is_empty() {
+            let r = recognizers::deny_list::DenyListRecognizer::new(&cfg.deny_list)?;
+            custom_names.extend(r.entities());
+            recognizers.push(Box::new(r));
+        }
+
+        let known = |label: &str| -> bool {
+            Entity::builtin(label).is_some_and(|e| e.is_tier1())
+                || custom_names.iter().any(|c| c.as_str() == label)
+        };
+        let mut thresholds = HashMap::new();
+        for (label, &t) in &cfg.thresholds {
+            let field = format!("detection.thresholds.{label}");
+            if !known(label) {
+                return Err(ConfigError::new(field, "unknown entity kind"));
+            }
+            check_score(&field, t)?;
+            thresholds.insert(entity_for(label, &custom_names), t);
+        }
+        for (label, words) in &cfg.context_words {
+            if !known(label) {
+                return Err(ConfigError::new(
+                    format!("detection.context_words.{label}"),
+                    "unknown entity kind",
+                ));
+            }
+            context.add(&entity_for(label, &custom_names), words.iter());
+        }
+        let allow_list = cfg
+            .allow_list
+            .iter()
+            .map(|v| v.trim().to_lowercase())
+            .filter(|v| !v.is_empty())
+            .collect();
+
+        Ok(Engine {
+            recognizers,
+            thresholds,
+            default_threshold: cfg.default_threshold,
+            context,
+            allow_list,
+        })
+    }
+
+    /// Add a recognizer built outside the configuration (the seam for the tier-2 classifier).
+    pub fn with_recognizer(mut self, recognizer: Box<dyn Recognizer>) -> Self {
+        self.recognizers.push(recognizer);
+        self
+    }
+
+    /// Names of the active recognizers, in run order.
+    pub fn recognizer_names(&self) -> Vec<&str> {
+        self.recognizers.iter().map(|r| r.name()).collect()
+    }
+
+    /// Every reported span in `text`, ordered by start, non-overlapping.
+    pub fn detect(&self, text: &str) -> Vec<Detection> {
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let hay = Haystack::new(text);
+        let mut candidates = Vec::new();
+        for r in &self.recognizers {
+            r.find(&hay, &mut candidates);
+        }
+        let mut kept = Vec::with_capacity(candidates.len());
+        for c in candidates {
+            debug_assert!(c.start < c.end && text.is_char_boundary(c.start) && text.is_char_boundary(c.end));
+            let score = if c.score_with_context > c.score
+                && self.context.near(text, c.start, c.end, &c.entity)
+            {
+                c.score_with_context
+            } else {
+                c.score
+            };
+            let threshold = self.thresholds.get(&c.entity).copied().unwrap_or(self.default_threshold);
+            if score < threshold || score <= 0.0 {
+                continue;
+            }
+            if !self.allow_list.is_empty()
+                && self.allow_list.contains(&text[c.start..c.end].to_lowercase())
+            {
+                continue;
+            }
+            kept.push((
+                Detection {
+                    start: c.start,
+                    end: c.end,
+                    entity: c.entity,
+                    score,
+                },
+                c.validated,
+            ));
+        }
+        overlap::resolve(kept)
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(&DetectionConfig::default()).expect("the default configuration is valid")
+    }
+}
+
+fn check_score(field: &str, value: f32) -> Result<(), ConfigError> {
+    if !(0.0..=1.0).contains(&value) || value.is_nan() {
+        return Err(ConfigError::new(field, "must be between 0.0 and 1.0"));
+    }
+    Ok(())
+}
+
+fn tier1_entity(field: &str, label: &str) -> Result<Entity, ConfigError> {
+    match Entity::builtin(label) {
+        Some(e) if e.is_tier1() => Ok(e),
+        Some(e) => Err(ConfigError::new(
+            field,
+            format!("{e} is detected by the tier-2 classifier, which this build does not include"),
+        )),
+        None => Err(ConfigError::new(
+            field,
+            format!(
+                "unknown entity kind; known kinds: {}",
+                entity::BUILTIN
+                    .iter()
+                    .filter(|e| e.is_tier1())
+                    .map(Entity::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
+fn entity_for(label: &str, custom: &HashSet<Entity>) -> Entity {
+    Entity::builtin(label)
+        .or_else(|| custom.iter().find(|c| c.as_str() == label).cloned())
+        .expect("checked by the caller")
+}

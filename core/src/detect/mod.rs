@@ -1,0 +1,31 @@
+//! Detection: recognizers propose candidates, the engine scores them with context, applies
+//! thresholds and the allow-list, and resolves overlaps into a final, ordered list of findings.
+//!
+//! `Recognizer` is the seam every tier plugs into: tier 1 (patterns and validators, in
+//! `crate::recognizers`) today, the tier-2 classifier later.
+
+mod candidate;
+mod context;
+mod engine;
+mod haystack;
+mod overlap;
+
+pub use candidate::Candidate;
+pub use context::ContextWords;
+pub use engine::{Detection, Engine};
+pub use haystack::Haystack;
+
+use crate::entity::Entity;
+
+/// Proposes candidate spans of one or more entity kinds in a text.
+///
+/// Implementations are built once (from configuration) and shared by every scan, so they hold
+/// compiled patterns and must not allocate per call beyond the candidates they push.
+pub trait Recognizer: Send + Sync {
+    /// A short stable name, used in benchmarks and diagnostics.
+    fn name(&self) -> &str;
+    /// The kinds this recognizer may report.
+    fn entities(&self) -> Vec<Entity>;
+    /// Push every candidate found in `hay` onto `out`.
+    fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>);
+}

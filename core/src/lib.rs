@@ -1,0 +1,21 @@
+//! Veil's pure core: everything that decides what is sensitive and how a body is rewritten,
+//! with no I/O, so it runs the same natively (CLI, vault, tests, benchmarks) and inside the
+//! Envoy wasm filter.
+//!
+//! - `entity`: the kinds of data (Presidio's names).
+//! - `detect`: the engine, candidates, context words, overlap rules, the `Recognizer` seam.
+//! - `recognizers`: one file per kind of tier-1 entity.
+//! - `validate`: checksums and structural validators.
+//! - `config`: the one configuration schema, validated with errors that name the field.
+//! - `body`: JSON, form and text bodies: find the text fields, map offsets, rewrite spans.
+
+pub mod body;
+pub mod config;
+pub mod detect;
+pub mod entity;
+pub mod recognizers;
+pub mod validate;
+
+pub use config::{ConfigError, VeilConfig};
+pub use detect::{Detection, Engine};
+pub use entity::Entity;

@@ -1,0 +1,64 @@
+//! ABA_ROUTING_NUMBER: nine digits with the 3-7-1 checksum and a Federal Reserve prefix.
+//!
+//! Routing numbers are public, and any nine-digit id passes the checksum one time in ten, so a
+//! bare number is reported only with a context word ("routing", "ABA", "RTN"): score 0.7 with
+//! context, nothing without.
+
+use regex::Regex;
+
+use super::{regex, stands_alone};
+use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::entity::Entity;
+use crate::validate::{aba_routing, digits_of};
+
+pub const CONTEXT: &[&str] = &["routing", "aba", "rtn", "transit", "abartn", "wire", "ach"];
+
+pub struct AbaRouting {
+    re: Regex,
+}
+
+impl AbaRouting {
+    pub fn new() -> Self {
+        AbaRouting {
+            re: regex(r"(?-u:\b)(?:\d{9}|\d{4}-\d{4}-\d)(?-u:\b)"),
+        }
+    }
+}
+
+impl Recognizer for AbaRouting {
+    fn name(&self) -> &str {
+        "aba_routing"
+    }
+
+    fn entities(&self) -> Vec<Entity> {
+        vec![Entity::AbaRoutingNumber]
+    }
+
+    fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
+        let text = hay.text();
+        for r in hay.region_finds(&self.re) {
+            if stands_alone(text, r.start, r.end) && aba_routing(&digits_of(&text[r.clone()])) {
+                out.push(Candidate::needs_context(r.start, r.end, Entity::AbaRoutingNumber, 0.7, true));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::entity::Entity::AbaRoutingNumber;
+    use crate::recognizers::test_support::{assert_finds, assert_none};
+
+    #[test]
+    fn needs_context() {
+        assert_finds(AbaRoutingNumber, "routing number 021000021", "021000021");
+        assert_finds(AbaRoutingNumber, "ABA: 011000015.", "011000015");
+        assert_none(AbaRoutingNumber, "id 021000021 in the table");
+    }
+
+    #[test]
+    fn checksum_and_prefix() {
+        assert_none(AbaRoutingNumber, "routing number 021000022");
+        assert_none(AbaRoutingNumber, "routing number 500000000");
+    }
+}

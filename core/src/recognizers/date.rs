@@ -1,0 +1,170 @@
+//! DATE_TIME: calendar dates that can identify a person (a date of birth, an admission, an
+//! appointment), written in the common numeric and written forms.
+//!
+//! Precision rules: the date must exist on the calendar (leap years included) with a year in
+//! 1900-2100; dotted and dashed numeric forms need a four-digit year (so `1.2.10` is a version);
+//! machine timestamps (a date followed by a time, as in logs and APIs) are event times, not
+//! personal data, and are not reported; month-and-year alone ("March 2024") is not a date of
+//! anything personal. A weekday before the date is not part of the span.
+//!
+//! Scores: written with a year 0.85; ISO 0.75; numeric with a four-digit year 0.7; numeric with
+//! a two-digit year 0.55; written without a year 0.6. Context ("born", "DOB") adds 0.4.
+
+use regex::Regex;
+
+use super::{regex, stands_alone};
+use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::entity::Entity;
+
+pub const CONTEXT: &[&str] = &[
+    "birth", "born", "dob", "birthday", "date", "appointment", "admitted", "discharged",
+    "expiry", "expires", "deceased", "died", "visit",
+];
+
+const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
+
+pub struct Date {
+    iso: Regex,
+    numeric: Regex,
+    month_first: Regex,
+    day_first: Regex,
+}
+
+impl Date {
+    pub fn new() -> Self {
+        Date {
+            iso: regex(r"(?-u:\b)(\d{4})([-/])(\d{1,2})([-/])(\d{1,2})(?-u:\b)"),
+            numeric: regex(r"(?-u:\b)(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4}|\d{2})(?-u:\b)"),
+            month_first: regex(&format!(
+                r"(?-u:\b)({MONTHS})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(,? (\d{{4}})(?-u:\b))?"
+            )),
+            day_first: regex(&format!(
+                r"(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? ({MONTHS})\.?(?-u:\b)(,? (\d{{4}})(?-u:\b))?"
+            )),
+        }
+    }
+}
+
+impl Recognizer for Date {
+    fn name(&self) -> &str {
+        "date_time"
+    }
+
+    fn entities(&self) -> Vec<Entity> {
+        vec![Entity::DateTime]
+    }
+
+    fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
+        let text = hay.text();
+        let mut push = |start: usize, end: usize, score: f32| {
+            if stands_alone(text, start, end) && !followed_by_time(&text[end..]) {
+                out.push(Candidate::new(start, end, Entity::DateTime, score, true));
+            }
+        };
+        for (base, c) in hay.region_captures(&self.iso) {
+            let m = c.get(0).expect("group 0");
+            if c[2] == c[4] && valid_date(num(&c[1]), num(&c[3]), num(&c[5])) {
+                push(base + m.start(), base + m.end(), 0.75);
+            }
+        }
+        for (base, c) in hay.region_captures(&self.numeric) {
+            let m = c.get(0).expect("group 0");
+            let (sep, year_text) = (&c[2], &c[5]);
+            if sep != &c[4] || (sep != "/" && year_text.len() == 2) {
+                continue;
+            }
+            let year = if year_text.len() == 2 { 1900 + num(year_text) } else { num(year_text) };
+            let (a, b) = (num(&c[1]), num(&c[3]));
+            if valid_date(year, a, b) || valid_date(year, b, a) {
+                push(base + m.start(), base + m.end(), if year_text.len() == 4 { 0.7 } else { 0.55 });
+            }
+        }
+        for (base, c) in hay.region_captures(&self.month_first) {
+            let m = c.get(0).expect("group 0");
+            let year = c.get(4).map(|y| num(y.as_str()));
+            if valid_date(year.unwrap_or(2000), month_number(&c[1]), num(&c[2])) {
+                push(base + m.start(), base + m.end(), if year.is_some() { 0.85 } else { 0.6 });
+            }
+        }
+        for (base, c) in hay.region_captures(&self.day_first) {
+            let m = c.get(0).expect("group 0");
+            let year = c.get(4).map(|y| num(y.as_str()));
+            if valid_date(year.unwrap_or(2000), month_number(&c[2]), num(&c[1])) {
+                push(base + m.start(), base + m.end(), if year.is_some() { 0.85 } else { 0.6 });
+            }
+        }
+    }
+}
+
+fn num(s: &str) -> u32 {
+    s.parse().unwrap_or(0)
+}
+
+fn month_number(name: &str) -> u32 {
+    let prefix = &name[..3];
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        .iter()
+        .position(|m| *m == prefix)
+        .map_or(0, |i| i as u32 + 1)
+}
+
+fn valid_date(year: u32, month: u32, day: u32) -> bool {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1900..=2100).contains(&year) && (1..=days).contains(&day)
+}
+
+/// `T10:30`, ` 10:30:00` or `, 10:30` right after the date: a timestamp.
+fn followed_by_time(rest: &str) -> bool {
+    let rest = rest.strip_prefix(['T', ' ', '_']).or_else(|| rest.strip_prefix(", ")).unwrap_or("");
+    let b = rest.as_bytes();
+    b.len() >= 5 && b[0].is_ascii_digit() && b[1].is_ascii_digit() && b[2] == b':' && b[3].is_ascii_digit()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::entity::Entity::DateTime;
+    use crate::recognizers::test_support::{assert_finds, assert_none};
+
+    #[test]
+    fn numeric_and_written_dates() {
+        for v in [
+            "1985-03-12",
+            "03/12/1985",
+            "12.03.1985",
+            "3/12/85",
+            "March 12, 1985",
+            "12 March 1985",
+            "12th of March 1985",
+            "Mar 12",
+            "March 12th",
+            "Feb 29, 2024",
+        ] {
+            assert_finds(DateTime, &format!("DOB is {v}."), v);
+        }
+        assert_finds(DateTime, "on Monday, March 4, 2024 we met", "March 4, 2024");
+    }
+
+    #[test]
+    fn not_dates() {
+        for t in [
+            "2024-01-15T10:30:00Z started",
+            "at 2024-01-15 10:30:00,123 INFO",
+            "released in March 2024",
+            "version 1.2.10 and 10.15.2023x",
+            "price 12.05 and 3/4 cup",
+            "Feb 29, 2023 is not a day",
+            "13/13/2020 is nonsense",
+            "in 1990 we",
+            "2024-13-01 bad month",
+        ] {
+            assert_none(DateTime, t);
+        }
+    }
+}

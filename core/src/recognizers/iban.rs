@@ -1,0 +1,118 @@
+//! IBAN_CODE: country code, two check digits, and the country's fixed-length BBAN, written
+//! compact or in groups of four; the ISO 7064 mod-97 check must give 1.
+//!
+//! The length comes from the country table, so the match stops exactly where the IBAN ends
+//! even when a word in capitals follows ("... 0130 00 EUR").
+//!
+//! Scores: valid 0.95; right length but failing mod-97 0.1 (a context word such as "IBAN"
+//! lifts it: a mistyped IBAN is still sensitive).
+
+use regex::Regex;
+
+use super::{regex, stands_alone};
+use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::entity::Entity;
+use crate::validate::mod97;
+
+pub const CONTEXT: &[&str] = &["iban", "bank", "account", "transfer", "sepa", "wire", "bic", "swift"];
+
+/// IBAN lengths by country (SWIFT IBAN registry).
+const LENGTHS: &[(&str, usize)] = &[
+    ("AD", 24), ("AE", 23), ("AL", 28), ("AT", 20), ("AZ", 28), ("BA", 20), ("BE", 16),
+    ("BG", 22), ("BH", 22), ("BI", 27), ("BR", 29), ("BY", 28), ("CH", 21), ("CR", 22),
+    ("CY", 28), ("CZ", 24), ("DE", 22), ("DJ", 27), ("DK", 18), ("DO", 28), ("EE", 20),
+    ("EG", 29), ("ES", 24), ("FI", 18), ("FK", 18), ("FO", 18), ("FR", 27), ("GB", 22),
+    ("GE", 22), ("GI", 23), ("GL", 18), ("GR", 27), ("GT", 28), ("HN", 28), ("HR", 21),
+    ("HU", 28), ("IE", 22), ("IL", 23), ("IQ", 23), ("IS", 26), ("IT", 27), ("JO", 30),
+    ("KW", 30), ("KZ", 20), ("LB", 28), ("LC", 32), ("LI", 21), ("LT", 20), ("LU", 20),
+    ("LV", 21), ("LY", 25), ("MC", 27), ("MD", 24), ("ME", 22), ("MK", 19), ("MN", 20),
+    ("MR", 27), ("MT", 31), ("MU", 30), ("NI", 28), ("NL", 18), ("NO", 15), ("OM", 23),
+    ("PK", 24), ("PL", 28), ("PS", 29), ("PT", 25), ("QA", 29), ("RO", 24), ("RS", 22),
+    ("RU", 33), ("SA", 24), ("SC", 31), ("SD", 18), ("SE", 24), ("SI", 19), ("SK", 24),
+    ("SM", 27), ("SO", 23), ("ST", 25), ("SV", 28), ("TL", 23), ("TN", 24), ("TR", 26),
+    ("UA", 29), ("VA", 22), ("VG", 24), ("XK", 20), ("YE", 30),
+];
+
+pub struct Iban {
+    start: Regex,
+}
+
+impl Iban {
+    pub fn new() -> Self {
+        Iban {
+            start: regex(r"(?-u:\b)[A-Z]{2}\d{2} ?[A-Z0-9]"),
+        }
+    }
+}
+
+impl Recognizer for Iban {
+    fn name(&self) -> &str {
+        "iban"
+    }
+
+    fn entities(&self) -> Vec<Entity> {
+        vec![Entity::IbanCode]
+    }
+
+    fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
+        let text = hay.text();
+        for r in hay.region_finds(&self.start) {
+            let country = &text[r.start..r.start + 2];
+            let Some(&(_, len)) = LENGTHS.iter().find(|(c, _)| *c == country) else {
+                continue;
+            };
+            let Some(end) = take_alnum(text.as_bytes(), r.start, len) else {
+                continue;
+            };
+            if !stands_alone(text, r.start, end) {
+                continue;
+            }
+            let valid = mod97(&text[r.start..end]);
+            let score = if valid { 0.95 } else { 0.1 };
+            out.push(Candidate::new(r.start, end, Entity::IbanCode, score, valid));
+        }
+    }
+}
+
+/// End offset after `count` uppercase alphanumerics from `start`, allowing single spaces
+/// between groups of four (and none elsewhere).
+fn take_alnum(bytes: &[u8], start: usize, count: usize) -> Option<usize> {
+    let mut i = start;
+    let mut taken = 0;
+    let spaced = bytes.get(start + 4) == Some(&b' ');
+    while taken < count {
+        let b = *bytes.get(i)?;
+        if b == b' ' && spaced && taken % 4 == 0 && taken > 0 {
+            i += 1;
+            continue;
+        }
+        if !(b.is_ascii_digit() || b.is_ascii_uppercase()) {
+            return None;
+        }
+        taken += 1;
+        i += 1;
+    }
+    Some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::entity::Entity::IbanCode;
+    use crate::recognizers::test_support::{assert_finds, assert_none};
+
+    #[test]
+    fn grouped_and_compact() {
+        assert_finds(IbanCode, "pay DE89 3704 0044 0532 0130 00 EUR", "DE89 3704 0044 0532 0130 00");
+        assert_finds(IbanCode, "iban=GB82WEST12345698765432;", "GB82WEST12345698765432");
+        assert_finds(IbanCode, "FR14 2004 1010 0505 0001 3M02 606", "FR14 2004 1010 0505 0001 3M02 606");
+        assert_finds(IbanCode, "NL91ABNA0417164300", "NL91ABNA0417164300");
+    }
+
+    #[test]
+    fn checksum_and_length() {
+        assert_none(IbanCode, "code GB82WEST12345698765433 here");
+        assert_none(IbanCode, "code GB82WEST1234569876543 here");
+        assert_none(IbanCode, "code XX82WEST12345698765432 here");
+        assert_finds(IbanCode, "IBAN GB82WEST12345698765433", "GB82WEST12345698765433");
+    }
+}

@@ -1,0 +1,127 @@
+//! IP_ADDRESS: IPv4 dotted quads and IPv6 in full, compressed and IPv4-embedded forms.
+//!
+//! IPv4 octets must be 0-255 without leading zeros, and the quad must not continue
+//! (`1.3.6.1.4.1` is an OID) or follow a version word ("version 1.2.3.4"). IPv6 candidates are
+//! parsed with the standard library and need at least three groups or a `::` with two, so
+//! `std::io` or `12:30:45` never qualify.
+//!
+//! Scores: 0.75 for both families.
+
+use std::net::Ipv6Addr;
+
+use regex::Regex;
+
+use super::{regex, stands_alone};
+use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
+use crate::entity::Entity;
+
+pub const CONTEXT: &[&str] = &["ip", "address", "host", "server", "client", "ipv4", "ipv6"];
+const VERSION_WORDS: &[&str] = &["version", "ver", "v", "release", "build", "firmware", "rev", "sdk"];
+
+pub struct IpAddress {
+    v4: Regex,
+    v6: Regex,
+}
+
+impl IpAddress {
+    pub fn new() -> Self {
+        IpAddress {
+            v4: regex(r"(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)"),
+            v6: regex(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*"),
+        }
+    }
+}
+
+impl Recognizer for IpAddress {
+    fn name(&self) -> &str {
+        "ip_address"
+    }
+
+    fn entities(&self) -> Vec<Entity> {
+        vec![Entity::IpAddress]
+    }
+
+    fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
+        let text = hay.text();
+        for r in hay.region_finds(&self.v4) {
+            let value = &text[r.clone()];
+            let octets_ok = value
+                .split('.')
+                .all(|o| o.parse::<u16>().is_ok_and(|n| n <= 255) && !(o.len() > 1 && o.starts_with('0')));
+            if octets_ok
+                && stands_alone(text, r.start, r.end + port_len(&text[r.end..]))
+                && !ContextWords::any_before(text, r.start, 2, VERSION_WORDS)
+            {
+                out.push(Candidate::new(r.start, r.end, Entity::IpAddress, 0.75, true));
+            }
+        }
+        for r in hay.region_finds(&self.v6) {
+            let (start, mut end) = (r.start, r.end);
+            // Sentence punctuation after an address: "at fe80::1." or "fe80::1: it".
+            while end > start && text.as_bytes()[end - 1] == b'.' {
+                end -= 1;
+            }
+            if end > start + 1 && text.as_bytes()[end - 1] == b':' && text.as_bytes()[end - 2] != b':' {
+                end -= 1;
+            }
+            let value = &text[start..end];
+            if value.parse::<Ipv6Addr>().is_ok()
+                && enough_groups(value)
+                && value.bytes().any(|b| b.is_ascii_digit())
+                && stands_alone(text, start, end)
+            {
+                out.push(Candidate::new(start, end, Entity::IpAddress, 0.75, true));
+            }
+        }
+    }
+}
+
+/// Length of a `:port` or `/prefix` suffix, so "10.0.0.5:8080" and "10.0.0.0/8" still stand
+/// alone (the suffix is not part of the reported address).
+fn port_len(rest: &str) -> usize {
+    let Some(p) = rest.strip_prefix([':', '/']) else {
+        return 0;
+    };
+    let digits = p.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=5).contains(&digits) {
+        digits + 1
+    } else {
+        0
+    }
+}
+
+fn enough_groups(v: &str) -> bool {
+    let groups = v.split(':').filter(|g| !g.is_empty()).count();
+    groups >= 3 || (v.contains("::") && groups >= 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::entity::Entity::IpAddress;
+    use crate::recognizers::test_support::{assert_finds, assert_none};
+
+    #[test]
+    fn ipv4() {
+        assert_finds(IpAddress, "ssh into 10.0.0.5:8080 now", "10.0.0.5");
+        assert_finds(IpAddress, "block 203.0.113.42.", "203.0.113.42");
+        assert_finds(IpAddress, "route 192.168.1.0/24", "192.168.1.0");
+    }
+
+    #[test]
+    fn ipv6() {
+        for v in ["2001:db8::1", "fe80::1ff:fe23:4567:890a", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "::ffff:192.0.2.128"] {
+            assert_finds(IpAddress, &format!("from {v} today"), v);
+        }
+        assert_finds(IpAddress, "peer [2001:db8::1]:443", "2001:db8::1");
+    }
+
+    #[test]
+    fn near_misses() {
+        assert_none(IpAddress, "upgrade to version 1.2.3.4 today");
+        assert_none(IpAddress, "build v10.0.1.2 failed");
+        assert_none(IpAddress, "oid 1.3.6.1.4.1 in the mib");
+        assert_none(IpAddress, "octets 256.1.1.1 and 01.02.03.04");
+        assert_none(IpAddress, "at 12:30:45 use std::io::Read");
+        assert_none(IpAddress, "mac 00:1A:2B:3C:4D:5E");
+    }
+}

@@ -1,0 +1,159 @@
+//! Tier-1 recognizers: one file per entity kind, each a pattern plus its validator and scores.
+//!
+//! "Where is a phone number recognised?" → `phone.rs`. Every recognizer documents its scores:
+//! the standalone score (must reach the threshold, 0.5 by default, to be reported with no
+//! context word) and, through `Candidate`, the score with a context word near.
+
+pub mod custom;
+pub mod deny_list;
+
+mod aba;
+mod credit_card;
+mod crypto;
+mod date;
+mod email;
+mod iban;
+mod ip;
+mod mac;
+mod phone;
+mod secret;
+mod uk;
+mod url;
+mod us_passport;
+mod us_ssn;
+
+use crate::detect::Recognizer;
+use crate::entity::Entity;
+
+/// Kinds detected when the configuration does not list `entities`: every tier-1 kind but URL,
+/// whose masking costs models useful context (documentation links) far more often than it
+/// protects anyone; URLs with credentials are still caught as SECRET.
+pub const DEFAULT_ENTITIES: [Entity; 15] = [
+    Entity::EmailAddress,
+    Entity::PhoneNumber,
+    Entity::CreditCard,
+    Entity::UsSsn,
+    Entity::UsItin,
+    Entity::AbaRoutingNumber,
+    Entity::IbanCode,
+    Entity::IpAddress,
+    Entity::MacAddress,
+    Entity::Crypto,
+    Entity::UsPassport,
+    Entity::UkNhs,
+    Entity::UkNino,
+    Entity::DateTime,
+    Entity::Secret,
+];
+
+/// The recognizer for a built-in tier-1 kind, with its built-in context words.
+pub fn builtin(entity: &Entity) -> Option<(Box<dyn Recognizer>, &'static [&'static str])> {
+    Some(match entity {
+        Entity::EmailAddress => (Box::new(email::Email::new()), email::CONTEXT),
+        Entity::PhoneNumber => (Box::new(phone::Phone::new()), phone::CONTEXT),
+        Entity::CreditCard => (Box::new(credit_card::CreditCard::new()), credit_card::CONTEXT),
+        Entity::UsSsn => (Box::new(us_ssn::Ssn::new()), us_ssn::SSN_CONTEXT),
+        Entity::UsItin => (Box::new(us_ssn::Itin::new()), us_ssn::ITIN_CONTEXT),
+        Entity::AbaRoutingNumber => (Box::new(aba::AbaRouting::new()), aba::CONTEXT),
+        Entity::IbanCode => (Box::new(iban::Iban::new()), iban::CONTEXT),
+        Entity::IpAddress => (Box::new(ip::IpAddress::new()), ip::CONTEXT),
+        Entity::MacAddress => (Box::new(mac::MacAddress::new()), mac::CONTEXT),
+        Entity::Url => (Box::new(url::Url::new()), url::CONTEXT),
+        Entity::Crypto => (Box::new(crypto::CryptoWallet::new()), crypto::CONTEXT),
+        Entity::UsPassport => (Box::new(us_passport::UsPassport::new()), us_passport::CONTEXT),
+        Entity::UkNhs => (Box::new(uk::Nhs::new()), uk::NHS_CONTEXT),
+        Entity::UkNino => (Box::new(uk::Nino::new()), uk::NINO_CONTEXT),
+        Entity::DateTime => (Box::new(date::Date::new()), date::CONTEXT),
+        Entity::Secret => (Box::new(secret::Secret::new()), secret::CONTEXT),
+        _ => return None,
+    })
+}
+
+
+/// Compile a built-in pattern. Built-in patterns are constants covered by tests, so a failure
+/// here is a programming error caught by the first test run, never a runtime condition.
+pub(crate) fn regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("built-in pattern compiles")
+}
+
+/// Chars that, directly before or after a numeric value, mean it is part of something larger
+/// (an identifier, a path, a decimal, a price, a version), not a value of its own.
+fn glues_to_number(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '/' | '#' | '$' | '€' | '£' | '¥' | '@' | '\\' | '%')
+}
+
+/// Whether `text[start..end]` stands on its own: not glued to letters, digits or
+/// identifier-like punctuation on either side. A `-` or `.` counts as glue only when it joins
+/// to another alphanumeric (so "call 415-867-2301." ends cleanly, "v1.2.3.4" and GUID parts
+/// do not).
+pub(crate) fn stands_alone(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().rev();
+    let mut before = before.peekable();
+    if let Some(&c) = before.peek() {
+        if glues_to_number(c) {
+            return false;
+        }
+        if matches!(c, '-' | '.' | '+' | ':') {
+            before.next();
+            if before.peek().is_some_and(|c| c.is_alphanumeric()) && c != ':' {
+                return false;
+            }
+        }
+    }
+    let mut after = text[end..].chars().peekable();
+    if let Some(&c) = after.peek() {
+        if glues_to_number(c) {
+            return false;
+        }
+        if matches!(c, '-' | '.' | ':') {
+            after.next();
+            if after.peek().is_some_and(|c| c.is_ascii_digit() || (c.is_alphanumeric() && c != &'.')) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::detect::{Engine, Haystack, Recognizer};
+    use crate::config::DetectionConfig;
+    use crate::entity::Entity;
+
+    /// Spans the full engine (default config plus `entity` enabled) reports for `entity`.
+    pub fn found(entity: Entity, text: &str) -> Vec<String> {
+        let mut cfg = DetectionConfig::default();
+        let mut list: Vec<String> = super::DEFAULT_ENTITIES.iter().map(|e| e.as_str().to_string()).collect();
+        list.push(entity.as_str().to_string());
+        cfg.entities = Some(list);
+        Engine::new(&cfg)
+            .unwrap()
+            .detect(text)
+            .into_iter()
+            .filter(|d| d.entity == entity)
+            .map(|d| text[d.start..d.end].to_string())
+            .collect()
+    }
+
+    /// Assert the engine reports exactly `value` as `entity` inside `text`.
+    #[track_caller]
+    pub fn assert_finds(entity: Entity, text: &str, value: &str) {
+        let got = found(entity.clone(), text);
+        assert_eq!(got, vec![value.to_string()], "{entity} in {text:?}");
+    }
+
+    /// Assert the engine reports nothing as `entity` in `text`.
+    #[track_caller]
+    pub fn assert_none(entity: Entity, text: &str) {
+        let got = found(entity.clone(), text);
+        assert!(got.is_empty(), "{entity} should not fire in {text:?}, got {got:?}");
+    }
+
+    /// Raw candidates of one recognizer, for score checks.
+    pub fn candidates(r: &dyn Recognizer, text: &str) -> Vec<crate::detect::Candidate> {
+        let mut out = Vec::new();
+        r.find(&Haystack::new(text), &mut out);
+        out
+    }
+}

@@ -1,0 +1,121 @@
+//! UK_NHS and UK_NINO.
+//!
+//! NHS numbers are ten digits (printed 3-3-4) with a mod-11 check digit. One random ten-digit
+//! number in eleven passes, and 3-3-4 is also how North American phones are written, so a
+//! valid NHS number counts only with context ("NHS", "patient"): 0.85 with context, 0.45
+//! without (below the threshold, and below a phone's score on the same span). A failing check
+//! digit next to "NHS" is still masked (0.5): health identifiers are high risk.
+//!
+//! National Insurance numbers: two prefix letters (with the excluded letters and pairs HMRC
+//! never issues), six digits, suffix A-D, compact or spaced in pairs. Score 0.85.
+
+use regex::Regex;
+
+use super::{regex, stands_alone};
+use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::entity::Entity;
+use crate::validate::{digits_of, mod11_nhs};
+
+pub const NHS_CONTEXT: &[&str] = &["nhs", "health", "patient", "gp", "hospital", "chi"];
+pub const NINO_CONTEXT: &[&str] = &["nino", "national", "insurance", "ni"];
+
+pub struct Nhs {
+    re: Regex,
+}
+
+impl Nhs {
+    pub fn new() -> Self {
+        Nhs {
+            re: regex(r"(?-u:\b)\d{3}([ -]?)\d{3}([ -]?)\d{4}(?-u:\b)"),
+        }
+    }
+}
+
+impl Recognizer for Nhs {
+    fn name(&self) -> &str {
+        "uk_nhs"
+    }
+
+    fn entities(&self) -> Vec<Entity> {
+        vec![Entity::UkNhs]
+    }
+
+    fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
+        for (base, c) in hay.region_captures(&self.re) {
+            let m = c.get(0).expect("group 0");
+            let (start, end) = (base + m.start(), base + m.end());
+            if c[1] != c[2] || !stands_alone(hay.text(), start, end) {
+                continue;
+            }
+            let valid = mod11_nhs(&digits_of(m.as_str()));
+            let score = if valid { 0.45 } else { 0.1 };
+            out.push(Candidate::new(start, end, Entity::UkNhs, score, valid));
+        }
+    }
+}
+
+pub struct Nino {
+    re: Regex,
+}
+
+impl Nino {
+    pub fn new() -> Self {
+        Nino {
+            re: regex(r"(?-u:\b)([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])( ?)(\d{2})( ?)(\d{2})( ?)(\d{2})( ?)([A-D])(?-u:\b)"),
+        }
+    }
+}
+
+impl Recognizer for Nino {
+    fn name(&self) -> &str {
+        "uk_nino"
+    }
+
+    fn entities(&self) -> Vec<Entity> {
+        vec![Entity::UkNino]
+    }
+
+    fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
+        const NEVER_ISSUED: &[&str] = &["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"];
+        for (base, c) in hay.region_captures(&self.re) {
+            let spaces = [&c[2], &c[4], &c[6], &c[8]];
+            let consistent = spaces.iter().all(|s| s.is_empty()) || spaces.iter().all(|s| *s == " ");
+            if !consistent || NEVER_ISSUED.contains(&&c[1]) {
+                continue;
+            }
+            let m = c.get(0).expect("group 0");
+            out.push(Candidate::new(base + m.start(), base + m.end(), Entity::UkNino, 0.85, true));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::entity::Entity::{PhoneNumber, UkNhs, UkNino};
+    use crate::recognizers::test_support::{assert_finds, assert_none, found};
+
+    #[test]
+    fn nhs_with_context() {
+        assert_finds(UkNhs, "NHS number 943 476 5919", "943 476 5919");
+        assert_finds(UkNhs, "patient 9434765919 admitted", "9434765919");
+        assert_finds(UkNhs, "NHS no. 943 476 5918 (typo?)", "943 476 5918");
+        assert_none(UkNhs, "ref 943 476 5919");
+    }
+
+    #[test]
+    fn nhs_beats_phone_only_with_context() {
+        assert!(found(PhoneNumber, "NHS number 943 476 5919").is_empty());
+        assert_eq!(found(PhoneNumber, "call 943 476 5919"), vec!["943 476 5919"]);
+    }
+
+    #[test]
+    fn nino() {
+        assert_finds(UkNino, "NI number AB 12 34 56 C.", "AB 12 34 56 C");
+        assert_finds(UkNino, "nino AB123456C", "AB123456C");
+        assert_none(UkNino, "code GB123456A");
+        assert_none(UkNino, "code QQ123456C");
+        assert_none(UkNino, "code DA123456A");
+        assert_none(UkNino, "code AB123456E");
+        assert_none(UkNino, "code AB 123456C");
+    }
+}

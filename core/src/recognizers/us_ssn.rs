@@ -1,0 +1,162 @@
+//! US_SSN and US_ITIN: nine digits written 3-2-4.
+//!
+//! SSN validity follows the SSA: area 000, 666 and 900-999 are never issued, group 00 and
+//! serial 0000 neither, and a few numbers published in advertising are void. Mixed delimiters
+//! ("123-45 6789") are not how anyone writes one. ITINs live in area 9xx with groups 50-65,
+//! 70-88, 90-92, 94-99.
+//!
+//! Scores: dashed and valid 0.65; space-separated 0.4; bare nine digits 0.1; SSA-invalid or
+//! mixed delimiters 0.1. Context ("SSN", "social security") adds 0.4, so an SSN-shaped value
+//! after "SSN" is masked even when the SSA never issued its area.
+
+use regex::Regex;
+
+use super::{regex, stands_alone};
+use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::entity::Entity;
+
+pub const SSN_CONTEXT: &[&str] = &["ssn", "ssns", "social", "security", "ss"];
+pub const ITIN_CONTEXT: &[&str] = &["itin", "taxpayer", "tax", "tin", "individual"];
+
+/// The pattern both share: area, group, serial with optional separators captured.
+fn nine_digits() -> Regex {
+    regex(r"(?-u:\b)(\d{3})([ -]?)(\d{2})([ -]?)(\d{4})(?-u:\b)")
+}
+
+pub struct Ssn {
+    re: Regex,
+}
+
+impl Ssn {
+    pub fn new() -> Self {
+        Ssn { re: nine_digits() }
+    }
+}
+
+pub struct Itin {
+    re: Regex,
+}
+
+impl Itin {
+    pub fn new() -> Self {
+        Itin { re: nine_digits() }
+    }
+}
+
+/// Separator shape: None when mixed.
+fn delimiter(caps: &regex::Captures<'_>) -> Option<&'static str> {
+    match (&caps[2], &caps[4]) {
+        ("-", "-") => Some("-"),
+        (" ", " ") => Some(" "),
+        ("", "") => Some(""),
+        _ => None,
+    }
+}
+
+fn shape_score(delim: Option<&str>) -> f32 {
+    match delim {
+        Some("-") => 0.65,
+        Some(" ") => 0.4,
+        _ => 0.1,
+    }
+}
+
+fn ssa_valid(area: &str, group: &str, serial: &str) -> bool {
+    const VOID: &[&str] = &["078051120", "219099999", "123456789"];
+    let all = format!("{area}{group}{serial}");
+    let area_n: u32 = area.parse().unwrap_or(0);
+    area_n != 0
+        && area_n != 666
+        && area_n < 900
+        && group != "00"
+        && serial != "0000"
+        && !VOID.contains(&all.as_str())
+        && !all.bytes().all(|b| b == all.as_bytes()[0])
+}
+
+fn itin_valid(area: &str, group: &str) -> bool {
+    let g: u32 = group.parse().unwrap_or(0);
+    area.starts_with('9') && matches!(g, 50..=65 | 70..=88 | 90..=92 | 94..=99)
+}
+
+impl Recognizer for Ssn {
+    fn name(&self) -> &str {
+        "us_ssn"
+    }
+
+    fn entities(&self) -> Vec<Entity> {
+        vec![Entity::UsSsn]
+    }
+
+    fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
+        for (base, c) in hay.region_captures(&self.re) {
+            let m = c.get(0).expect("group 0");
+            let (start, end) = (base + m.start(), base + m.end());
+            if !stands_alone(hay.text(), start, end) {
+                continue;
+            }
+            let delim = delimiter(&c);
+            let valid = delim.is_some() && ssa_valid(&c[1], &c[3], &c[5]);
+            let score = if valid { shape_score(delim) } else { 0.1 };
+            out.push(Candidate::new(start, end, Entity::UsSsn, score, valid));
+        }
+    }
+}
+
+impl Recognizer for Itin {
+    fn name(&self) -> &str {
+        "us_itin"
+    }
+
+    fn entities(&self) -> Vec<Entity> {
+        vec![Entity::UsItin]
+    }
+
+    fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
+        for (base, c) in hay.region_captures(&self.re) {
+            let m = c.get(0).expect("group 0");
+            let (start, end) = (base + m.start(), base + m.end());
+            if !stands_alone(hay.text(), start, end) || !itin_valid(&c[1], &c[3]) {
+                continue;
+            }
+            let delim = delimiter(&c);
+            out.push(Candidate::new(start, end, Entity::UsItin, shape_score(delim), delim.is_some()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::entity::Entity::{UsItin, UsSsn};
+    use crate::recognizers::test_support::{assert_finds, assert_none};
+
+    #[test]
+    fn valid_ssns() {
+        assert_finds(UsSsn, "my number is 536-90-4399 thanks", "536-90-4399");
+        assert_finds(UsSsn, "SSN 536 90 4399", "536 90 4399");
+        assert_finds(UsSsn, "ssn: 536904399", "536904399");
+    }
+
+    #[test]
+    fn ssa_rules_without_context_reject() {
+        for v in ["000-12-3456", "666-12-3456", "912-12-3456", "536-00-4399", "536-90-0000", "536-90 4399"] {
+            assert_none(UsSsn, &format!("value {v} here"));
+        }
+        assert_none(UsSsn, "bare 536904399 in a log");
+    }
+
+    #[test]
+    fn context_keeps_recall_for_invalid_shapes() {
+        assert_finds(UsSsn, "SSN: 666-12-3456", "666-12-3456");
+        assert_finds(UsSsn, "social security number 000-12-3456", "000-12-3456");
+        assert_finds(UsSsn, "SSN 536-90 4399", "536-90 4399");
+    }
+
+    #[test]
+    fn itins() {
+        assert_finds(UsItin, "ITIN 912-70-1234 on file", "912-70-1234");
+        assert_finds(UsItin, "filed with 950-91-5555", "950-91-5555");
+        assert_none(UsItin, "value 912-93-1234 here");
+        assert_none(UsItin, "value 812-70-1234 here");
+    }
+}
