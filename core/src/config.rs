@@ -35,7 +35,8 @@ pub struct DetectionConfig {
     /// Per-kind minimum score.
     #[serde(default)]
     pub thresholds: BTreeMap<String, f32>,
-    /// How many words before a match are searched for context words.
+    /// How many words before a match are searched for context words (Presidio uses 5; 6 also
+    /// catches "Contact number on the form says ...").
     #[serde(default = "default_context_window")]
     pub context_window: usize,
     /// Extra context words per kind, added to the built-in ones.
@@ -135,7 +136,7 @@ fn default_threshold() -> f32 {
     0.5
 }
 fn default_context_window() -> usize {
-    5
+    6
 }
 fn default_custom_score() -> f32 {
     0.6

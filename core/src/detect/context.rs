@@ -2,7 +2,8 @@
 //!
 //! As in Presidio, a window of words before the match (and a couple after, for
 //! "(415) 867-2301 (mobile)") is compared, case-insensitively, against the kind's words. A word
-//! also matches with a short suffix ("phones", "cards") so lists stay short.
+//! also matches in its plural ("phones", "cards") so lists stay short; other suffixes do not
+//! ("caller" is not "call").
 
 use std::collections::HashMap;
 
@@ -10,8 +11,6 @@ use crate::entity::Entity;
 
 /// Words after the match that also count as context.
 const WORDS_AFTER: usize = 2;
-/// A text word matches a context word it starts with when at most this many chars remain.
-const MAX_SUFFIX: usize = 2;
 
 /// Context words per entity kind, lowercased.
 #[derive(Debug, Clone, Default)]
@@ -59,7 +58,7 @@ impl ContextWords {
         let matches = |word: &str| {
             let word = word.to_lowercase();
             list.iter().any(|c| {
-                word.starts_with(c.as_str()) && word.chars().count() - c.chars().count() <= MAX_SUFFIX
+                word.strip_prefix(c.as_str()).is_some_and(|rest| matches!(rest, "" | "s" | "es"))
             })
         };
         words_before(&text[..start], self.window).any(matches)
@@ -112,6 +111,8 @@ mod tests {
         assert!(ctx().near(text, 0, 14, &Entity::PhoneNumber));
         let text = "phones: 415 867 2301";
         assert!(ctx().near(text, 8, text.len(), &Entity::PhoneNumber));
+        let text = "caller 415 867 2301";
+        assert!(!ctx().near(text, 7, text.len(), &Entity::PhoneNumber));
         let text = "phonebook 415 867 2301";
         assert!(!ctx().near(text, 10, text.len(), &Entity::PhoneNumber));
     }

@@ -11,7 +11,7 @@ use crate::detect::{Candidate, Haystack, Recognizer};
 use crate::entity::Entity;
 use crate::validate::{aba_routing, digits_of};
 
-pub const CONTEXT: &[&str] = &["routing", "aba", "rtn", "transit", "abartn", "wire", "ach"];
+pub const CONTEXT: &[&str] = &["routing", "route", "routed", "aba", "rtn", "transit", "abartn", "wire", "ach", "check", "cheque"];
 
 pub struct AbaRouting {
     re: Regex,

@@ -13,13 +13,16 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &[
     "birth", "born", "dob", "birthday", "date", "appointment", "admitted", "discharged",
     "expiry", "expires", "deceased", "died", "visit",
 ];
+
+/// Words that make a date a version ("anthropic-version: 2023-06-01", "API version 2024-10-21").
+const VERSION_WORDS: &[&str] = &["version", "ver", "api", "v"];
 
 const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
 
@@ -56,15 +59,17 @@ impl Recognizer for Date {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        let mut push = |start: usize, end: usize, score: f32| {
-            if stands_alone(text, start, end) && !followed_by_time(&text[end..]) {
+        let mut push = |start: usize, end: usize, score: f32, numeric: bool| {
+            let timestamp = if numeric { followed_by_time(&text[end..]) } else { syslog_time(&text[end..]) };
+            let version = ContextWords::any_before(text, start, 2, VERSION_WORDS);
+            if stands_alone(text, start, end) && !timestamp && !version {
                 out.push(Candidate::new(start, end, Entity::DateTime, score, true));
             }
         };
         for (base, c) in hay.region_captures(&self.iso) {
             let m = c.get(0).expect("group 0");
             if c[2] == c[4] && valid_date(num(&c[1]), num(&c[3]), num(&c[5])) {
-                push(base + m.start(), base + m.end(), 0.75);
+                push(base + m.start(), base + m.end(), 0.75, true);
             }
         }
         for (base, c) in hay.region_captures(&self.numeric) {
@@ -76,21 +81,21 @@ impl Recognizer for Date {
             let year = if year_text.len() == 2 { 1900 + num(year_text) } else { num(year_text) };
             let (a, b) = (num(&c[1]), num(&c[3]));
             if valid_date(year, a, b) || valid_date(year, b, a) {
-                push(base + m.start(), base + m.end(), if year_text.len() == 4 { 0.7 } else { 0.55 });
+                push(base + m.start(), base + m.end(), if year_text.len() == 4 { 0.7 } else { 0.55 }, true);
             }
         }
         for (base, c) in hay.region_captures(&self.month_first) {
             let m = c.get(0).expect("group 0");
             let year = c.get(4).map(|y| num(y.as_str()));
             if valid_date(year.unwrap_or(2000), month_number(&c[1]), num(&c[2])) {
-                push(base + m.start(), base + m.end(), if year.is_some() { 0.85 } else { 0.6 });
+                push(base + m.start(), base + m.end(), if year.is_some() { 0.85 } else { 0.6 }, false);
             }
         }
         for (base, c) in hay.region_captures(&self.day_first) {
             let m = c.get(0).expect("group 0");
             let year = c.get(4).map(|y| num(y.as_str()));
             if valid_date(year.unwrap_or(2000), month_number(&c[2]), num(&c[1])) {
-                push(base + m.start(), base + m.end(), if year.is_some() { 0.85 } else { 0.6 });
+                push(base + m.start(), base + m.end(), if year.is_some() { 0.85 } else { 0.6 }, false);
             }
         }
     }
@@ -118,6 +123,12 @@ fn valid_date(year: u32, month: u32, day: u32) -> bool {
         _ => return false,
     };
     (1900..=2100).contains(&year) && (1..=days).contains(&day)
+}
+
+/// ` 02:11:09` right after a written date: a syslog line ("Jun 14 02:11:09 host sshd[..]").
+fn syslog_time(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    b.len() >= 9 && b[0] == b' ' && b[3] == b':' && b[6] == b':' && [1, 2, 4, 5, 7, 8].iter().all(|&i| b[i].is_ascii_digit())
 }
 
 /// `T10:30`, ` 10:30:00` or `, 10:30` right after the date: a timestamp.
@@ -149,6 +160,7 @@ mod tests {
             assert_finds(DateTime, &format!("DOB is {v}."), v);
         }
         assert_finds(DateTime, "on Monday, March 4, 2024 we met", "March 4, 2024");
+        assert_finds(DateTime, "Appointment: March 4, 2024, 10:30 with Dr. Li", "March 4, 2024");
     }
 
     #[test]
@@ -163,6 +175,8 @@ mod tests {
             "13/13/2020 is nonsense",
             "in 1990 we",
             "2024-13-01 bad month",
+            "header anthropic-version: 2023-06-01 set",
+            "Jun 14 02:11:09 bastion-01 sshd[28841]: Failed",
         ] {
             assert_none(DateTime, t);
         }

@@ -61,7 +61,9 @@ impl Recognizer for Iban {
             let Some(&(_, len)) = LENGTHS.iter().find(|(c, _)| *c == country) else {
                 continue;
             };
-            let Some(end) = take_alnum(text.as_bytes(), r.start, len) else {
+            // Check digits 00, 01 and 99 cannot result from the mod-97 computation.
+            let check: u32 = text[r.start + 2..r.start + 4].parse().unwrap_or(0);
+            let Some(end) = take_alnum(text.as_bytes(), r.start, len).filter(|_| (2..=98).contains(&check)) else {
                 continue;
             };
             if !stands_alone(text, r.start, end) {
@@ -113,6 +115,7 @@ mod tests {
         assert_none(IbanCode, "code GB82WEST12345698765433 here");
         assert_none(IbanCode, "code GB82WEST1234569876543 here");
         assert_none(IbanCode, "code XX82WEST12345698765432 here");
+        assert_none(IbanCode, "IBAN GB00 WEST 1234 5698 7654 32");
         assert_finds(IbanCode, "IBAN GB82WEST12345698765433", "GB82WEST12345698765433");
     }
 }

@@ -11,7 +11,7 @@ use std::net::Ipv6Addr;
 
 use regex::Regex;
 
-use super::{regex, stands_alone};
+use super::{clean_after, clean_before, regex};
 use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
 use crate::entity::Entity;
 
@@ -49,7 +49,7 @@ impl Recognizer for IpAddress {
                 .split('.')
                 .all(|o| o.parse::<u16>().is_ok_and(|n| n <= 255) && !(o.len() > 1 && o.starts_with('0')));
             if octets_ok
-                && stands_alone(text, r.start, r.end + port_len(&text[r.end..]))
+                && alone(text, r.start, r.end)
                 && !ContextWords::any_before(text, r.start, 2, VERSION_WORDS)
             {
                 out.push(Candidate::new(r.start, r.end, Entity::IpAddress, 0.75, true));
@@ -68,12 +68,18 @@ impl Recognizer for IpAddress {
             if value.parse::<Ipv6Addr>().is_ok()
                 && enough_groups(value)
                 && value.bytes().any(|b| b.is_ascii_digit())
-                && stands_alone(text, start, end)
+                && alone(text, start, end)
             {
                 out.push(Candidate::new(start, end, Entity::IpAddress, 0.75, true));
             }
         }
     }
+}
+
+/// Not glued to anything but a `user@` before or a `:port` or `/prefix` after.
+fn alone(text: &str, start: usize, end: usize) -> bool {
+    // `deploy@10.0.0.5` is a user at a host.
+    (text[..start].ends_with('@') || clean_before(text, start)) && clean_after(text, end + port_len(&text[end..]))
 }
 
 /// Length of a `:port` or `/prefix` suffix, so "10.0.0.5:8080" and "10.0.0.0/8" still stand
@@ -105,6 +111,7 @@ mod tests {
         assert_finds(IpAddress, "ssh into 10.0.0.5:8080 now", "10.0.0.5");
         assert_finds(IpAddress, "block 203.0.113.42.", "203.0.113.42");
         assert_finds(IpAddress, "route 192.168.1.0/24", "192.168.1.0");
+        assert_finds(IpAddress, "ssh deploy@69.82.72.65 -p 22", "69.82.72.65");
     }
 
     #[test]

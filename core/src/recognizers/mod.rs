@@ -79,7 +79,7 @@ pub(crate) fn regex(pattern: &str) -> regex::Regex {
 /// Chars that, directly before or after a numeric value, mean it is part of something larger
 /// (an identifier, a path, a decimal, a price, a version), not a value of its own.
 fn glues_to_number(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '/' | '#' | '$' | '€' | '£' | '¥' | '@' | '\\' | '%')
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '#' | '$' | '€' | '£' | '¥' | '@' | '\\' | '%')
 }
 
 /// Whether `text[start..end]` stands on its own: not glued to letters, digits or
@@ -87,32 +87,29 @@ fn glues_to_number(c: char) -> bool {
 /// to another alphanumeric (so "call 415-867-2301." ends cleanly, "v1.2.3.4" and GUID parts
 /// do not).
 pub(crate) fn stands_alone(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().rev();
-    let mut before = before.peekable();
-    if let Some(&c) = before.peek() {
-        if glues_to_number(c) {
-            return false;
-        }
-        if matches!(c, '-' | '.' | '+' | ':') {
-            before.next();
-            if before.peek().is_some_and(|c| c.is_alphanumeric()) && c != ':' {
-                return false;
-            }
-        }
+    clean_before(text, start) && clean_after(text, end)
+}
+
+/// Nothing glued on the left of `start`.
+pub(crate) fn clean_before(text: &str, start: usize) -> bool {
+    let mut before = text[..start].chars().rev();
+    match before.next() {
+        None => true,
+        Some(c) if glues_to_number(c) => false,
+        Some('-' | '.' | '+') => !before.next().is_some_and(|c| c.is_ascii_alphanumeric()),
+        Some(_) => true,
     }
-    let mut after = text[end..].chars().peekable();
-    if let Some(&c) = after.peek() {
-        if glues_to_number(c) {
-            return false;
-        }
-        if matches!(c, '-' | '.' | ':') {
-            after.next();
-            if after.peek().is_some_and(|c| c.is_ascii_digit() || (c.is_alphanumeric() && c != &'.')) {
-                return false;
-            }
-        }
+}
+
+/// Nothing glued on the right of `end`.
+pub(crate) fn clean_after(text: &str, end: usize) -> bool {
+    let mut after = text[end..].chars();
+    match after.next() {
+        None => true,
+        Some(c) if glues_to_number(c) => false,
+        Some('-' | '.' | ':') => !after.next().is_some_and(|c| c.is_ascii_alphanumeric()),
+        Some(_) => true,
     }
-    true
 }
 
 #[cfg(test)]

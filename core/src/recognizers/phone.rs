@@ -32,7 +32,7 @@ pub const CONTEXT: &[&str] = &[
 const NEGATIVE: &[&str] = &[
     "order", "invoice", "tracking", "ticket", "ref", "reference", "sku", "serial", "build",
     "version", "id", "case", "confirmation", "booking", "reservation", "transaction", "txn",
-    "po", "account", "acct", "isbn", "no", "nr",
+    "po", "isbn",
 ];
 
 const MAX_DIGITS: usize = 15;
@@ -62,7 +62,9 @@ impl Recognizer for Phone {
             while i < bytes.len() {
                 let b = bytes[i];
                 let starts_run = b.is_ascii_digit() || b == b'(' || (b == b'+' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
-                if !starts_run || (i > 0 && continues_run(bytes[i - 1])) {
+                // "((704) 675-4972)": an opening paren may follow another.
+                let inside = i > 0 && continues_run(bytes[i - 1]) && !(b == b'(' && bytes[i - 1] == b'(');
+                if !starts_run || inside {
                     i += 1;
                     continue;
                 }
@@ -76,7 +78,7 @@ impl Recognizer for Phone {
                         let start = base + i;
                         let end = base + run.groups[n - 1].end;
                         if stands_alone(text, start, end) {
-                            out.push(scored(text, start, end, score, validated));
+                            out.extend(scored(text, start, end, score, validated));
                         }
                         i = run.groups[n - 1].end;
                     }
@@ -93,12 +95,14 @@ fn continues_run(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'+' | b'(' | b')' | b'-' | b'.' | b'/' | b'_')
 }
 
-fn scored(text: &str, start: usize, end: usize, score: f32, validated: bool) -> Candidate {
+/// Negative context ("order", a `#` in front) drops an invalid number and makes a valid one
+/// need a positive context word.
+fn scored(text: &str, start: usize, end: usize, score: f32, validated: bool) -> Option<Candidate> {
     let hash_before = text[..start].trim_end().ends_with('#');
     if hash_before || ContextWords::any_before(text, start, 3, NEGATIVE) {
-        Candidate::needs_context(start, end, Entity::PhoneNumber, (score + 0.4).min(1.0), validated)
+        validated.then(|| Candidate::needs_context(start, end, Entity::PhoneNumber, (score + 0.4).min(1.0), true))
     } else {
-        Candidate::new(start, end, Entity::PhoneNumber, score, validated)
+        Some(Candidate::new(start, end, Entity::PhoneNumber, score, validated))
     }
 }
 
@@ -123,7 +127,7 @@ struct Run {
 }
 
 /// Read a phone-shaped run starting at `i`: `+`? then groups of digits or `(digits)` joined by
-/// single separators (space, `-`, `.`, or ` - `), stopping after MAX_DIGITS digits.
+/// single separators (space, `-`, `.`, `/`, or ` - `), stopping after MAX_DIGITS digits.
 fn lex(bytes: &[u8], mut i: usize) -> Run {
     let plus = bytes[i] == b'+';
     if plus {
@@ -168,7 +172,7 @@ fn lex(bytes: &[u8], mut i: usize) -> Run {
         i = end;
         let (next_sep, skip) = match (bytes.get(i), bytes.get(i + 1), bytes.get(i + 2)) {
             (Some(b' '), Some(b'-'), Some(b' ')) => (Some(b'-'), 3),
-            (Some(&s @ (b' ' | b'-' | b'.')), Some(n), _) if n.is_ascii_digit() || *n == b'(' => (Some(s), 1),
+            (Some(&s @ (b' ' | b'-' | b'.' | b'/')), Some(n), _) if n.is_ascii_digit() || *n == b'(' => (Some(s), 1),
             // "+1(415)867-2301": a paren group may be glued to its neighbours.
             (Some(b'('), _, _) => (None, 0),
             (Some(n), _, _) if n.is_ascii_digit() && paren => (None, 0),
@@ -216,13 +220,25 @@ fn judge(plus: bool, groups: &[Group]) -> Option<(f32, bool)> {
         return None;
     }
     if groups.len() == 1 && !groups[0].paren {
-        // An unformatted digit run: as likely an id as a phone.
-        return Some(if plans::national_digits(&digits) { (0.3, true) } else { (0.1, false) });
-    }
-    if groups.iter().skip(1).any(|g| g.digits.len() < 2) || groups.iter().any(|g| g.trunk_marker) {
-        return None;
+        // An unformatted digit run: as likely an id as a phone. Invalid ones are weak only at
+        // phone lengths (7 local, 10-11 NANP).
+        return if plans::national_digits(&digits) {
+            Some((0.3, true))
+        } else {
+            matches!(n, 7 | 10 | 11).then_some((0.1, false))
+        };
     }
     let seps: Vec<u8> = groups.iter().skip(1).filter_map(|g| g.sep).collect();
+    let slash = seps.contains(&b'/');
+    if groups.iter().skip(1).any(|g| g.digits.len() < 2)
+        || groups.iter().any(|g| g.trunk_marker || g.digits.len() > 8)
+        // "069/39328887": the slash only separates a German-style area code.
+        || (slash && !(groups.len() == 2 && groups[0].digits.starts_with('0')))
+        // 3-2-4 with dashes is how SSNs are written.
+        || (seps == [b'-', b'-'] && groups.iter().map(|g| g.digits.len()).eq([3, 2, 4]))
+    {
+        return None;
+    }
     if seps.iter().any(|&s| s == b'.') && seps.iter().any(|&s| s != b'.') {
         return Some((0.1, false));
     }
@@ -244,7 +260,9 @@ fn looks_like_date_or_version(groups: &[Group]) -> bool {
             return true;
         }
     }
-    all_same_sep && seps.first() == Some(&b'.') && lens.iter().all(|&l| l <= 3) && groups.len() >= 3
+    // Dotted runs of short groups are versions, except the French 06.12.34.56.78.
+    let french = lens == [2, 2, 2, 2, 2] && groups[0].digits.starts_with('0');
+    all_same_sep && seps.first() == Some(&b'.') && lens.iter().all(|&l| l <= 3) && groups.len() >= 3 && !french
 }
 
 /// Numbering plans: lengths and leading digits, by country.
@@ -311,6 +329,8 @@ mod plans {
                 && lens.iter().skip(1).all(|&l| (2..=8).contains(&l))
                 && (gb(rest) || fr(rest) || de(rest) || it(digits) || nl(rest) || india(rest) || au(rest) || jp(rest))
         } else {
+            // NANP's 555 exchange is fiction, not an Italian mobile.
+            let fictional = matches!(lens.as_slice(), [3, 3, 4] | [3, 7]) && &digits[3..6] == "555";
             let nanp_ok = match lens.as_slice() {
                 [3, 3, 4] | [3, 7] => nanp(digits),
                 [1, 3, 3, 4] => digits.starts_with('1') && nanp(&digits[1..]),
@@ -318,7 +338,11 @@ mod plans {
             };
             nanp_ok
                 || (matches!(lens.as_slice(), [3, 2, 2, 2] | [3, 3, 3] | [2, 3, 2, 2]) && !paren_first && es(digits))
-                || (matches!(lens.as_slice(), [3, 3, 4] | [3, 3, 3] | [3, 6] | [3, 7]) && digits.starts_with('3') && it(digits))
+                || (matches!(lens.as_slice(), [3, 3, 4] | [3, 3, 3] | [3, 6] | [3, 7])
+                    && !paren_first
+                    && !fictional
+                    && digits.starts_with('3')
+                    && it(digits))
                 || (matches!(lens.as_slice(), [5, 5]) && india_mobile(digits))
                 || (matches!(lens.as_slice(), [2, 4 | 5, 4]) && br(digits))
                 || (matches!(lens.as_slice(), [2, 4, 4]) && mx(digits))
@@ -509,6 +533,8 @@ mod tests {
             "090-1234-5678",
             "+81 3-1234-5678",
             "+81 90-1234-5678",
+            "07.50.17.95.42",
+            "069/39328887",
         ] {
             assert_finds(PhoneNumber, &format!("Numéro: {v} (bureau)"), v);
         }
@@ -549,6 +575,11 @@ mod tests {
             "took 1234567 ms",
             "epoch 1700000000123",
             "rooms 12 14 16 18 20",
+            "Case 00732118 | Channel: phone",
+            "\"ts\":1715887914.568,\"caller\":\"x\"",
+            "EMP-0042, 048-32-8795, routing",
+            "billboard reading (310) 555-0172 in the background",
+            "\"account\":\"55779911\"},\"mobile\":",
         ] {
             assert_none(PhoneNumber, t);
         }
@@ -558,5 +589,7 @@ mod tests {
     fn adjacent_numbers_split() {
         let got = crate::recognizers::test_support::found(PhoneNumber, "415-867-2301 212-349-8876");
         assert_eq!(got, vec!["415-867-2301", "212-349-8876"]);
+        let got = crate::recognizers::test_support::found(PhoneNumber, "office ((704) 675-4972, fax 571-732-2430)");
+        assert_eq!(got, vec!["(704) 675-4972", "571-732-2430"]);
     }
 }

@@ -48,7 +48,7 @@ pub(crate) fn trim_url(url: &str) -> &str {
     let mut url = url;
     loop {
         let before = url.len();
-        url = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '*']);
+        url = url.trim_end_matches(['.', ',', ';', ':', '!', '?']);
         if url.ends_with(')') && url.matches('(').count() < url.matches(')').count() {
             url = &url[..url.len() - 1];
         }
