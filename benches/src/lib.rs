@@ -1,1 +1,88 @@
-//! Shared inputs for the benchmarks.
+//! Inputs for the benchmarks: realistic prompt text of a chosen size with a few entities per KB.
+//!
+//! Built from the labelled corpus (markers stripped) interleaved with ordinary prose without
+//! personal data, in a fixed order, so every run measures the same bytes.
+
+use std::path::Path;
+
+const PROSE: &[&str] = &[
+    "Can you summarise the following support conversation and suggest a polite reply that explains our refund policy?",
+    "We are migrating the billing service to a new queue; list the risks and a rollback plan in bullet points.",
+    "Rewrite this paragraph so it reads more clearly for a non-technical audience, keeping the meaning intact.",
+    "The customer says the package arrived damaged and wants a replacement before the weekend; draft an answer.",
+    "Explain the difference between optimistic and pessimistic locking with a short example in Python.",
+    "Here are the meeting notes from this morning. Extract the action items and who owns each of them.",
+    "Translate the following message into French and German, keeping the tone friendly but professional.",
+    "Our dashboard shows higher latency since the last deploy; which metrics should we look at first and why?",
+    "Please review this pull request description and point out anything that is unclear or missing.",
+    "Write a short onboarding checklist for a new engineer joining the payments team next week.",
+];
+
+/// The development corpus, markers stripped, one string per example.
+pub fn corpus_examples() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/corpus");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("benchmarks read the corpus in core/tests/corpus")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for ex in text.split("\n---\n") {
+            out.push(strip_markers(ex));
+        }
+    }
+    out
+}
+
+fn strip_markers(marked: &str) -> String {
+    let mut out = String::with_capacity(marked.len());
+    let mut rest = marked;
+    while let Some(open) = rest.find('⟦') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + '⟦'.len_utf8()..];
+        let close = after.find('⟧').expect("closed marker");
+        let inner = &after[..close];
+        out.push_str(inner.split_once('|').map_or(inner, |(_, v)| v));
+        rest = &after[close + '⟧'.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// About `size` bytes of prompt text: one corpus example, then prose, repeated, so that there
+/// are a few entities per KB.
+pub fn prompt_text(size: usize) -> String {
+    let examples = corpus_examples();
+    let mut out = String::with_capacity(size + 4096);
+    let mut i = 0;
+    while out.len() < size {
+        out.push_str(&examples[i % examples.len()]);
+        out.push('\n');
+        for k in 0..4 {
+            out.push_str(PROSE[(i * 3 + k) % PROSE.len()]);
+            out.push(' ');
+        }
+        out.push('\n');
+        i += 1;
+    }
+    let mut end = size.min(out.len());
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.truncate(end);
+    out
+}
+
+/// An OpenAI chat/completions request whose user messages hold `prompt_text(size)`.
+pub fn chat_body(size: usize) -> String {
+    let text = prompt_text(size);
+    let messages: Vec<serde_json::Value> = text
+        .split('\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::json!({"role": "user", "content": l}))
+        .collect();
+    serde_json::json!({"model": "gpt-4o", "messages": messages}).to_string()
+}

@@ -231,7 +231,10 @@ impl JsonScanConfig {
             }
         }
         if self.max_depth == 0 || self.max_depth > 1024 {
-            return Err(ConfigError::new("body.json.max_depth", "must be between 1 and 1024"));
+            return Err(ConfigError::new(
+                "body.json.max_depth",
+                "must be between 1 and 1024",
+            ));
         }
         Ok(())
     }
@@ -253,14 +256,17 @@ mod tests {
         let e = VeilConfig::from_json(r#"{"detection": {"tresholds": {}}}"#).unwrap_err();
         assert_eq!(e.field, "detection.tresholds");
         assert!(e.message.contains("tresholds"), "{e}");
-        let e = VeilConfig::from_json(r#"{"detection": {"custom": [{"name": "X", "pattern": "a", "colour": 1}]}}"#)
-            .unwrap_err();
+        let e = VeilConfig::from_json(
+            r#"{"detection": {"custom": [{"name": "X", "pattern": "a", "colour": 1}]}}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.field, "detection.custom[0].colour");
     }
 
     #[test]
     fn wrong_types_are_named() {
-        let e = VeilConfig::from_json(r#"{"detection": {"thresholds": {"US_SSN": "high"}}}"#).unwrap_err();
+        let e = VeilConfig::from_json(r#"{"detection": {"thresholds": {"US_SSN": "high"}}}"#)
+            .unwrap_err();
         assert_eq!(e.field, "detection.thresholds.US_SSN");
     }
 

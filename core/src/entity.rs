@@ -90,13 +90,19 @@ impl Entity {
 
     /// Whether tier 1 (patterns and validators) detects this kind.
     pub fn is_tier1(&self) -> bool {
-        !matches!(self, Entity::Person | Entity::Location | Entity::Organization)
+        !matches!(
+            self,
+            Entity::Person | Entity::Location | Entity::Organization
+        )
     }
 
     /// Rank used to break ties between equally long, equally scored overlapping matches:
     /// lower wins. Custom kinds come after built-ins.
     pub(crate) fn rank(&self) -> usize {
-        BUILTIN.iter().position(|e| e == self).unwrap_or(BUILTIN.len())
+        BUILTIN
+            .iter()
+            .position(|e| e == self)
+            .unwrap_or(BUILTIN.len())
     }
 }
 

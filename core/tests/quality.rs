@@ -34,19 +34,30 @@ fn parse_example(file: &str, marked: &str) -> Example {
     while let Some(open) = rest.find('⟦') {
         text.push_str(&rest[..open]);
         let after = &rest[open + '⟦'.len_utf8()..];
-        let close = after.find('⟧').unwrap_or_else(|| panic!("{file}: unclosed marker"));
-        let (label, value) = after[..close].split_once('|').unwrap_or_else(|| panic!("{file}: marker without |"));
-        assert!(Entity::builtin(label).is_some(), "{file}: unknown label {label}");
+        let close = after
+            .find('⟧')
+            .unwrap_or_else(|| panic!("{file}: unclosed marker"));
+        let (label, value) = after[..close]
+            .split_once('|')
+            .unwrap_or_else(|| panic!("{file}: marker without |"));
+        assert!(
+            Entity::builtin(label).is_some(),
+            "{file}: unknown label {label}"
+        );
         gold.push((text.len(), text.len() + value.len(), label.to_string()));
         text.push_str(value);
         rest = &after[close + '⟧'.len_utf8()..];
     }
     text.push_str(rest);
-    Example { file: file.to_string(), text, gold }
+    Example {
+        file: file.to_string(),
+        text,
+        gold,
+    }
 }
 
-fn load_corpus() -> Vec<Example> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+fn load_corpus(name: &str) -> Vec<Example> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(name);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("corpus missing at {}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -85,12 +96,19 @@ struct Counts {
 
 #[test]
 fn tier1_precision_and_recall_meet_the_floors() {
-    let corpus = load_corpus();
+    let corpus = load_corpus("corpus");
     let mut entities: Vec<String> = DEFAULT_ENTITIES.iter().map(|e| e.to_string()).collect();
     entities.push("URL".into());
-    let engine = Engine::new(&DetectionConfig { entities: Some(entities.clone()), ..Default::default() }).unwrap();
+    let engine = Engine::new(&DetectionConfig {
+        entities: Some(entities.clone()),
+        ..Default::default()
+    })
+    .unwrap();
 
-    let mut counts: BTreeMap<String, Counts> = entities.iter().map(|e| (e.clone(), Counts::default())).collect();
+    let mut counts: BTreeMap<String, Counts> = entities
+        .iter()
+        .map(|e| (e.clone(), Counts::default()))
+        .collect();
     let mut misses = Vec::new();
     for ex in &corpus {
         let predicted: Vec<(usize, usize, String)> = engine
@@ -104,13 +122,25 @@ fn tier1_precision_and_recall_meet_the_floors() {
                 c.tp += 1;
             } else {
                 c.fp += 1;
-                misses.push(format!("FP {} {:?} in {}: {:?}", p.2, &ex.text[p.0..p.1], ex.file, snippet(&ex.text, p.0, p.1)));
+                misses.push(format!(
+                    "FP {} {:?} in {}: {:?}",
+                    p.2,
+                    &ex.text[p.0..p.1],
+                    ex.file,
+                    snippet(&ex.text, p.0, p.1)
+                ));
             }
         }
         for g in &ex.gold {
             if !predicted.contains(g) {
                 counts.entry(g.2.clone()).or_default().fn_ += 1;
-                misses.push(format!("FN {} {:?} in {}: {:?}", g.2, &ex.text[g.0..g.1], ex.file, snippet(&ex.text, g.0, g.1)));
+                misses.push(format!(
+                    "FN {} {:?} in {}: {:?}",
+                    g.2,
+                    &ex.text[g.0..g.1],
+                    ex.file,
+                    snippet(&ex.text, g.0, g.1)
+                ));
             }
         }
     }
@@ -121,23 +151,39 @@ fn tier1_precision_and_recall_meet_the_floors() {
     let mut failures = Vec::new();
     for (entity, c) in &counts {
         let labelled = c.tp + c.fn_;
-        let precision = if c.tp + c.fp == 0 { 1.0 } else { c.tp as f64 / (c.tp + c.fp) as f64 };
-        let recall = if labelled == 0 { 0.0 } else { c.tp as f64 / labelled as f64 };
+        let precision = if c.tp + c.fp == 0 {
+            1.0
+        } else {
+            c.tp as f64 / (c.tp + c.fp) as f64
+        };
+        let recall = if labelled == 0 {
+            0.0
+        } else {
+            c.tp as f64 / labelled as f64
+        };
         println!("| {entity} | {labelled} | {precision:.3} | {recall:.3} |");
         if labelled < MIN_POSITIVES {
-            failures.push(format!("{entity}: only {labelled} labelled values (need {MIN_POSITIVES})"));
+            failures.push(format!(
+                "{entity}: only {labelled} labelled values (need {MIN_POSITIVES})"
+            ));
         }
         if recall < RECALL_FLOOR {
             failures.push(format!("{entity}: recall {recall:.3} < {RECALL_FLOOR}"));
         }
         if precision < PRECISION_FLOOR {
-            failures.push(format!("{entity}: precision {precision:.3} < {PRECISION_FLOOR}"));
+            failures.push(format!(
+                "{entity}: precision {precision:.3} < {PRECISION_FLOOR}"
+            ));
         }
     }
     for m in &misses {
         println!("{m}");
     }
-    assert!(failures.is_empty(), "quality floors not met:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "quality floors not met:\n{}",
+        failures.join("\n")
+    );
 }
 
 fn snippet(text: &str, start: usize, end: usize) -> String {
@@ -150,4 +196,30 @@ fn snippet(text: &str, start: usize, end: usize) -> String {
         b += 1;
     }
     text[a..b].to_string()
+}
+
+#[test]
+fn heldout_report() {
+    let corpus = load_corpus("corpus-heldout");
+    let mut entities: Vec<String> = DEFAULT_ENTITIES.iter().map(|e| e.to_string()).collect();
+    entities.push("URL".into());
+    let engine = Engine::new(&DetectionConfig { entities: Some(entities.clone()), ..Default::default() }).unwrap();
+    let mut counts: BTreeMap<String, Counts> = entities.iter().map(|e| (e.clone(), Counts::default())).collect();
+    for ex in &corpus {
+        let predicted: Vec<(usize, usize, String)> = engine.detect(&ex.text).into_iter().map(|d| (d.start, d.end, d.entity.to_string())).collect();
+        for p in &predicted {
+            let c = counts.entry(p.2.clone()).or_default();
+            if ex.gold.contains(p) { c.tp += 1 } else { c.fp += 1; println!("FP {} {:?} in {}: {:?}", p.2, &ex.text[p.0..p.1], ex.file, snippet(&ex.text, p.0, p.1)); }
+        }
+        for g in &ex.gold {
+            if !predicted.contains(g) { counts.entry(g.2.clone()).or_default().fn_ += 1; println!("FN {} {:?} in {}: {:?}", g.2, &ex.text[g.0..g.1], ex.file, snippet(&ex.text, g.0, g.1)); }
+        }
+    }
+    println!("HELDOUT {} examples", corpus.len());
+    for (entity, c) in &counts {
+        let labelled = c.tp + c.fn_;
+        let precision = if c.tp + c.fp == 0 { 1.0 } else { c.tp as f64 / (c.tp + c.fp) as f64 };
+        let recall = if labelled == 0 { 0.0 } else { c.tp as f64 / labelled as f64 };
+        println!("H| {entity} | {labelled} | {precision:.3} | {recall:.3} |");
+    }
 }

@@ -66,7 +66,11 @@ fn decode(raw: &str, start: usize) -> (String, OffsetMap) {
                 // Decode a run of %XX that forms whole UTF-8 chars.
                 let mut bytes = Vec::new();
                 let mut j = i;
-                while j + 2 < b.len() && b[j] == b'%' && hex(b[j + 1]).is_some() && hex(b[j + 2]).is_some() {
+                while j + 2 < b.len()
+                    && b[j] == b'%'
+                    && hex(b[j + 1]).is_some()
+                    && hex(b[j + 2]).is_some()
+                {
                     bytes.push(hex(b[j + 1]).unwrap_or(0) * 16 + hex(b[j + 2]).unwrap_or(0));
                     j += 3;
                 }
@@ -91,7 +95,10 @@ fn decode(raw: &str, start: usize) -> (String, OffsetMap) {
         }
         map.checkpoint(out.len(), start + i);
     }
-    (String::from_utf8(out).expect("decoded only whole UTF-8 chars"), map)
+    (
+        String::from_utf8(out).expect("decoded only whole UTF-8 chars"),
+        map,
+    )
 }
 
 fn hex(b: u8) -> Option<u8> {

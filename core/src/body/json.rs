@@ -63,7 +63,10 @@ struct Parser<'t, 'c> {
 
 impl Parser<'_, '_> {
     fn error(&self, reason: &'static str) -> BodyError {
-        BodyError::InvalidJson { offset: self.i, reason }
+        BodyError::InvalidJson {
+            offset: self.i,
+            reason,
+        }
     }
 
     fn skip_ws(&mut self) {
@@ -90,7 +93,13 @@ impl Parser<'_, '_> {
                 self.number()?;
                 if self.cfg.scan_numbers {
                     let text = self.text[start..self.i].to_string();
-                    self.push(FieldRole::Number, self.path.clone(), text, start..self.i, OffsetMap::identity(start));
+                    self.push(
+                        FieldRole::Number,
+                        self.path.clone(),
+                        text,
+                        start..self.i,
+                        OffsetMap::identity(start),
+                    );
                 }
                 Ok(())
             }
@@ -98,7 +107,14 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn push(&mut self, role: FieldRole, path: Vec<String>, text: String, raw: std::ops::Range<usize>, map: OffsetMap) {
+    fn push(
+        &mut self,
+        role: FieldRole,
+        path: Vec<String>,
+        text: String,
+        raw: std::ops::Range<usize>,
+        map: OffsetMap,
+    ) {
         self.found.push(Raw {
             path,
             field: Field {
@@ -301,7 +317,8 @@ impl Parser<'_, '_> {
                     let code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
                     return char::from_u32(code).ok_or_else(|| self.error("invalid \\u escape"));
                 }
-                return char::from_u32(hi).ok_or_else(|| self.error("unpaired surrogate in \\u escape"));
+                return char::from_u32(hi)
+                    .ok_or_else(|| self.error("unpaired surrogate in \\u escape"));
             }
             _ => return Err(self.error("invalid escape")),
         };
@@ -310,7 +327,10 @@ impl Parser<'_, '_> {
     }
 
     fn hex4(&self, at: usize) -> Result<u32, BodyError> {
-        let digits = self.s.get(at..at + 4).ok_or_else(|| self.error("truncated \\u escape"))?;
+        let digits = self
+            .s
+            .get(at..at + 4)
+            .ok_or_else(|| self.error("truncated \\u escape"))?;
         let text = std::str::from_utf8(digits).map_err(|_| self.error("invalid \\u escape"))?;
         u32::from_str_radix(text, 16).map_err(|_| self.error("invalid \\u escape"))
     }

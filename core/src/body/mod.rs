@@ -43,7 +43,12 @@ pub enum BodyKind {
 impl BodyKind {
     /// The kind for a `Content-Type` header value, or None for types Veil does not read.
     pub fn from_content_type(content_type: &str) -> Option<BodyKind> {
-        let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let mime = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match mime.as_str() {
             "application/json" => Some(BodyKind::Json),
             m if m.starts_with("application/") && m.ends_with("+json") => Some(BodyKind::Json),
@@ -116,9 +121,15 @@ pub enum BodyError {
 impl fmt::Display for BodyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BodyError::InvalidUtf8 { offset } => write!(f, "body is not valid UTF-8 (at byte {offset})"),
-            BodyError::InvalidJson { offset, reason } => write!(f, "body is not valid JSON: {reason} at byte {offset}"),
-            BodyError::TooDeep { max_depth } => write!(f, "JSON nesting is deeper than the limit of {max_depth}"),
+            BodyError::InvalidUtf8 { offset } => {
+                write!(f, "body is not valid UTF-8 (at byte {offset})")
+            }
+            BodyError::InvalidJson { offset, reason } => {
+                write!(f, "body is not valid JSON: {reason} at byte {offset}")
+            }
+            BodyError::TooDeep { max_depth } => {
+                write!(f, "JSON nesting is deeper than the limit of {max_depth}")
+            }
             BodyError::BadEdit { reason } => write!(f, "cannot rewrite body: {reason}"),
         }
     }
@@ -128,8 +139,14 @@ impl std::error::Error for BodyError {}
 
 impl<'b> Document<'b> {
     /// Read `raw` as `kind`, selecting fields per `cfg`.
-    pub fn parse(raw: &'b [u8], kind: BodyKind, cfg: &JsonScanConfig) -> Result<Document<'b>, BodyError> {
-        let text = std::str::from_utf8(raw).map_err(|e| BodyError::InvalidUtf8 { offset: e.valid_up_to() })?;
+    pub fn parse(
+        raw: &'b [u8],
+        kind: BodyKind,
+        cfg: &JsonScanConfig,
+    ) -> Result<Document<'b>, BodyError> {
+        let text = std::str::from_utf8(raw).map_err(|e| BodyError::InvalidUtf8 {
+            offset: e.valid_up_to(),
+        })?;
         let (shape, fields) = match kind {
             BodyKind::Json => json::fields(text, cfg)?,
             BodyKind::Form => (Shape::Generic, form::fields(text, cfg)),
@@ -144,7 +161,12 @@ impl<'b> Document<'b> {
                 }],
             ),
         };
-        Ok(Document { kind, raw, shape, fields })
+        Ok(Document {
+            kind,
+            raw,
+            shape,
+            fields,
+        })
     }
 
     pub fn kind(&self) -> BodyKind {
@@ -164,7 +186,10 @@ impl<'b> Document<'b> {
     pub fn detect(&self, engine: &Engine) -> Vec<Finding> {
         let mut out = Vec::new();
         for (i, f) in self.fields.iter().enumerate() {
-            out.extend(engine.detect(&f.text).into_iter().map(|detection| Finding { field: i, detection }));
+            out.extend(engine.detect(&f.text).into_iter().map(|detection| Finding {
+                field: i,
+                detection,
+            }));
         }
         out
     }

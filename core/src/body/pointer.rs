@@ -13,7 +13,10 @@ impl Pointer {
         let segments = if text.is_empty() {
             Vec::new()
         } else {
-            text[1..].split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
+            text[1..]
+                .split('/')
+                .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                .collect()
         };
         Pointer { segments }
     }
@@ -21,7 +24,11 @@ impl Pointer {
     /// Whether the value at `path` is this pattern's value or under it.
     pub fn covers(&self, path: &[String]) -> bool {
         self.segments.len() <= path.len()
-            && self.segments.iter().zip(path).all(|(p, s)| p == "*" || p == s)
+            && self
+                .segments
+                .iter()
+                .zip(path)
+                .all(|(p, s)| p == "*" || p == s)
     }
 }
 

@@ -9,17 +9,26 @@ pub(super) fn apply(doc: &Document<'_>, edits: &[Edit]) -> Result<Vec<u8>, BodyE
     let mut edits: Vec<&Edit> = edits.iter().collect();
     edits.sort_by_key(|e| (e.field, e.start));
     for e in &edits {
-        let field = doc.fields.get(e.field).ok_or(BodyError::BadEdit { reason: "no such field" })?;
+        let field = doc.fields.get(e.field).ok_or(BodyError::BadEdit {
+            reason: "no such field",
+        })?;
         if e.start >= e.end
             || e.end > field.text.len()
             || !field.text.is_char_boundary(e.start)
             || !field.text.is_char_boundary(e.end)
         {
-            return Err(BodyError::BadEdit { reason: "edit outside its field" });
+            return Err(BodyError::BadEdit {
+                reason: "edit outside its field",
+            });
         }
     }
-    if edits.windows(2).any(|w| w[0].field == w[1].field && w[0].end > w[1].start) {
-        return Err(BodyError::BadEdit { reason: "edits overlap" });
+    if edits
+        .windows(2)
+        .any(|w| w[0].field == w[1].field && w[0].end > w[1].start)
+    {
+        return Err(BodyError::BadEdit {
+            reason: "edits overlap",
+        });
     }
 
     // Raw pieces to replace, in body order.
@@ -27,7 +36,10 @@ pub(super) fn apply(doc: &Document<'_>, edits: &[Edit]) -> Result<Vec<u8>, BodyE
     let mut i = 0;
     while i < edits.len() {
         let field = &doc.fields[edits[i].field];
-        let same_field = edits[i..].iter().take_while(|e| e.field == edits[i].field).count();
+        let same_field = edits[i..]
+            .iter()
+            .take_while(|e| e.field == edits[i].field)
+            .count();
         let group = &edits[i..i + same_field];
         if field.role == FieldRole::Number {
             let mut text = field.text.clone();
@@ -50,7 +62,8 @@ pub(super) fn apply(doc: &Document<'_>, edits: &[Edit]) -> Result<Vec<u8>, BodyE
     }
     pieces.sort_by_key(|p| p.0);
 
-    let mut out = Vec::with_capacity(doc.raw.len() + pieces.iter().map(|p| p.2.len()).sum::<usize>());
+    let mut out =
+        Vec::with_capacity(doc.raw.len() + pieces.iter().map(|p| p.2.len()).sum::<usize>());
     let mut at = 0;
     for (start, end, bytes) in pieces {
         out.extend_from_slice(&doc.raw[at..start]);
@@ -76,7 +89,9 @@ fn form_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }

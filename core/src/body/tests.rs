@@ -34,9 +34,19 @@ fn pointers(raw: &str, cfg: &JsonScanConfig) -> Vec<String> {
 fn openai_chat_scans_content_not_structure() {
     let body = r#"{"model":"gpt-4o","messages":[{"role":"system","content":"Be brief."},{"role":"user","name":"jane","content":"Email jane@corp.com"}],"tools":[{"type":"function","function":{"name":"lookup","description":"Find jane@corp.com"}}]}"#;
     let cfg = JsonScanConfig::default();
-    assert_eq!(pointers(body, &cfg), vec!["/messages/0/content", "/messages/1/name", "/messages/1/content"]);
+    assert_eq!(
+        pointers(body, &cfg),
+        vec![
+            "/messages/0/content",
+            "/messages/1/name",
+            "/messages/1/content"
+        ]
+    );
     let out = mask(body, BodyKind::Json, &cfg);
-    assert_eq!(out, body.replace("Email jane@corp.com", "Email <EMAIL_ADDRESS>"));
+    assert_eq!(
+        out,
+        body.replace("Email jane@corp.com", "Email <EMAIL_ADDRESS>")
+    );
 }
 
 #[test]
@@ -45,10 +55,16 @@ fn openai_tool_calls_and_content_parts() {
     let cfg = JsonScanConfig::default();
     assert_eq!(
         pointers(body, &cfg),
-        vec!["/messages/0/tool_calls/0/function/arguments", "/messages/1/content/0/text"]
+        vec![
+            "/messages/0/tool_calls/0/function/arguments",
+            "/messages/1/content/0/text"
+        ]
     );
     let out = mask(body, BodyKind::Json, &cfg);
-    assert!(out.contains(r#""arguments":"{\"to\":\"<EMAIL_ADDRESS>\"}""#), "{out}");
+    assert!(
+        out.contains(r#""arguments":"{\"to\":\"<EMAIL_ADDRESS>\"}""#),
+        "{out}"
+    );
     assert!(out.contains(r#""text":"call <PHONE_NUMBER>""#), "{out}");
     serde_json::from_str::<serde_json::Value>(&out).unwrap();
 }
@@ -59,7 +75,11 @@ fn anthropic_messages_with_tools() {
     let cfg = JsonScanConfig::default();
     assert_eq!(
         pointers(body, &cfg),
-        vec!["/system/0/text", "/messages/0/content/0/input/ssn", "/messages/1/content/0/content"]
+        vec![
+            "/system/0/text",
+            "/messages/0/content/0/input/ssn",
+            "/messages/1/content/0/content"
+        ]
     );
     let out = mask(body, BodyKind::Json, &cfg);
     for v in ["jane@corp.com", "536-90-4399", "DE89 3704"] {
@@ -72,18 +92,31 @@ fn anthropic_messages_with_tools() {
 fn openai_responses_input() {
     let body = r#"{"model":"gpt-4.1","instructions":"Reply to jane@corp.com","input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"my card 4111 1111 1111 1111"}]}]}"#;
     let cfg = JsonScanConfig::default();
-    assert_eq!(pointers(body, &cfg), vec!["/instructions", "/input/0/content/0/text"]);
+    assert_eq!(
+        pointers(body, &cfg),
+        vec!["/instructions", "/input/0/content/0/text"]
+    );
     let out = mask(body, BodyKind::Json, &cfg);
-    assert!(out.contains("my card <CREDIT_CARD>") && out.contains("Reply to <EMAIL_ADDRESS>"), "{out}");
+    assert!(
+        out.contains("my card <CREDIT_CARD>") && out.contains("Reply to <EMAIL_ADDRESS>"),
+        "{out}"
+    );
 }
 
 #[test]
 fn escapes_map_back_exactly() {
-    let body = r#"{"text":"caf\u00e9 \"x\"\n mail: jane\u0040corp.com\tend \ud83d\ude00 bob@corp.com"}"#;
+    let body =
+        r#"{"text":"caf\u00e9 \"x\"\n mail: jane\u0040corp.com\tend \ud83d\ude00 bob@corp.com"}"#;
     let doc = Document::parse(body.as_bytes(), BodyKind::Json, &JsonScanConfig::default()).unwrap();
-    assert_eq!(doc.fields()[0].text, "café \"x\"\n mail: jane@corp.com\tend 😀 bob@corp.com");
+    assert_eq!(
+        doc.fields()[0].text,
+        "café \"x\"\n mail: jane@corp.com\tend 😀 bob@corp.com"
+    );
     let out = mask(body, BodyKind::Json, &JsonScanConfig::default());
-    assert_eq!(out, r#"{"text":"caf\u00e9 \"x\"\n mail: <EMAIL_ADDRESS>\tend \ud83d\ude00 <EMAIL_ADDRESS>"}"#);
+    assert_eq!(
+        out,
+        r#"{"text":"caf\u00e9 \"x\"\n mail: <EMAIL_ADDRESS>\tend \ud83d\ude00 <EMAIL_ADDRESS>"}"#
+    );
 }
 
 #[test]
@@ -91,7 +124,12 @@ fn replacements_are_escaped() {
     let body = r#"{"a":"jane@corp.com"}"#;
     let doc = Document::parse(body.as_bytes(), BodyKind::Json, &JsonScanConfig::default()).unwrap();
     let out = doc
-        .rewrite(&[Edit { field: 0, start: 0, end: 13, replacement: "quote\" back\\ nl\n".into() }])
+        .rewrite(&[Edit {
+            field: 0,
+            start: 0,
+            end: 13,
+            replacement: "quote\" back\\ nl\n".into(),
+        }])
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["a"], "quote\" back\\ nl\n");
@@ -100,12 +138,23 @@ fn replacements_are_escaped() {
 #[test]
 fn include_exclude_keys_and_numbers() {
     let body = r#"{"meta":{"trace":"t@x.io"},"data":{"email":"a@b.io","card":4111111111111111,"ignored":5}}"#;
-    let cfg = JsonScanConfig { include: vec!["/data".into()], exclude: vec!["/data/ignored".into()], scan_numbers: true, ..Default::default() };
+    let cfg = JsonScanConfig {
+        include: vec!["/data".into()],
+        exclude: vec!["/data/ignored".into()],
+        scan_numbers: true,
+        ..Default::default()
+    };
     assert_eq!(pointers(body, &cfg), vec!["/data/email", "/data/card"]);
     let out = mask(body, BodyKind::Json, &cfg);
-    assert_eq!(out, r#"{"meta":{"trace":"t@x.io"},"data":{"email":"<EMAIL_ADDRESS>","card":"<CREDIT_CARD>","ignored":5}}"#);
+    assert_eq!(
+        out,
+        r#"{"meta":{"trace":"t@x.io"},"data":{"email":"<EMAIL_ADDRESS>","card":"<CREDIT_CARD>","ignored":5}}"#
+    );
 
-    let cfg = JsonScanConfig { scan_keys: true, ..Default::default() };
+    let cfg = JsonScanConfig {
+        scan_keys: true,
+        ..Default::default()
+    };
     let out = mask(r#"{"jane@corp.com": 1}"#, BodyKind::Json, &cfg);
     assert_eq!(out, r#"{"<EMAIL_ADDRESS>": 1}"#);
 }
@@ -120,13 +169,31 @@ fn keys_and_numbers_are_not_scanned_by_default() {
 fn bad_bodies_are_clear_errors() {
     let cfg = JsonScanConfig::default();
     let err = |raw: &[u8]| Document::parse(raw, BodyKind::Json, &cfg).unwrap_err();
-    assert_eq!(err(b"{\"a\": \"\xff\"}"), BodyError::InvalidUtf8 { offset: 7 });
-    assert!(matches!(err(b"{\"a\": }"), BodyError::InvalidJson { offset: 6, .. }));
-    assert!(matches!(err(b"{\"a\": \"x\"} trailing"), BodyError::InvalidJson { .. }));
-    assert!(matches!(err(b"{\"a\": \"\\ud800\"}"), BodyError::InvalidJson { .. }));
-    assert!(matches!(err(b"{\"a\": \"tab\there\"}"), BodyError::InvalidJson { .. }));
+    assert_eq!(
+        err(b"{\"a\": \"\xff\"}"),
+        BodyError::InvalidUtf8 { offset: 7 }
+    );
+    assert!(matches!(
+        err(b"{\"a\": }"),
+        BodyError::InvalidJson { offset: 6, .. }
+    ));
+    assert!(matches!(
+        err(b"{\"a\": \"x\"} trailing"),
+        BodyError::InvalidJson { .. }
+    ));
+    assert!(matches!(
+        err(b"{\"a\": \"\\ud800\"}"),
+        BodyError::InvalidJson { .. }
+    ));
+    assert!(matches!(
+        err(b"{\"a\": \"tab\there\"}"),
+        BodyError::InvalidJson { .. }
+    ));
     assert!(matches!(err(b"[01]"), BodyError::InvalidJson { .. }));
-    assert!(matches!(err(b"\"unterminated"), BodyError::InvalidJson { .. }));
+    assert!(matches!(
+        err(b"\"unterminated"),
+        BodyError::InvalidJson { .. }
+    ));
     let deep = "[".repeat(100_000) + &"]".repeat(100_000);
     assert_eq!(err(deep.as_bytes()), BodyError::TooDeep { max_depth: 128 });
     let msg = err(b"{\"secret jane@corp.com\" 1}").to_string();
@@ -137,31 +204,66 @@ fn bad_bodies_are_clear_errors() {
 fn form_bodies() {
     let body = "name=Jane+Doe&email=jane%40corp.com&note=caf%C3%A9+%ZZ+call+415-867-2301";
     let out = mask(body, BodyKind::Form, &JsonScanConfig::default());
-    assert_eq!(out, "name=Jane+Doe&email=%3CEMAIL_ADDRESS%3E&note=caf%C3%A9+%ZZ+call+%3CPHONE_NUMBER%3E");
-    let cfg = JsonScanConfig { exclude: vec!["/email".into()], ..Default::default() };
+    assert_eq!(
+        out,
+        "name=Jane+Doe&email=%3CEMAIL_ADDRESS%3E&note=caf%C3%A9+%ZZ+call+%3CPHONE_NUMBER%3E"
+    );
+    let cfg = JsonScanConfig {
+        exclude: vec!["/email".into()],
+        ..Default::default()
+    };
     assert!(mask(body, BodyKind::Form, &cfg).contains("jane%40corp.com"));
 }
 
 #[test]
 fn text_bodies() {
-    let out = mask("hi jane@corp.com, café", BodyKind::Text, &JsonScanConfig::default());
+    let out = mask(
+        "hi jane@corp.com, café",
+        BodyKind::Text,
+        &JsonScanConfig::default(),
+    );
     assert_eq!(out, "hi <EMAIL_ADDRESS>, café");
     assert!(Document::parse(b"\xc3", BodyKind::Text, &JsonScanConfig::default()).is_err());
 }
 
 #[test]
 fn content_types() {
-    assert_eq!(BodyKind::from_content_type("application/json; charset=utf-8"), Some(BodyKind::Json));
-    assert_eq!(BodyKind::from_content_type("application/vnd.api+json"), Some(BodyKind::Json));
-    assert_eq!(BodyKind::from_content_type("application/x-www-form-urlencoded"), Some(BodyKind::Form));
-    assert_eq!(BodyKind::from_content_type("text/plain"), Some(BodyKind::Text));
-    assert_eq!(BodyKind::from_content_type("application/octet-stream"), None);
+    assert_eq!(
+        BodyKind::from_content_type("application/json; charset=utf-8"),
+        Some(BodyKind::Json)
+    );
+    assert_eq!(
+        BodyKind::from_content_type("application/vnd.api+json"),
+        Some(BodyKind::Json)
+    );
+    assert_eq!(
+        BodyKind::from_content_type("application/x-www-form-urlencoded"),
+        Some(BodyKind::Form)
+    );
+    assert_eq!(
+        BodyKind::from_content_type("text/plain"),
+        Some(BodyKind::Text)
+    );
+    assert_eq!(
+        BodyKind::from_content_type("application/octet-stream"),
+        None
+    );
 }
 
 #[test]
 fn bad_edits_are_errors() {
-    let doc = Document::parse(br#"{"a":"jane@corp.com"}"#, BodyKind::Json, &JsonScanConfig::default()).unwrap();
-    let e = |field, start, end| Edit { field, start, end, replacement: "x".into() };
+    let doc = Document::parse(
+        br#"{"a":"jane@corp.com"}"#,
+        BodyKind::Json,
+        &JsonScanConfig::default(),
+    )
+    .unwrap();
+    let e = |field, start, end| Edit {
+        field,
+        start,
+        end,
+        replacement: "x".into(),
+    };
     assert!(doc.rewrite(&[e(1, 0, 1)]).is_err());
     assert!(doc.rewrite(&[e(0, 0, 99)]).is_err());
     assert!(doc.rewrite(&[e(0, 0, 5), e(0, 4, 6)]).is_err());

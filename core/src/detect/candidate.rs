@@ -40,7 +40,13 @@ impl Candidate {
 
     /// A candidate that only counts when a context word is near (`score` is then the
     /// with-context score).
-    pub fn needs_context(start: usize, end: usize, entity: Entity, score: f32, validated: bool) -> Self {
+    pub fn needs_context(
+        start: usize,
+        end: usize,
+        entity: Entity,
+        score: f32,
+        validated: bool,
+    ) -> Self {
         Candidate {
             start,
             end,

@@ -44,10 +44,7 @@ impl ContextWords {
     /// Whether any of `words` (lowercase) is among the `n` words before `start`. Recognizers use
     /// it for negative context ("order 415-867-2301" is an order number).
     pub fn any_before(text: &str, start: usize, n: usize, words: &[&str]) -> bool {
-        words_before(&text[..start], n).any(|w| {
-            let w = w.to_ascii_lowercase();
-            words.contains(&w.as_str())
-        })
+        words_before(&text[..start], n).any(|w| words.iter().any(|c| w.eq_ignore_ascii_case(c)))
     }
 
     /// Whether a context word for `entity` is within the window around `text[start..end]`.
@@ -55,15 +52,20 @@ impl ContextWords {
         let Some(list) = self.words.get(entity) else {
             return false;
         };
-        let matches = |word: &str| {
-            let word = word.to_lowercase();
-            list.iter().any(|c| {
-                word.strip_prefix(c.as_str()).is_some_and(|rest| matches!(rest, "" | "s" | "es"))
-            })
-        };
+        let matches = |word: &str| list.iter().any(|c| is_word_or_plural(word, c));
         words_before(&text[..start], self.window).any(matches)
             || words_after(&text[end..], WORDS_AFTER).any(matches)
     }
+}
+
+/// `word` is `context` (lowercase) or its plural, ignoring ASCII case. Allocation-free: this
+/// runs for every candidate.
+fn is_word_or_plural(word: &str, context: &str) -> bool {
+    let n = context.len();
+    word.len() >= n
+        && word.is_char_boundary(n)
+        && word[..n].eq_ignore_ascii_case(context)
+        && matches!(word[n..].as_bytes(), [] | [b's' | b'S'] | [b'e' | b'E', b's' | b'S'])
 }
 
 /// The last `n` words of `text`.

@@ -1,7 +1,9 @@
 //! The detection engine: built once from configuration, then `detect(text)` per field.
 //!
-//! Steps, each small and separately tested: recognizers propose candidates → context words pick
-//! each candidate's score → per-kind thresholds → allow-list → overlap resolution.
+//! Steps, each small and separately tested: recognizers propose candidates → per-kind
+//! thresholds, with context words consulted for candidates that need them to pass → allow-list
+//! → overlap resolution. A reported score is the candidate's own score, or its with-context
+//! score when context was what lifted it over the threshold.
 
 use std::collections::{HashMap, HashSet};
 
@@ -47,7 +49,10 @@ impl Engine {
     pub fn new(cfg: &DetectionConfig) -> Result<Engine, ConfigError> {
         check_score("detection.default_threshold", cfg.default_threshold)?;
         if cfg.context_window > 50 {
-            return Err(ConfigError::new("detection.context_window", "must be at most 50 words"));
+            return Err(ConfigError::new(
+                "detection.context_window",
+                "must be at most 50 words",
+            ));
         }
 
         let enabled: Vec<Entity> = match &cfg.entities {
@@ -147,20 +152,31 @@ impl Engine {
         }
         let mut kept = Vec::with_capacity(candidates.len());
         for c in candidates {
-            debug_assert!(c.start < c.end && text.is_char_boundary(c.start) && text.is_char_boundary(c.end));
-            let score = if c.score_with_context > c.score
+            debug_assert!(
+                c.start < c.end && text.is_char_boundary(c.start) && text.is_char_boundary(c.end)
+            );
+            let threshold = self
+                .thresholds
+                .get(&c.entity)
+                .copied()
+                .unwrap_or(self.default_threshold);
+            // Context is looked up only when it decides the outcome.
+            let score = if c.score >= threshold {
+                c.score
+            } else if c.score_with_context >= threshold
                 && self.context.near(text, c.start, c.end, &c.entity)
             {
                 c.score_with_context
             } else {
-                c.score
+                continue;
             };
-            let threshold = self.thresholds.get(&c.entity).copied().unwrap_or(self.default_threshold);
-            if score < threshold || score <= 0.0 {
+            if score <= 0.0 {
                 continue;
             }
             if !self.allow_list.is_empty()
-                && self.allow_list.contains(&text[c.start..c.end].to_lowercase())
+                && self
+                    .allow_list
+                    .contains(&text[c.start..c.end].to_lowercase())
             {
                 continue;
             }

@@ -2,39 +2,89 @@
 //! whole text.
 //!
 //! Nearly every structured entity contains a digit (phones, cards, ids, dates, IPs, IBANs) or a
-//! colon between hex digits (MACs, IPv6). One byte-class pass finds the words that do, widens
-//! each by two neighbouring words (so "March 5, 1990" and "GB82 WEST 1234" stay whole), and
-//! merges them. Recognizers then run their patterns over these few short slices rather than
-//! over every byte: prose without numbers costs one table lookup per byte. Recognizers whose
-//! patterns start with a literal (secrets, URLs) or contain one (`@` in emails) search the whole
-//! text instead; the regex crate's literal prefilters make that cheap.
+//! colon between hex digits (MACs, IPv6). A word-at-a-time pass finds the "trigger" words that
+//! do; prose without them costs a few instructions per eight bytes. Two region sets are built
+//! from the triggers and copied, newline-separated, into compact strings that recognizers
+//! search with one call per pattern:
+//!
+//! - `Regions::Tight`: runs of trigger words joined by short separator gaps ("415 867 2301",
+//!   "4111-1111-1111-1111"). Enough for values made only of digit-bearing words.
+//! - `Regions::Wide`: each trigger word with two neighbouring words on each side, for values
+//!   that include plain words ("March 5, 1990", "GB82 WEST 1234 ...", "AB 12 34 56 C").
+//!
+//! No regional pattern matches across a newline, so a match never spans two regions.
+//! Recognizers whose patterns start with a literal (secrets, URLs) or contain one (`@` in
+//! emails) search the whole text instead; the regex crate's literal prefilters make that cheap.
 
 use std::ops::Range;
 
-/// Words neighbouring a digit-bearing word that are pulled into its region.
+/// Words neighbouring a trigger word that are pulled into its wide region.
 const NEIGHBOUR_WORDS: usize = 2;
+/// Largest separator gap between trigger words that keeps them in one tight region (" - ").
+const TIGHT_GAP: usize = 3;
 
-/// Bytes that end a word for region purposes. Whitespace and punctuation that never occurs
-/// inside a structured value we detect in regions.
-fn is_separator(b: u8) -> bool {
-    matches!(
-        b,
-        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b'"' | b'\'' | b'`' | b'<' | b'>' | b'{'
-            | b'}' | b'[' | b']' | b'|' | b';' | b',' | b'=' | b'\\'
-    )
+/// Separators end a word for region purposes: whitespace and punctuation that never occurs
+/// inside a structured value detected in regions.
+const SEPARATOR: [bool; 256] = {
+    let mut t = [false; 256];
+    let seps = b" \t\n\r\x0b\x0c\"'`<>{}[]|;,=\\";
+    let mut i = 0;
+    while i < seps.len() {
+        t[seps[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// Which region set a recognizer searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Regions {
+    Tight,
+    Wide,
 }
 
-/// The text being scanned and its precomputed regions.
+/// One region set, compacted.
+struct Compact {
+    /// The regions, each followed by `\n`.
+    text: String,
+    /// (offset in `text`, offset in the scanned text) of each region's start, ascending.
+    starts: Vec<(usize, usize)>,
+}
+
+impl Compact {
+    fn new(text: &str, regions: &[Range<usize>]) -> Compact {
+        let mut out = String::with_capacity(regions.iter().map(|r| r.len() + 1).sum());
+        let mut starts = Vec::with_capacity(regions.len());
+        for r in regions {
+            starts.push((out.len(), r.start));
+            out.push_str(&text[r.clone()]);
+            out.push('\n');
+        }
+        Compact { text: out, starts }
+    }
+
+    fn original(&self, pos: usize) -> usize {
+        let i = self.starts.partition_point(|&(c, _)| c <= pos) - 1;
+        let (c, o) = self.starts[i];
+        o + (pos - c)
+    }
+}
+
+/// The text being scanned and its regions.
 pub struct Haystack<'t> {
     text: &'t str,
-    regions: Vec<Range<usize>>,
+    tight: Compact,
+    wide: Compact,
 }
 
 impl<'t> Haystack<'t> {
     pub fn new(text: &'t str) -> Self {
+        let bytes = text.as_bytes();
+        let tight = tight_regions(bytes, &trigger_words(bytes));
         Haystack {
             text,
-            regions: find_regions(text.as_bytes()),
+            wide: Compact::new(text, &wide_regions(bytes, &tight)),
+            tight: Compact::new(text, &tight),
         }
     }
 
@@ -42,77 +92,134 @@ impl<'t> Haystack<'t> {
         self.text
     }
 
-    /// Regions as (offset of the slice in the text, slice).
-    pub fn regions(&self) -> impl Iterator<Item = (usize, &'t str)> + '_ {
-        self.regions.iter().map(|r| (r.start, &self.text[r.clone()]))
+    fn compact(&self, which: Regions) -> &Compact {
+        match which {
+            Regions::Tight => &self.tight,
+            Regions::Wide => &self.wide,
+        }
     }
 
-    /// Every match of `re` in every region, as byte ranges of the whole text.
-    pub fn region_finds<'h>(
-        &'h self,
-        re: &'h regex::Regex,
-    ) -> impl Iterator<Item = Range<usize>> + 'h {
-        self.regions().flat_map(move |(base, slice)| {
-            re.find_iter(slice)
-                .map(move |m| base + m.start()..base + m.end())
+    /// A region set, newline-joined. Map offsets back with `original`.
+    pub fn regional_text(&self, which: Regions) -> &str {
+        &self.compact(which).text
+    }
+
+    /// The offset in the text of offset `pos` of `regional_text(which)`.
+    pub fn original(&self, which: Regions, pos: usize) -> usize {
+        self.compact(which).original(pos)
+    }
+
+    /// Every match of `re` in a region set, as byte ranges of the whole text.
+    pub fn region_finds<'h>(&'h self, which: Regions, re: &'h regex::Regex) -> impl Iterator<Item = Range<usize>> + 'h {
+        let c = self.compact(which);
+        re.find_iter(&c.text).map(move |m| {
+            let start = c.original(m.start());
+            start..start + m.len()
         })
     }
 
-    /// Every match of `re` in every region with its capture groups, and the region's offset
-    /// (add it to a group's offsets to get offsets into the whole text).
+    /// Every match of `re` in a region set with its capture groups, and the shift that turns
+    /// the match's offsets into offsets of the whole text.
     pub fn region_captures<'h>(
         &'h self,
+        which: Regions,
         re: &'h regex::Regex,
-    ) -> impl Iterator<Item = (usize, regex::Captures<'t>)> + 'h {
-        self.regions()
-            .flat_map(move |(base, slice)| re.captures_iter(slice).map(move |c| (base, c)))
-    }
-
-    /// The char just before byte offset `at`, if any.
-    pub fn char_before(&self, at: usize) -> Option<char> {
-        self.text[..at].chars().next_back()
-    }
-
-    /// The char at byte offset `at`, if any.
-    pub fn char_at(&self, at: usize) -> Option<char> {
-        self.text[at..].chars().next()
+    ) -> impl Iterator<Item = (Shift, regex::Captures<'h>)> + 'h {
+        let c = self.compact(which);
+        re.captures_iter(&c.text).map(move |caps| {
+            let at = caps.get(0).map_or(0, |m| m.start());
+            (Shift(c.original(at) as isize - at as isize), caps)
+        })
     }
 }
 
-fn find_regions(bytes: &[u8]) -> Vec<Range<usize>> {
-    // Words as (start, end, is_trigger).
-    let mut words: Vec<(usize, usize, bool)> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if is_separator(bytes[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut trigger = false;
-        while i < bytes.len() && !is_separator(bytes[i]) {
-            let b = bytes[i];
-            if b.is_ascii_digit()
-                || (b == b':'
-                    && i > start
-                    && bytes[i - 1].is_ascii_hexdigit()
-                    && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit))
-            {
-                trigger = true;
-            }
-            i += 1;
-        }
-        words.push((start, i, trigger));
-    }
+/// Converts offsets of one regional match to offsets of the whole text.
+#[derive(Debug, Clone, Copy)]
+pub struct Shift(isize);
 
-    let mut regions: Vec<Range<usize>> = Vec::new();
-    for (idx, &(_, _, trigger)) in words.iter().enumerate() {
-        if !trigger {
+impl Shift {
+    pub fn apply(self, pos: usize) -> usize {
+        (pos as isize + self.0) as usize
+    }
+}
+
+/// Whether any byte of the 8-byte word `x` is in `b'0'..=b':'` (digits and the colon are
+/// adjacent in ASCII). The classic "has byte between" bit trick, exact for ASCII bytes; bytes
+/// of 0x80 and above never report.
+fn has_digit_or_colon(x: u64) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 128;
+    let low7 = x & (ONES * 127);
+    // Bytes strictly between 0x2F and 0x3B.
+    ((ONES * (127 + 0x3B)).wrapping_sub(low7) & !x & low7.wrapping_add(ONES * (127 - 0x2F)) & HIGH) != 0
+}
+
+/// Position of the next byte that is a digit or a colon, from `i`.
+fn next_digit_or_colon(bytes: &[u8], mut i: usize) -> Option<usize> {
+    while i + 8 <= bytes.len() {
+        let chunk = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+        if has_digit_or_colon(chunk) {
+            break;
+        }
+        i += 8;
+    }
+    (i..bytes.len()).find(|&j| matches!(bytes[j], b'0'..=b'9' | b':'))
+}
+
+/// Words (maximal runs of non-separators) that contain a digit or a colon between hex digits.
+fn trigger_words(bytes: &[u8]) -> Vec<Range<usize>> {
+    let mut words: Vec<Range<usize>> = Vec::new();
+    let mut i = 0;
+    while let Some(j) = next_digit_or_colon(bytes, i) {
+        let is_trigger = bytes[j] != b':'
+            || (j > 0 && bytes[j - 1].is_ascii_hexdigit() && bytes.get(j + 1).is_some_and(u8::is_ascii_hexdigit));
+        if !is_trigger {
+            i = j + 1;
             continue;
         }
-        let first = idx.saturating_sub(NEIGHBOUR_WORDS);
-        let last = (idx + NEIGHBOUR_WORDS).min(words.len() - 1);
-        let (start, end) = (words[first].0, words[last].1);
+        let mut start = j;
+        while start > 0 && !SEPARATOR[bytes[start - 1] as usize] {
+            start -= 1;
+        }
+        let mut end = j + 1;
+        while end < bytes.len() && !SEPARATOR[bytes[end] as usize] {
+            end += 1;
+        }
+        match words.last_mut() {
+            Some(prev) if start < prev.end => prev.end = end,
+            _ => words.push(start..end),
+        }
+        i = end;
+    }
+    words
+}
+
+fn tight_regions(bytes: &[u8], triggers: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut regions: Vec<Range<usize>> = Vec::new();
+    for w in triggers {
+        match regions.last_mut() {
+            Some(prev)
+                if w.start - prev.end <= TIGHT_GAP
+                    && bytes[prev.end..w.start].iter().all(|&b| SEPARATOR[b as usize] || b == b'-') =>
+            {
+                prev.end = w.end
+            }
+            _ => regions.push(w.clone()),
+        }
+    }
+    regions
+}
+
+/// Each tight region widened by NEIGHBOUR_WORDS words on both sides (the same as widening each
+/// trigger word, since a tight region holds no other words), merged.
+fn wide_regions(bytes: &[u8], tight: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut regions: Vec<Range<usize>> = Vec::new();
+    for w in tight {
+        let (mut start, mut end) = (w.start, w.end);
+        for _ in 0..NEIGHBOUR_WORDS {
+            start = previous_word_start(bytes, start);
+            end = next_word_end(bytes, end);
+        }
         match regions.last_mut() {
             Some(prev) if start <= prev.end => prev.end = prev.end.max(end),
             _ => regions.push(start..end),
@@ -121,35 +228,85 @@ fn find_regions(bytes: &[u8]) -> Vec<Range<usize>> {
     regions
 }
 
+/// Start of the word before the one starting at `at` (or `at` when there is none).
+fn previous_word_start(bytes: &[u8], at: usize) -> usize {
+    let mut i = at;
+    while i > 0 && SEPARATOR[bytes[i - 1] as usize] {
+        i -= 1;
+    }
+    if i == 0 {
+        return at;
+    }
+    while i > 0 && !SEPARATOR[bytes[i - 1] as usize] {
+        i -= 1;
+    }
+    i
+}
+
+/// End of the word after the one ending at `at` (or `at` when there is none).
+fn next_word_end(bytes: &[u8], at: usize) -> usize {
+    let mut i = at;
+    while i < bytes.len() && SEPARATOR[bytes[i] as usize] {
+        i += 1;
+    }
+    if i == bytes.len() {
+        return at;
+    }
+    while i < bytes.len() && !SEPARATOR[bytes[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn region_texts(text: &str) -> Vec<&str> {
-        Haystack::new(text).regions().map(|(_, s)| s).collect()
+    fn regions(text: &str, which: Regions) -> Vec<String> {
+        Haystack::new(text).regional_text(which).lines().map(str::to_string).collect()
     }
 
     #[test]
     fn prose_without_digits_has_no_regions() {
-        assert!(region_texts("Please summarise the meeting notes below.").is_empty());
+        assert!(regions("Please summarise the meeting notes below: all of them.", Regions::Wide).is_empty());
     }
 
     #[test]
-    fn digit_words_pull_in_neighbours_and_merge() {
+    fn wide_regions_pull_in_neighbours_and_merge() {
         let text = "so my birthday is March 5, 1990 and that is all i can say today";
-        assert_eq!(region_texts(text), vec!["is March 5, 1990 and that"]);
+        assert_eq!(regions(text, Regions::Wide), vec!["is March 5, 1990 and that"]);
+        assert_eq!(regions(text, Regions::Tight), vec!["5, 1990"]);
     }
 
     #[test]
-    fn hex_colon_words_are_regions() {
-        assert_eq!(region_texts("mac aa:bb:cc:dd:ee:ff here"), vec!["mac aa:bb:cc:dd:ee:ff here"]);
+    fn tight_regions_join_digit_words() {
+        let text = "call (415) 867 - 2301 now or 4111 1111 1111 1111 x 7";
+        assert_eq!(regions(text, Regions::Tight), vec!["(415) 867 - 2301", "4111 1111 1111 1111", "7"]);
     }
 
     #[test]
-    fn offsets_point_into_the_text() {
-        let text = "x \"call 415-867-2301\"";
+    fn hex_colon_words_are_triggers() {
+        assert_eq!(regions("mac aa:bb:cc:dd:ee:ff here", Regions::Tight), vec!["aa:bb:cc:dd:ee:ff"]);
+        assert!(regions("Note: nothing here", Regions::Tight).is_empty());
+    }
+
+    #[test]
+    fn digit_or_colon_bit_trick_is_exact() {
+        for b in 0u8..=255 {
+            let word = u64::from_le_bytes([b'a', b'a', b'a', b, b'a', b'a', b'a', b'a']);
+            assert_eq!(has_digit_or_colon(word), matches!(b, b'0'..=b':'), "byte {b}");
+        }
+    }
+
+    #[test]
+    fn offsets_map_back_to_the_text() {
+        let text = "a 1 b c d e f g h i j k 22 z";
         let hay = Haystack::new(text);
-        let (off, slice) = hay.regions().next().unwrap();
-        assert_eq!(&text[off..off + slice.len()], slice);
+        assert_eq!(regions(text, Regions::Wide), vec!["a 1 b c", "j k 22 z"]);
+        let second = hay.regional_text(Regions::Wide).find("22").unwrap();
+        assert_eq!(hay.original(Regions::Wide, second), text.find("22").unwrap());
+        let re = regex::Regex::new(r"\d+").unwrap();
+        let found: Vec<_> = hay.region_finds(Regions::Tight, &re).map(|r| &text[r]).collect();
+        assert_eq!(found, vec!["1", "22"]);
     }
 }

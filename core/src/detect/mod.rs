@@ -13,7 +13,7 @@ mod overlap;
 pub use candidate::Candidate;
 pub use context::ContextWords;
 pub use engine::{Detection, Engine};
-pub use haystack::Haystack;
+pub use haystack::{Haystack, Regions, Shift};
 
 use crate::entity::Entity;
 

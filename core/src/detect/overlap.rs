@@ -60,7 +60,13 @@ mod tests {
             (d(0, 19, Entity::CreditCard, 0.6), true),
             (d(30, 40, Entity::UsSsn, 0.7), true),
         ]);
-        assert_eq!(out, vec![d(0, 19, Entity::CreditCard, 0.6), d(30, 40, Entity::UsSsn, 0.7)]);
+        assert_eq!(
+            out,
+            vec![
+                d(0, 19, Entity::CreditCard, 0.6),
+                d(30, 40, Entity::UsSsn, 0.7)
+            ]
+        );
     }
 
     #[test]

@@ -7,11 +7,14 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::detect::{Candidate, Regions, Haystack, Recognizer};
 use crate::entity::Entity;
 use crate::validate::{aba_routing, digits_of};
 
-pub const CONTEXT: &[&str] = &["routing", "route", "routed", "aba", "rtn", "transit", "abartn", "wire", "ach", "check", "cheque"];
+pub const CONTEXT: &[&str] = &[
+    "routing", "route", "routed", "aba", "rtn", "transit", "abartn", "wire", "ach", "check",
+    "cheque",
+];
 
 pub struct AbaRouting {
     re: Regex,
@@ -36,9 +39,15 @@ impl Recognizer for AbaRouting {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(&self.re) {
+        for r in hay.region_finds(Regions::Tight, &self.re) {
             if stands_alone(text, r.start, r.end) && aba_routing(&digits_of(&text[r.clone()])) {
-                out.push(Candidate::needs_context(r.start, r.end, Entity::AbaRoutingNumber, 0.7, true));
+                out.push(Candidate::needs_context(
+                    r.start,
+                    r.end,
+                    Entity::AbaRoutingNumber,
+                    0.7,
+                    true,
+                ));
             }
         }
     }

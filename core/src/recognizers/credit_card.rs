@@ -8,16 +8,41 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
+use crate::detect::{Candidate, Regions, ContextWords, Haystack, Recognizer};
 use crate::entity::Entity;
 use crate::validate::{digits_of, luhn};
 
 pub const CONTEXT: &[&str] = &[
-    "card", "credit", "debit", "visa", "mastercard", "amex", "discover", "cc", "ccn", "pan",
-    "payment", "pay", "billing", "cardholder", "jcb", "diners", "unionpay", "maestro",
+    "card",
+    "credit",
+    "debit",
+    "visa",
+    "mastercard",
+    "amex",
+    "discover",
+    "cc",
+    "ccn",
+    "pan",
+    "payment",
+    "pay",
+    "billing",
+    "cardholder",
+    "jcb",
+    "diners",
+    "unionpay",
+    "maestro",
 ];
 
-const NEGATIVE: &[&str] = &["order", "tracking", "invoice", "ticket", "isbn", "reference", "ref", "serial"];
+const NEGATIVE: &[&str] = &[
+    "order",
+    "tracking",
+    "invoice",
+    "ticket",
+    "isbn",
+    "reference",
+    "ref",
+    "serial",
+];
 
 pub struct CreditCard {
     re: Regex,
@@ -42,7 +67,7 @@ impl Recognizer for CreditCard {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(&self.re) {
+        for r in hay.region_finds(Regions::Tight, &self.re) {
             let value = &text[r.clone()];
             if !stands_alone(text, r.start, r.end) || !grouping_is_plausible(value) {
                 continue;
@@ -77,7 +102,11 @@ fn grouping_is_plausible(value: &str) -> bool {
     match lens.as_slice() {
         [4, 6, 5] | [4, 6, 4] => true,
         [4, 4, 4, rest @ ..] => {
-            !rest.is_empty() && rest.len() <= 2 && rest[0] >= 1 && rest[0] <= 4 && rest.get(1).is_none_or(|&l| l <= 3)
+            !rest.is_empty()
+                && rest.len() <= 2
+                && rest[0] >= 1
+                && rest[0] <= 4
+                && rest.get(1).is_none_or(|&l| l <= 3)
         }
         _ => false,
     }
@@ -85,7 +114,11 @@ fn grouping_is_plausible(value: &str) -> bool {
 
 /// Issuer identification number ranges and the lengths each issuer issues.
 fn known_issuer(d: &[u8]) -> bool {
-    let prefix = |n: usize| d.iter().take(n).fold(0u32, |acc, &x| acc * 10 + u32::from(x));
+    let prefix = |n: usize| {
+        d.iter()
+            .take(n)
+            .fold(0u32, |acc, &x| acc * 10 + u32::from(x))
+    };
     let len = d.len();
     let (p2, p3, p4, p6) = (prefix(2), prefix(3), prefix(4), prefix(6));
     // Visa
@@ -131,7 +164,11 @@ mod tests {
 
     #[test]
     fn luhn_failure_needs_card_context() {
-        assert_finds(CreditCard, "my card 4111 1111 1111 1112 was declined", "4111 1111 1111 1112");
+        assert_finds(
+            CreditCard,
+            "my card 4111 1111 1111 1112 was declined",
+            "4111 1111 1111 1112",
+        );
         assert_none(CreditCard, "reference 4111 1111 1111 1112 noted");
         assert_none(CreditCard, "batch 4111111111111112");
     }

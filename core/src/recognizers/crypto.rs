@@ -7,11 +7,13 @@
 use regex::Regex;
 
 use super::regex;
-use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::detect::{Candidate, Regions, Haystack, Recognizer};
 use crate::entity::Entity;
 use crate::validate::{base58check, bech32_segwit, eth_address, EthCheck};
 
-pub const CONTEXT: &[&str] = &["wallet", "bitcoin", "btc", "ethereum", "eth", "address", "crypto"];
+pub const CONTEXT: &[&str] = &[
+    "wallet", "bitcoin", "btc", "ethereum", "eth", "address", "crypto",
+];
 
 pub struct CryptoWallet {
     re: Regex,
@@ -38,7 +40,7 @@ impl Recognizer for CryptoWallet {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(&self.re) {
+        for r in hay.region_finds(Regions::Tight, &self.re) {
             let v = &text[r.clone()];
             let score = if v.starts_with("0x") {
                 match eth_address(v) {

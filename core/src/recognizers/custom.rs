@@ -34,17 +34,28 @@ impl CustomRecognizer {
             ));
         }
         if Entity::builtin(&cfg.name).is_some() {
-            return Err(ConfigError::new(format!("{field}.name"), "is a built-in entity kind"));
+            return Err(ConfigError::new(
+                format!("{field}.name"),
+                "is a built-in entity kind",
+            ));
         }
         if !(0.0..=1.0).contains(&cfg.score) {
-            return Err(ConfigError::new(format!("{field}.score"), "must be between 0.0 and 1.0"));
+            return Err(ConfigError::new(
+                format!("{field}.score"),
+                "must be between 0.0 and 1.0",
+            ));
         }
         let re = RegexBuilder::new(&cfg.pattern)
             .size_limit(MAX_PATTERN_SIZE)
             .build()
-            .map_err(|e| ConfigError::new(format!("{field}.pattern"), format!("invalid regex: {e}")))?;
+            .map_err(|e| {
+                ConfigError::new(format!("{field}.pattern"), format!("invalid regex: {e}"))
+            })?;
         if re.is_match("") {
-            return Err(ConfigError::new(format!("{field}.pattern"), "matches the empty string"));
+            return Err(ConfigError::new(
+                format!("{field}.pattern"),
+                "matches the empty string",
+            ));
         }
         Ok(CustomRecognizer {
             entity: Entity::Custom(cfg.name.as_str().into()),
@@ -78,7 +89,13 @@ impl Recognizer for CustomRecognizer {
             let valid = self.validator.is_none_or(|v| v.check(m.as_str()));
             let score = if valid { self.score } else { 0.1 };
             out.push(if self.context_required {
-                Candidate::needs_context(m.start(), m.end(), self.entity.clone(), (score + 0.4).min(1.0), valid)
+                Candidate::needs_context(
+                    m.start(),
+                    m.end(),
+                    self.entity.clone(),
+                    (score + 0.4).min(1.0),
+                    valid,
+                )
             } else {
                 Candidate::new(m.start(), m.end(), self.entity.clone(), score, valid)
             });
@@ -106,26 +123,53 @@ mod tests {
     #[test]
     fn regex_with_validator_and_context() {
         let e = engine(r#"{"name": "MEMBER_ID", "pattern": "\\bM\\d{8}\\b", "validator": "luhn", "context": ["member"]}"#).unwrap();
-        assert_eq!(labels(&e, "id M79927398 ok"), vec![("MEMBER_ID".into(), "M79927398".into())]);
+        assert_eq!(
+            labels(&e, "id M79927398 ok"),
+            vec![("MEMBER_ID".into(), "M79927398".into())]
+        );
         assert!(labels(&e, "id M79927399 ok").is_empty());
-        assert_eq!(labels(&e, "member M79927399"), vec![("MEMBER_ID".into(), "M79927399".into())]);
+        assert_eq!(
+            labels(&e, "member M79927399"),
+            vec![("MEMBER_ID".into(), "M79927399".into())]
+        );
     }
 
     #[test]
     fn context_required() {
         let e = engine(r#"{"name": "MRN", "pattern": "\\b\\d{7}\\b", "context": ["mrn"], "context_required": true}"#).unwrap();
         assert!(labels(&e, "count 1234567").is_empty());
-        assert_eq!(labels(&e, "MRN 1234567"), vec![("MRN".into(), "1234567".into())]);
+        assert_eq!(
+            labels(&e, "MRN 1234567"),
+            vec![("MRN".into(), "1234567".into())]
+        );
     }
 
     #[test]
     fn errors_name_the_field() {
         let err = |c: &str| engine(c).err().expect("should fail").field;
-        assert_eq!(err(r#"{"name": "bad name", "pattern": "x"}"#), "detection.custom[0].name");
-        assert_eq!(err(r#"{"name": "US_SSN", "pattern": "x"}"#), "detection.custom[0].name");
-        assert_eq!(err(r#"{"name": "X", "pattern": "("}"#), "detection.custom[0].pattern");
-        assert_eq!(err(r#"{"name": "X", "pattern": "a*"}"#), "detection.custom[0].pattern");
-        assert_eq!(err(r#"{"name": "X", "pattern": "a", "validator": "crc"}"#), "detection.custom[0].validator");
-        assert_eq!(err(r#"{"name": "X", "pattern": "a", "score": 2}"#), "detection.custom[0].score");
+        assert_eq!(
+            err(r#"{"name": "bad name", "pattern": "x"}"#),
+            "detection.custom[0].name"
+        );
+        assert_eq!(
+            err(r#"{"name": "US_SSN", "pattern": "x"}"#),
+            "detection.custom[0].name"
+        );
+        assert_eq!(
+            err(r#"{"name": "X", "pattern": "("}"#),
+            "detection.custom[0].pattern"
+        );
+        assert_eq!(
+            err(r#"{"name": "X", "pattern": "a*"}"#),
+            "detection.custom[0].pattern"
+        );
+        assert_eq!(
+            err(r#"{"name": "X", "pattern": "a", "validator": "crc"}"#),
+            "detection.custom[0].validator"
+        );
+        assert_eq!(
+            err(r#"{"name": "X", "pattern": "a", "score": 2}"#),
+            "detection.custom[0].score"
+        );
     }
 }

@@ -13,12 +13,23 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
+use crate::detect::{Candidate, Regions, ContextWords, Haystack, Recognizer};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &[
-    "birth", "born", "dob", "birthday", "date", "appointment", "admitted", "discharged",
-    "expiry", "expires", "deceased", "died", "visit",
+    "birth",
+    "born",
+    "dob",
+    "birthday",
+    "date",
+    "appointment",
+    "admitted",
+    "discharged",
+    "expiry",
+    "expires",
+    "deceased",
+    "died",
+    "visit",
 ];
 
 /// Words that make a date a version ("anthropic-version: 2023-06-01", "API version 2024-10-21").
@@ -60,42 +71,65 @@ impl Recognizer for Date {
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
         let mut push = |start: usize, end: usize, score: f32, numeric: bool| {
-            let timestamp = if numeric { followed_by_time(&text[end..]) } else { syslog_time(&text[end..]) };
+            let timestamp = if numeric {
+                followed_by_time(&text[end..])
+            } else {
+                syslog_time(&text[end..])
+            };
             let version = ContextWords::any_before(text, start, 2, VERSION_WORDS);
             if stands_alone(text, start, end) && !timestamp && !version {
                 out.push(Candidate::new(start, end, Entity::DateTime, score, true));
             }
         };
-        for (base, c) in hay.region_captures(&self.iso) {
+        for (shift, c) in hay.region_captures(Regions::Tight, &self.iso) {
             let m = c.get(0).expect("group 0");
             if c[2] == c[4] && valid_date(num(&c[1]), num(&c[3]), num(&c[5])) {
-                push(base + m.start(), base + m.end(), 0.75, true);
+                push(shift.apply(m.start()), shift.apply(m.end()), 0.75, true);
             }
         }
-        for (base, c) in hay.region_captures(&self.numeric) {
+        for (shift, c) in hay.region_captures(Regions::Tight, &self.numeric) {
             let m = c.get(0).expect("group 0");
             let (sep, year_text) = (&c[2], &c[5]);
             if sep != &c[4] || (sep != "/" && year_text.len() == 2) {
                 continue;
             }
-            let year = if year_text.len() == 2 { 1900 + num(year_text) } else { num(year_text) };
+            let year = if year_text.len() == 2 {
+                1900 + num(year_text)
+            } else {
+                num(year_text)
+            };
             let (a, b) = (num(&c[1]), num(&c[3]));
             if valid_date(year, a, b) || valid_date(year, b, a) {
-                push(base + m.start(), base + m.end(), if year_text.len() == 4 { 0.7 } else { 0.55 }, true);
+                push(
+                    shift.apply(m.start()),
+                    shift.apply(m.end()),
+                    if year_text.len() == 4 { 0.7 } else { 0.55 },
+                    true,
+                );
             }
         }
-        for (base, c) in hay.region_captures(&self.month_first) {
+        for (shift, c) in hay.region_captures(Regions::Wide, &self.month_first) {
             let m = c.get(0).expect("group 0");
             let year = c.get(4).map(|y| num(y.as_str()));
             if valid_date(year.unwrap_or(2000), month_number(&c[1]), num(&c[2])) {
-                push(base + m.start(), base + m.end(), if year.is_some() { 0.85 } else { 0.6 }, false);
+                push(
+                    shift.apply(m.start()),
+                    shift.apply(m.end()),
+                    if year.is_some() { 0.85 } else { 0.6 },
+                    false,
+                );
             }
         }
-        for (base, c) in hay.region_captures(&self.day_first) {
+        for (shift, c) in hay.region_captures(Regions::Wide, &self.day_first) {
             let m = c.get(0).expect("group 0");
             let year = c.get(4).map(|y| num(y.as_str()));
             if valid_date(year.unwrap_or(2000), month_number(&c[2]), num(&c[1])) {
-                push(base + m.start(), base + m.end(), if year.is_some() { 0.85 } else { 0.6 }, false);
+                push(
+                    shift.apply(m.start()),
+                    shift.apply(m.end()),
+                    if year.is_some() { 0.85 } else { 0.6 },
+                    false,
+                );
             }
         }
     }
@@ -107,10 +141,12 @@ fn num(s: &str) -> u32 {
 
 fn month_number(name: &str) -> u32 {
     let prefix = &name[..3];
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        .iter()
-        .position(|m| *m == prefix)
-        .map_or(0, |i| i as u32 + 1)
+    [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| *m == prefix)
+    .map_or(0, |i| i as u32 + 1)
 }
 
 fn valid_date(year: u32, month: u32, day: u32) -> bool {
@@ -128,14 +164,25 @@ fn valid_date(year: u32, month: u32, day: u32) -> bool {
 /// ` 02:11:09` right after a written date: a syslog line ("Jun 14 02:11:09 host sshd[..]").
 fn syslog_time(rest: &str) -> bool {
     let b = rest.as_bytes();
-    b.len() >= 9 && b[0] == b' ' && b[3] == b':' && b[6] == b':' && [1, 2, 4, 5, 7, 8].iter().all(|&i| b[i].is_ascii_digit())
+    b.len() >= 9
+        && b[0] == b' '
+        && b[3] == b':'
+        && b[6] == b':'
+        && [1, 2, 4, 5, 7, 8].iter().all(|&i| b[i].is_ascii_digit())
 }
 
 /// `T10:30`, ` 10:30:00` or `, 10:30` right after the date: a timestamp.
 fn followed_by_time(rest: &str) -> bool {
-    let rest = rest.strip_prefix(['T', ' ', '_']).or_else(|| rest.strip_prefix(", ")).unwrap_or("");
+    let rest = rest
+        .strip_prefix(['T', ' ', '_'])
+        .or_else(|| rest.strip_prefix(", "))
+        .unwrap_or("");
     let b = rest.as_bytes();
-    b.len() >= 5 && b[0].is_ascii_digit() && b[1].is_ascii_digit() && b[2] == b':' && b[3].is_ascii_digit()
+    b.len() >= 5
+        && b[0].is_ascii_digit()
+        && b[1].is_ascii_digit()
+        && b[2] == b':'
+        && b[3].is_ascii_digit()
 }
 
 #[cfg(test)]
@@ -160,7 +207,11 @@ mod tests {
             assert_finds(DateTime, &format!("DOB is {v}."), v);
         }
         assert_finds(DateTime, "on Monday, March 4, 2024 we met", "March 4, 2024");
-        assert_finds(DateTime, "Appointment: March 4, 2024, 10:30 with Dr. Li", "March 4, 2024");
+        assert_finds(
+            DateTime,
+            "Appointment: March 4, 2024, 10:30 with Dr. Li",
+            "March 4, 2024",
+        );
     }
 
     #[test]

@@ -55,7 +55,13 @@ impl Recognizer for DenyListRecognizer {
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         for (entity, re) in &self.lists {
             for m in re.find_iter(hay.text()) {
-                out.push(Candidate::new(m.start(), m.end(), entity.clone(), 1.0, true));
+                out.push(Candidate::new(
+                    m.start(),
+                    m.end(),
+                    entity.clone(),
+                    1.0,
+                    true,
+                ));
             }
         }
     }
@@ -68,16 +74,30 @@ mod tests {
 
     #[test]
     fn terms_match_whole_words_any_case() {
-        let cfg = VeilConfig::from_json(r#"{"detection": {"deny_list": {"PROJECT": ["Falcon", "Blue Heron"]}}}"#).unwrap();
+        let cfg = VeilConfig::from_json(
+            r#"{"detection": {"deny_list": {"PROJECT": ["Falcon", "Blue Heron"]}}}"#,
+        )
+        .unwrap();
         let e = Engine::new(&cfg.detection).unwrap();
         let text = "Status of FALCON and blue heron, not Falconry.";
-        let got: Vec<_> = e.detect(text).into_iter().map(|d| (d.entity.to_string(), &text[d.start..d.end])).collect();
-        assert_eq!(got, vec![("PROJECT".to_string(), "FALCON"), ("PROJECT".to_string(), "blue heron")]);
+        let got: Vec<_> = e
+            .detect(text)
+            .into_iter()
+            .map(|d| (d.entity.to_string(), &text[d.start..d.end]))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("PROJECT".to_string(), "FALCON"),
+                ("PROJECT".to_string(), "blue heron")
+            ]
+        );
     }
 
     #[test]
     fn allow_list_wins() {
-        let cfg = VeilConfig::from_json(r#"{"detection": {"allow_list": ["Support@Acme.com"]}}"#).unwrap();
+        let cfg = VeilConfig::from_json(r#"{"detection": {"allow_list": ["Support@Acme.com"]}}"#)
+            .unwrap();
         let e = Engine::new(&cfg.detection).unwrap();
         assert!(e.detect("write to support@acme.com").is_empty());
         assert_eq!(e.detect("write to jane@acme.com").len(), 1);
@@ -85,7 +105,8 @@ mod tests {
 
     #[test]
     fn empty_lists_are_errors() {
-        let err = VeilConfig::from_json(r#"{"detection": {"deny_list": {"PROJECT": [" "]}}}"#).unwrap_err();
+        let err = VeilConfig::from_json(r#"{"detection": {"deny_list": {"PROJECT": [" "]}}}"#)
+            .unwrap_err();
         assert_eq!(err.field, "detection.deny_list.PROJECT");
     }
 }

@@ -46,7 +46,13 @@ impl Recognizer for Email {
             {
                 continue;
             }
-            out.push(Candidate::new(m.start(), m.end(), Entity::EmailAddress, 0.9, true));
+            out.push(Candidate::new(
+                m.start(),
+                m.end(),
+                Entity::EmailAddress,
+                0.9,
+                true,
+            ));
         }
     }
 }
@@ -58,10 +64,26 @@ mod tests {
 
     #[test]
     fn positives() {
-        assert_finds(EmailAddress, "Reach me at jane.doe@corp-mail.com today", "jane.doe@corp-mail.com");
-        assert_finds(EmailAddress, "<mailto:ops+alerts@sub.example.co.uk>", "ops+alerts@sub.example.co.uk");
-        assert_finds(EmailAddress, "\"email\": \"o'brien@hospital.org\"", "o'brien@hospital.org");
-        assert_finds(EmailAddress, "Écrivez à marie@exemple.fr.", "marie@exemple.fr");
+        assert_finds(
+            EmailAddress,
+            "Reach me at jane.doe@corp-mail.com today",
+            "jane.doe@corp-mail.com",
+        );
+        assert_finds(
+            EmailAddress,
+            "<mailto:ops+alerts@sub.example.co.uk>",
+            "ops+alerts@sub.example.co.uk",
+        );
+        assert_finds(
+            EmailAddress,
+            "\"email\": \"o'brien@hospital.org\"",
+            "o'brien@hospital.org",
+        );
+        assert_finds(
+            EmailAddress,
+            "Écrivez à marie@exemple.fr.",
+            "marie@exemple.fr",
+        );
     }
 
     #[test]

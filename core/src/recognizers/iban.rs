@@ -10,27 +10,105 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::detect::{Candidate, Regions, Haystack, Recognizer};
 use crate::entity::Entity;
 use crate::validate::mod97;
 
-pub const CONTEXT: &[&str] = &["iban", "bank", "account", "transfer", "sepa", "wire", "bic", "swift"];
+pub const CONTEXT: &[&str] = &[
+    "iban", "bank", "account", "transfer", "sepa", "wire", "bic", "swift",
+];
 
 /// IBAN lengths by country (SWIFT IBAN registry).
 const LENGTHS: &[(&str, usize)] = &[
-    ("AD", 24), ("AE", 23), ("AL", 28), ("AT", 20), ("AZ", 28), ("BA", 20), ("BE", 16),
-    ("BG", 22), ("BH", 22), ("BI", 27), ("BR", 29), ("BY", 28), ("CH", 21), ("CR", 22),
-    ("CY", 28), ("CZ", 24), ("DE", 22), ("DJ", 27), ("DK", 18), ("DO", 28), ("EE", 20),
-    ("EG", 29), ("ES", 24), ("FI", 18), ("FK", 18), ("FO", 18), ("FR", 27), ("GB", 22),
-    ("GE", 22), ("GI", 23), ("GL", 18), ("GR", 27), ("GT", 28), ("HN", 28), ("HR", 21),
-    ("HU", 28), ("IE", 22), ("IL", 23), ("IQ", 23), ("IS", 26), ("IT", 27), ("JO", 30),
-    ("KW", 30), ("KZ", 20), ("LB", 28), ("LC", 32), ("LI", 21), ("LT", 20), ("LU", 20),
-    ("LV", 21), ("LY", 25), ("MC", 27), ("MD", 24), ("ME", 22), ("MK", 19), ("MN", 20),
-    ("MR", 27), ("MT", 31), ("MU", 30), ("NI", 28), ("NL", 18), ("NO", 15), ("OM", 23),
-    ("PK", 24), ("PL", 28), ("PS", 29), ("PT", 25), ("QA", 29), ("RO", 24), ("RS", 22),
-    ("RU", 33), ("SA", 24), ("SC", 31), ("SD", 18), ("SE", 24), ("SI", 19), ("SK", 24),
-    ("SM", 27), ("SO", 23), ("ST", 25), ("SV", 28), ("TL", 23), ("TN", 24), ("TR", 26),
-    ("UA", 29), ("VA", 22), ("VG", 24), ("XK", 20), ("YE", 30),
+    ("AD", 24),
+    ("AE", 23),
+    ("AL", 28),
+    ("AT", 20),
+    ("AZ", 28),
+    ("BA", 20),
+    ("BE", 16),
+    ("BG", 22),
+    ("BH", 22),
+    ("BI", 27),
+    ("BR", 29),
+    ("BY", 28),
+    ("CH", 21),
+    ("CR", 22),
+    ("CY", 28),
+    ("CZ", 24),
+    ("DE", 22),
+    ("DJ", 27),
+    ("DK", 18),
+    ("DO", 28),
+    ("EE", 20),
+    ("EG", 29),
+    ("ES", 24),
+    ("FI", 18),
+    ("FK", 18),
+    ("FO", 18),
+    ("FR", 27),
+    ("GB", 22),
+    ("GE", 22),
+    ("GI", 23),
+    ("GL", 18),
+    ("GR", 27),
+    ("GT", 28),
+    ("HN", 28),
+    ("HR", 21),
+    ("HU", 28),
+    ("IE", 22),
+    ("IL", 23),
+    ("IQ", 23),
+    ("IS", 26),
+    ("IT", 27),
+    ("JO", 30),
+    ("KW", 30),
+    ("KZ", 20),
+    ("LB", 28),
+    ("LC", 32),
+    ("LI", 21),
+    ("LT", 20),
+    ("LU", 20),
+    ("LV", 21),
+    ("LY", 25),
+    ("MC", 27),
+    ("MD", 24),
+    ("ME", 22),
+    ("MK", 19),
+    ("MN", 20),
+    ("MR", 27),
+    ("MT", 31),
+    ("MU", 30),
+    ("NI", 28),
+    ("NL", 18),
+    ("NO", 15),
+    ("OM", 23),
+    ("PK", 24),
+    ("PL", 28),
+    ("PS", 29),
+    ("PT", 25),
+    ("QA", 29),
+    ("RO", 24),
+    ("RS", 22),
+    ("RU", 33),
+    ("SA", 24),
+    ("SC", 31),
+    ("SD", 18),
+    ("SE", 24),
+    ("SI", 19),
+    ("SK", 24),
+    ("SM", 27),
+    ("SO", 23),
+    ("ST", 25),
+    ("SV", 28),
+    ("TL", 23),
+    ("TN", 24),
+    ("TR", 26),
+    ("UA", 29),
+    ("VA", 22),
+    ("VG", 24),
+    ("XK", 20),
+    ("YE", 30),
 ];
 
 pub struct Iban {
@@ -56,14 +134,16 @@ impl Recognizer for Iban {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(&self.start) {
+        for r in hay.region_finds(Regions::Wide, &self.start) {
             let country = &text[r.start..r.start + 2];
             let Some(&(_, len)) = LENGTHS.iter().find(|(c, _)| *c == country) else {
                 continue;
             };
             // Check digits 00, 01 and 99 cannot result from the mod-97 computation.
             let check: u32 = text[r.start + 2..r.start + 4].parse().unwrap_or(0);
-            let Some(end) = take_alnum(text.as_bytes(), r.start, len).filter(|_| (2..=98).contains(&check)) else {
+            let Some(end) =
+                take_alnum(text.as_bytes(), r.start, len).filter(|_| (2..=98).contains(&check))
+            else {
                 continue;
             };
             if !stands_alone(text, r.start, end) {
@@ -104,9 +184,21 @@ mod tests {
 
     #[test]
     fn grouped_and_compact() {
-        assert_finds(IbanCode, "pay DE89 3704 0044 0532 0130 00 EUR", "DE89 3704 0044 0532 0130 00");
-        assert_finds(IbanCode, "iban=GB82WEST12345698765432;", "GB82WEST12345698765432");
-        assert_finds(IbanCode, "FR14 2004 1010 0505 0001 3M02 606", "FR14 2004 1010 0505 0001 3M02 606");
+        assert_finds(
+            IbanCode,
+            "pay DE89 3704 0044 0532 0130 00 EUR",
+            "DE89 3704 0044 0532 0130 00",
+        );
+        assert_finds(
+            IbanCode,
+            "iban=GB82WEST12345698765432;",
+            "GB82WEST12345698765432",
+        );
+        assert_finds(
+            IbanCode,
+            "FR14 2004 1010 0505 0001 3M02 606",
+            "FR14 2004 1010 0505 0001 3M02 606",
+        );
         assert_finds(IbanCode, "NL91ABNA0417164300", "NL91ABNA0417164300");
     }
 
@@ -116,6 +208,10 @@ mod tests {
         assert_none(IbanCode, "code GB82WEST1234569876543 here");
         assert_none(IbanCode, "code XX82WEST12345698765432 here");
         assert_none(IbanCode, "IBAN GB00 WEST 1234 5698 7654 32");
-        assert_finds(IbanCode, "IBAN GB82WEST12345698765433", "GB82WEST12345698765433");
+        assert_finds(
+            IbanCode,
+            "IBAN GB82WEST12345698765433",
+            "GB82WEST12345698765433",
+        );
     }
 }

@@ -12,11 +12,13 @@ use std::net::Ipv6Addr;
 use regex::Regex;
 
 use super::{clean_after, clean_before, regex};
-use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
+use crate::detect::{Candidate, Regions, ContextWords, Haystack, Recognizer};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &["ip", "address", "host", "server", "client", "ipv4", "ipv6"];
-const VERSION_WORDS: &[&str] = &["version", "ver", "v", "release", "build", "firmware", "rev", "sdk"];
+const VERSION_WORDS: &[&str] = &[
+    "version", "ver", "v", "release", "build", "firmware", "rev", "sdk",
+];
 
 pub struct IpAddress {
     v4: Regex,
@@ -43,25 +45,34 @@ impl Recognizer for IpAddress {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(&self.v4) {
+        for r in hay.region_finds(Regions::Tight, &self.v4) {
             let value = &text[r.clone()];
-            let octets_ok = value
-                .split('.')
-                .all(|o| o.parse::<u16>().is_ok_and(|n| n <= 255) && !(o.len() > 1 && o.starts_with('0')));
+            let octets_ok = value.split('.').all(|o| {
+                o.parse::<u16>().is_ok_and(|n| n <= 255) && !(o.len() > 1 && o.starts_with('0'))
+            });
             if octets_ok
                 && alone(text, r.start, r.end)
                 && !ContextWords::any_before(text, r.start, 2, VERSION_WORDS)
             {
-                out.push(Candidate::new(r.start, r.end, Entity::IpAddress, 0.75, true));
+                out.push(Candidate::new(
+                    r.start,
+                    r.end,
+                    Entity::IpAddress,
+                    0.75,
+                    true,
+                ));
             }
         }
-        for r in hay.region_finds(&self.v6) {
+        for r in hay.region_finds(Regions::Tight, &self.v6) {
             let (start, mut end) = (r.start, r.end);
             // Sentence punctuation after an address: "at fe80::1." or "fe80::1: it".
             while end > start && text.as_bytes()[end - 1] == b'.' {
                 end -= 1;
             }
-            if end > start + 1 && text.as_bytes()[end - 1] == b':' && text.as_bytes()[end - 2] != b':' {
+            if end > start + 1
+                && text.as_bytes()[end - 1] == b':'
+                && text.as_bytes()[end - 2] != b':'
+            {
                 end -= 1;
             }
             let value = &text[start..end];
@@ -79,7 +90,8 @@ impl Recognizer for IpAddress {
 /// Not glued to anything but a `user@` before or a `:port` or `/prefix` after.
 fn alone(text: &str, start: usize, end: usize) -> bool {
     // `deploy@10.0.0.5` is a user at a host.
-    (text[..start].ends_with('@') || clean_before(text, start)) && clean_after(text, end + port_len(&text[end..]))
+    (text[..start].ends_with('@') || clean_before(text, start))
+        && clean_after(text, end + port_len(&text[end..]))
 }
 
 /// Length of a `:port` or `/prefix` suffix, so "10.0.0.5:8080" and "10.0.0.0/8" still stand
@@ -116,7 +128,12 @@ mod tests {
 
     #[test]
     fn ipv6() {
-        for v in ["2001:db8::1", "fe80::1ff:fe23:4567:890a", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "::ffff:192.0.2.128"] {
+        for v in [
+            "2001:db8::1",
+            "fe80::1ff:fe23:4567:890a",
+            "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+            "::ffff:192.0.2.128",
+        ] {
             assert_finds(IpAddress, &format!("from {v} today"), v);
         }
         assert_finds(IpAddress, "peer [2001:db8::1]:443", "2001:db8::1");

@@ -4,10 +4,12 @@
 use regex::Regex;
 
 use super::regex;
-use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::detect::{Candidate, Regions, Haystack, Recognizer};
 use crate::entity::Entity;
 
-pub const CONTEXT: &[&str] = &["mac", "hardware", "ethernet", "wifi", "device", "nic", "bssid"];
+pub const CONTEXT: &[&str] = &[
+    "mac", "hardware", "ethernet", "wifi", "device", "nic", "bssid",
+];
 
 pub struct MacAddress {
     re: Regex,
@@ -34,18 +36,29 @@ impl Recognizer for MacAddress {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(&self.re) {
+        for r in hay.region_finds(Regions::Tight, &self.re) {
             let value = &text[r.clone()];
             let glued = |c: char| c.is_ascii_hexdigit() || matches!(c, ':' | '-' | '.');
-            let before_glued = text[..r.start].chars().next_back().is_some_and(|c| glued(c) && c != '.');
+            let before_glued = text[..r.start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| glued(c) && c != '.');
             let after = text[r.end..].chars().next();
             let after_glued = after.is_some_and(|c| c.is_ascii_hexdigit() || c == ':' || c == '-')
-                || (after == Some('.') && text[r.end + 1..].starts_with(|c: char| c.is_ascii_hexdigit()));
+                || (after == Some('.')
+                    && text[r.end + 1..].starts_with(|c: char| c.is_ascii_hexdigit()));
             let cisco = value.contains('.');
-            if before_glued || after_glued || (cisco && !value.bytes().any(|b| b.is_ascii_digit())) {
+            if before_glued || after_glued || (cisco && !value.bytes().any(|b| b.is_ascii_digit()))
+            {
                 continue;
             }
-            out.push(Candidate::new(r.start, r.end, Entity::MacAddress, 0.8, true));
+            out.push(Candidate::new(
+                r.start,
+                r.end,
+                Entity::MacAddress,
+                0.8,
+                true,
+            ));
         }
     }
 }
@@ -57,7 +70,12 @@ mod tests {
 
     #[test]
     fn formats() {
-        for v in ["00:1A:2B:3C:4D:5E", "00-1a-2b-3c-4d-5e", "001a.2b3c.4d5e", "aa:bb:cc:dd:ee:ff"] {
+        for v in [
+            "00:1A:2B:3C:4D:5E",
+            "00-1a-2b-3c-4d-5e",
+            "001a.2b3c.4d5e",
+            "aa:bb:cc:dd:ee:ff",
+        ] {
             assert_finds(MacAddress, &format!("device {v} joined"), v);
         }
     }

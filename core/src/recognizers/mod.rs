@@ -51,7 +51,10 @@ pub fn builtin(entity: &Entity) -> Option<(Box<dyn Recognizer>, &'static [&'stat
     Some(match entity {
         Entity::EmailAddress => (Box::new(email::Email::new()), email::CONTEXT),
         Entity::PhoneNumber => (Box::new(phone::Phone::new()), phone::CONTEXT),
-        Entity::CreditCard => (Box::new(credit_card::CreditCard::new()), credit_card::CONTEXT),
+        Entity::CreditCard => (
+            Box::new(credit_card::CreditCard::new()),
+            credit_card::CONTEXT,
+        ),
         Entity::UsSsn => (Box::new(us_ssn::Ssn::new()), us_ssn::SSN_CONTEXT),
         Entity::UsItin => (Box::new(us_ssn::Itin::new()), us_ssn::ITIN_CONTEXT),
         Entity::AbaRoutingNumber => (Box::new(aba::AbaRouting::new()), aba::CONTEXT),
@@ -60,7 +63,10 @@ pub fn builtin(entity: &Entity) -> Option<(Box<dyn Recognizer>, &'static [&'stat
         Entity::MacAddress => (Box::new(mac::MacAddress::new()), mac::CONTEXT),
         Entity::Url => (Box::new(url::Url::new()), url::CONTEXT),
         Entity::Crypto => (Box::new(crypto::CryptoWallet::new()), crypto::CONTEXT),
-        Entity::UsPassport => (Box::new(us_passport::UsPassport::new()), us_passport::CONTEXT),
+        Entity::UsPassport => (
+            Box::new(us_passport::UsPassport::new()),
+            us_passport::CONTEXT,
+        ),
         Entity::UkNhs => (Box::new(uk::Nhs::new()), uk::NHS_CONTEXT),
         Entity::UkNino => (Box::new(uk::Nino::new()), uk::NINO_CONTEXT),
         Entity::DateTime => (Box::new(date::Date::new()), date::CONTEXT),
@@ -68,7 +74,6 @@ pub fn builtin(entity: &Entity) -> Option<(Box<dyn Recognizer>, &'static [&'stat
         _ => return None,
     })
 }
-
 
 /// Compile a built-in pattern. Built-in patterns are constants covered by tests, so a failure
 /// here is a programming error caught by the first test run, never a runtime condition.
@@ -79,7 +84,11 @@ pub(crate) fn regex(pattern: &str) -> regex::Regex {
 /// Chars that, directly before or after a numeric value, mean it is part of something larger
 /// (an identifier, a path, a decimal, a price, a version), not a value of its own.
 fn glues_to_number(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '#' | '$' | '€' | '£' | '¥' | '@' | '\\' | '%')
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '_' | '/' | '#' | '$' | '€' | '£' | '¥' | '@' | '\\' | '%'
+        )
 }
 
 /// Whether `text[start..end]` stands on its own: not glued to letters, digits or
@@ -114,14 +123,17 @@ pub(crate) fn clean_after(text: &str, end: usize) -> bool {
 
 #[cfg(test)]
 pub(crate) mod test_support {
-    use crate::detect::{Engine, Haystack, Recognizer};
     use crate::config::DetectionConfig;
+    use crate::detect::{Engine, Haystack, Recognizer};
     use crate::entity::Entity;
 
     /// Spans the full engine (default config plus `entity` enabled) reports for `entity`.
     pub fn found(entity: Entity, text: &str) -> Vec<String> {
         let mut cfg = DetectionConfig::default();
-        let mut list: Vec<String> = super::DEFAULT_ENTITIES.iter().map(|e| e.as_str().to_string()).collect();
+        let mut list: Vec<String> = super::DEFAULT_ENTITIES
+            .iter()
+            .map(|e| e.as_str().to_string())
+            .collect();
         list.push(entity.as_str().to_string());
         cfg.entities = Some(list);
         Engine::new(&cfg)
@@ -144,7 +156,10 @@ pub(crate) mod test_support {
     #[track_caller]
     pub fn assert_none(entity: Entity, text: &str) {
         let got = found(entity.clone(), text);
-        assert!(got.is_empty(), "{entity} should not fire in {text:?}, got {got:?}");
+        assert!(
+            got.is_empty(),
+            "{entity} should not fire in {text:?}, got {got:?}"
+        );
     }
 
     /// Raw candidates of one recognizer, for score checks.

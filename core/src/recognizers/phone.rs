@@ -17,22 +17,60 @@
 //! masked). Negative context ("order", "invoice", "tracking" …, or a `#` in front) means the
 //! candidate needs a positive context word whatever its shape.
 
-use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
+use crate::detect::{Candidate, ContextWords, Haystack, Recognizer, Regions};
 use crate::entity::Entity;
 
 use super::stands_alone;
 
 pub const CONTEXT: &[&str] = &[
-    "phone", "telephone", "tel", "call", "mobile", "cell", "cellphone", "fax", "contact", "reach",
-    "text", "sms", "whatsapp", "ring", "dial", "landline", "hotline", "helpline", "handy",
-    "telefon", "téléphone", "portable", "móvil", "telefono", "cellulare",
+    "phone",
+    "telephone",
+    "tel",
+    "call",
+    "mobile",
+    "cell",
+    "cellphone",
+    "fax",
+    "contact",
+    "reach",
+    "text",
+    "sms",
+    "whatsapp",
+    "ring",
+    "dial",
+    "landline",
+    "hotline",
+    "helpline",
+    "handy",
+    "telefon",
+    "téléphone",
+    "portable",
+    "móvil",
+    "telefono",
+    "cellulare",
 ];
 
 /// Words that make a number something other than a phone (unless a phone word is also near).
 const NEGATIVE: &[&str] = &[
-    "order", "invoice", "tracking", "ticket", "ref", "reference", "sku", "serial", "build",
-    "version", "id", "case", "confirmation", "booking", "reservation", "transaction", "txn",
-    "po", "isbn",
+    "order",
+    "invoice",
+    "tracking",
+    "ticket",
+    "ref",
+    "reference",
+    "sku",
+    "serial",
+    "build",
+    "version",
+    "id",
+    "case",
+    "confirmation",
+    "booking",
+    "reservation",
+    "transaction",
+    "txn",
+    "po",
+    "isbn",
 ];
 
 const MAX_DIGITS: usize = 15;
@@ -56,27 +94,33 @@ impl Recognizer for Phone {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for (base, region) in hay.regions() {
-            let bytes = region.as_bytes();
-            let mut i = 0;
+        // Regions are newline-joined, and a run never crosses a newline.
+        let regional = hay.regional_text(Regions::Tight);
+        let bytes = regional.as_bytes();
+        let mut run = Run::default();
+        let mut i = 0;
+        {
             while i < bytes.len() {
                 let b = bytes[i];
-                let starts_run = b.is_ascii_digit() || b == b'(' || (b == b'+' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
+                let starts_run = b.is_ascii_digit()
+                    || b == b'('
+                    || (b == b'+' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
                 // "((704) 675-4972)": an opening paren may follow another.
-                let inside = i > 0 && continues_run(bytes[i - 1]) && !(b == b'(' && bytes[i - 1] == b'(');
+                let inside =
+                    i > 0 && continues_run(bytes[i - 1]) && !(b == b'(' && bytes[i - 1] == b'(');
                 if !starts_run || inside {
                     i += 1;
                     continue;
                 }
-                let run = lex(bytes, i);
+                lex(regional, i, &mut run);
                 if run.groups.is_empty() {
                     i += 1;
                     continue;
                 }
                 match best_prefix(&run) {
                     Some((n, score, validated)) => {
-                        let start = base + i;
-                        let end = base + run.groups[n - 1].end;
+                        let start = hay.original(Regions::Tight, i);
+                        let end = start + (run.groups[n - 1].end - i);
                         if stands_alone(text, start, end) {
                             out.extend(scored(text, start, end, score, validated));
                         }
@@ -100,16 +144,30 @@ fn continues_run(b: u8) -> bool {
 fn scored(text: &str, start: usize, end: usize, score: f32, validated: bool) -> Option<Candidate> {
     let hash_before = text[..start].trim_end().ends_with('#');
     if hash_before || ContextWords::any_before(text, start, 3, NEGATIVE) {
-        validated.then(|| Candidate::needs_context(start, end, Entity::PhoneNumber, (score + 0.4).min(1.0), true))
+        validated.then(|| {
+            Candidate::needs_context(
+                start,
+                end,
+                Entity::PhoneNumber,
+                (score + 0.4).min(1.0),
+                true,
+            )
+        })
     } else {
-        Some(Candidate::new(start, end, Entity::PhoneNumber, score, validated))
+        Some(Candidate::new(
+            start,
+            end,
+            Entity::PhoneNumber,
+            score,
+            validated,
+        ))
     }
 }
 
 /// One group of digits in a phone-shaped run.
 #[derive(Debug, Clone)]
-struct Group {
-    digits: String,
+struct Group<'a> {
+    digits: &'a str,
     /// Written in parentheses, like an area code `(415)`.
     paren: bool,
     /// The `(0)` trunk marker of `+44 (0)20 ...`: shown, but not dialled.
@@ -120,20 +178,57 @@ struct Group {
     sep: Option<u8>,
 }
 
-#[derive(Debug)]
-struct Run {
+#[derive(Debug, Default)]
+struct Run<'a> {
     plus: bool,
-    groups: Vec<Group>,
+    groups: Vec<Group<'a>>,
+}
+
+/// Up to MAX_DIGITS digits (or group lengths, or separators) on the stack: judging a run
+/// allocates nothing.
+struct Small<T: Copy + Default> {
+    buf: [T; MAX_DIGITS + 1],
+    len: usize,
+}
+
+impl<T: Copy + Default> Small<T> {
+    fn collect(items: impl Iterator<Item = T>) -> Self {
+        let mut s = Small {
+            buf: [T::default(); MAX_DIGITS + 1],
+            len: 0,
+        };
+        for x in items.take(MAX_DIGITS + 1) {
+            s.buf[s.len] = x;
+            s.len += 1;
+        }
+        s
+    }
+
+    fn as_slice(&self) -> &[T] {
+        &self.buf[..self.len]
+    }
+}
+
+/// The dialled digits of some groups (the `(0)` trunk marker left out).
+fn digits_of(groups: &[Group<'_>]) -> Small<u8> {
+    Small::collect(groups.iter().filter(|g| !g.trunk_marker).flat_map(|g| g.digits.bytes()))
+}
+
+fn lens_of(groups: &[Group<'_>]) -> Small<usize> {
+    Small::collect(groups.iter().map(|g| g.digits.len()))
 }
 
 /// Read a phone-shaped run starting at `i`: `+`? then groups of digits or `(digits)` joined by
 /// single separators (space, `-`, `.`, `/`, or ` - `), stopping after MAX_DIGITS digits.
-fn lex(bytes: &[u8], mut i: usize) -> Run {
+fn lex<'a>(text: &'a str, mut i: usize, run: &mut Run<'a>) {
+    let bytes = text.as_bytes();
     let plus = bytes[i] == b'+';
     if plus {
         i += 1;
     }
-    let mut groups: Vec<Group> = Vec::new();
+    run.plus = plus;
+    run.groups.clear();
+    let groups = &mut run.groups;
     let mut total = 0;
     let mut sep: Option<u8> = None;
     loop {
@@ -145,7 +240,7 @@ fn lex(bytes: &[u8], mut i: usize) -> Run {
             if j == i + 1 || j - i - 1 > 5 || bytes.get(j) != Some(&b')') {
                 break;
             }
-            (&bytes[i + 1..j], true, j + 1)
+            (&text[i + 1..j], true, j + 1)
         } else {
             let mut j = i;
             while j < bytes.len() && bytes[j].is_ascii_digit() {
@@ -154,15 +249,15 @@ fn lex(bytes: &[u8], mut i: usize) -> Run {
             if j == i {
                 break;
             }
-            (&bytes[i..j], false, j)
+            (&text[i..j], false, j)
         };
-        let trunk_marker = paren && digits == b"0" && plus;
+        let trunk_marker = paren && digits == "0" && plus;
         total += if trunk_marker { 0 } else { digits.len() };
         if total > MAX_DIGITS {
             break;
         }
         groups.push(Group {
-            digits: String::from_utf8_lossy(digits).into_owned(),
+            digits,
             paren,
             trunk_marker,
             end,
@@ -172,7 +267,11 @@ fn lex(bytes: &[u8], mut i: usize) -> Run {
         i = end;
         let (next_sep, skip) = match (bytes.get(i), bytes.get(i + 1), bytes.get(i + 2)) {
             (Some(b' '), Some(b'-'), Some(b' ')) => (Some(b'-'), 3),
-            (Some(&s @ (b' ' | b'-' | b'.' | b'/')), Some(n), _) if n.is_ascii_digit() || *n == b'(' => (Some(s), 1),
+            (Some(&s @ (b' ' | b'-' | b'.' | b'/')), Some(n), _)
+                if n.is_ascii_digit() || *n == b'(' =>
+            {
+                (Some(s), 1)
+            }
             // "+1(415)867-2301": a paren group may be glued to its neighbours.
             (Some(b'('), _, _) => (None, 0),
             (Some(n), _, _) if n.is_ascii_digit() && paren => (None, 0),
@@ -181,12 +280,11 @@ fn lex(bytes: &[u8], mut i: usize) -> Run {
         sep = next_sep;
         i += skip;
     }
-    Run { plus, groups }
 }
 
 /// The longest prefix of the run's groups that reads as a phone number, with its score and
 /// whether a numbering plan validated it.
-fn best_prefix(run: &Run) -> Option<(usize, f32, bool)> {
+fn best_prefix(run: &Run<'_>) -> Option<(usize, f32, bool)> {
     let mut weak = None;
     for n in (1..=run.groups.len()).rev() {
         match judge(run.plus, &run.groups[..n]) {
@@ -199,18 +297,15 @@ fn best_prefix(run: &Run) -> Option<(usize, f32, bool)> {
 }
 
 /// Score one candidate grouping, or None when it is not phone-shaped at all.
-fn judge(plus: bool, groups: &[Group]) -> Option<(f32, bool)> {
-    let digits: String = groups
-        .iter()
-        .filter(|g| !g.trunk_marker)
-        .map(|g| g.digits.as_str())
-        .collect();
+fn judge(plus: bool, groups: &[Group<'_>]) -> Option<(f32, bool)> {
+    let digits = digits_of(groups);
+    let digits = std::str::from_utf8(digits.as_slice()).expect("ASCII digits");
     let n = digits.len();
     if plus {
         if !(7..=MAX_DIGITS).contains(&n) {
             return None;
         }
-        return Some(match plans::international(groups, &digits) {
+        return Some(match plans::international(groups, digits) {
             plans::Verdict::Valid => (0.85, true),
             plans::Verdict::UnknownCountry => (0.6, true),
             plans::Verdict::Invalid => (0.1, false),
@@ -222,13 +317,14 @@ fn judge(plus: bool, groups: &[Group]) -> Option<(f32, bool)> {
     if groups.len() == 1 && !groups[0].paren {
         // An unformatted digit run: as likely an id as a phone. Invalid ones are weak only at
         // phone lengths (7 local, 10-11 NANP).
-        return if plans::national_digits(&digits) {
+        return if plans::national_digits(digits) {
             Some((0.3, true))
         } else {
             matches!(n, 7 | 10 | 11).then_some((0.1, false))
         };
     }
-    let seps: Vec<u8> = groups.iter().skip(1).filter_map(|g| g.sep).collect();
+    let seps = Small::collect(groups.iter().skip(1).filter_map(|g| g.sep));
+    let seps = seps.as_slice();
     let slash = seps.contains(&b'/');
     if groups.iter().skip(1).any(|g| g.digits.len() < 2)
         || groups.iter().any(|g| g.trunk_marker || g.digits.len() > 8)
@@ -242,7 +338,7 @@ fn judge(plus: bool, groups: &[Group]) -> Option<(f32, bool)> {
     if seps.iter().any(|&s| s == b'.') && seps.iter().any(|&s| s != b'.') {
         return Some((0.1, false));
     }
-    match plans::national(groups, &digits) {
+    match plans::national(groups, digits) {
         plans::Verdict::Valid => Some((0.7, true)),
         _ => Some((0.1, false)),
     }
@@ -250,24 +346,30 @@ fn judge(plus: bool, groups: &[Group]) -> Option<(f32, bool)> {
 
 /// Dates (2024-01-15, 15.01.2024, 1/2/2024), dotted versions and IPv4-like runs are never
 /// phones, whatever their digits.
-fn looks_like_date_or_version(groups: &[Group]) -> bool {
-    let lens: Vec<usize> = groups.iter().map(|g| g.digits.len()).collect();
-    let seps: Vec<u8> = groups.iter().skip(1).filter_map(|g| g.sep).collect();
+fn looks_like_date_or_version(groups: &[Group<'_>]) -> bool {
+    let lens = lens_of(groups);
+    let lens = lens.as_slice();
+    let seps = Small::collect(groups.iter().skip(1).filter_map(|g| g.sep));
+    let seps = seps.as_slice();
     let all_same_sep = seps.len() + 1 == groups.len() && seps.windows(2).all(|w| w[0] == w[1]);
     if all_same_sep && groups.len() == 3 && seps[0] != b' ' {
-        let date = matches!(lens.as_slice(), [4, 1..=2, 1..=2] | [1..=2, 1..=2, 2 | 4]);
+        let date = matches!(lens, [4, 1..=2, 1..=2] | [1..=2, 1..=2, 2 | 4]);
         if date {
             return true;
         }
     }
     // Dotted runs of short groups are versions, except the French 06.12.34.56.78.
     let french = lens == [2, 2, 2, 2, 2] && groups[0].digits.starts_with('0');
-    all_same_sep && seps.first() == Some(&b'.') && lens.iter().all(|&l| l <= 3) && groups.len() >= 3 && !french
+    all_same_sep
+        && seps.first() == Some(&b'.')
+        && lens.iter().all(|&l| l <= 3)
+        && groups.len() >= 3
+        && !french
 }
 
 /// Numbering plans: lengths and leading digits, by country.
 mod plans {
-    use super::Group;
+    use super::{lens_of, Group};
 
     pub enum Verdict {
         Valid,
@@ -293,16 +395,28 @@ mod plans {
 
     /// `+` numbers: the country code is the first group when written apart (`+44 20 ...`),
     /// otherwise the prefix-free ITU code found at the start of the digits.
-    pub fn international(groups: &[Group], digits: &str) -> Verdict {
+    pub fn international(groups: &[Group<'_>], digits: &str) -> Verdict {
         let first = &groups[0];
         let cc_written_apart = groups.len() > 1 && first.digits.len() <= 3 && !first.paren;
         for &(cc, check) in SUPPORTED {
-            let matches = if cc_written_apart { first.digits == cc } else { digits.starts_with(cc) };
+            let matches = if cc_written_apart {
+                first.digits == cc
+            } else {
+                digits.starts_with(cc)
+            };
             if matches {
                 let nsn = &digits[cc.len()..];
                 // Mexico's old mobile prefix: +52 1 55 1234 5678.
-                let nsn = if cc == "52" && nsn.len() == 11 && nsn.starts_with('1') { &nsn[1..] } else { nsn };
-                return if check(nsn) { Verdict::Valid } else { Verdict::Invalid };
+                let nsn = if cc == "52" && nsn.len() == 11 && nsn.starts_with('1') {
+                    &nsn[1..]
+                } else {
+                    nsn
+                };
+                return if check(nsn) {
+                    Verdict::Valid
+                } else {
+                    Verdict::Invalid
+                };
             }
         }
         if digits.starts_with('0') || (cc_written_apart && first.digits.starts_with('0')) {
@@ -316,8 +430,9 @@ mod plans {
     }
 
     /// A formatted national number: the grouping must be one a supported country writes.
-    pub fn national(groups: &[Group], digits: &str) -> Verdict {
-        let lens: Vec<usize> = groups.iter().map(|g| g.digits.len()).collect();
+    pub fn national(groups: &[Group<'_>], digits: &str) -> Verdict {
+        let lens = lens_of(groups);
+        let lens = lens.as_slice();
         let paren_first = groups[0].paren;
         let ok = if let Some(rest) = digits.strip_prefix('0') {
             // Trunk-prefix countries (GB, FR, DE, IT landlines, NL, IN, AU, JP): an area code
@@ -327,26 +442,36 @@ mod plans {
                 && (2..=5).contains(&first_len)
                 && groups.len() <= 5
                 && lens.iter().skip(1).all(|&l| (2..=8).contains(&l))
-                && (gb(rest) || fr(rest) || de(rest) || it(digits) || nl(rest) || india(rest) || au(rest) || jp(rest))
+                && (gb(rest)
+                    || fr(rest)
+                    || de(rest)
+                    || it(digits)
+                    || nl(rest)
+                    || india(rest)
+                    || au(rest)
+                    || jp(rest))
         } else {
             // NANP's 555 exchange is fiction, not an Italian mobile.
-            let fictional = matches!(lens.as_slice(), [3, 3, 4] | [3, 7]) && &digits[3..6] == "555";
-            let nanp_ok = match lens.as_slice() {
+            let fictional = matches!(lens, [3, 3, 4] | [3, 7]) && &digits[3..6] == "555";
+            let nanp_ok = match lens {
                 [3, 3, 4] | [3, 7] => nanp(digits),
                 [1, 3, 3, 4] => digits.starts_with('1') && nanp(&digits[1..]),
                 _ => false,
             };
             nanp_ok
-                || (matches!(lens.as_slice(), [3, 2, 2, 2] | [3, 3, 3] | [2, 3, 2, 2]) && !paren_first && es(digits))
-                || (matches!(lens.as_slice(), [3, 3, 4] | [3, 3, 3] | [3, 6] | [3, 7])
+                || (matches!(lens, [3, 2, 2, 2] | [3, 3, 3] | [2, 3, 2, 2])
+                    && !paren_first
+                    && es(digits))
+                || (matches!(lens, [3, 3, 4] | [3, 3, 3] | [3, 6] | [3, 7])
                     && !paren_first
                     && !fictional
                     && digits.starts_with('3')
                     && it(digits))
-                || (matches!(lens.as_slice(), [5, 5]) && india_mobile(digits))
-                || (matches!(lens.as_slice(), [2, 4 | 5, 4]) && br(digits))
-                || (matches!(lens.as_slice(), [2, 4, 4]) && mx(digits))
-                || (matches!(lens.as_slice(), [4, 3, 3]) && (digits.starts_with("1300") || digits.starts_with("1800")))
+                || (matches!(lens, [5, 5]) && india_mobile(digits))
+                || (matches!(lens, [2, 4 | 5, 4]) && br(digits))
+                || (matches!(lens, [2, 4, 4]) && mx(digits))
+                || (matches!(lens, [4, 3, 3])
+                    && (digits.starts_with("1300") || digits.starts_with("1800")))
         };
         if ok {
             Verdict::Valid
@@ -358,7 +483,10 @@ mod plans {
     /// An unformatted digit run that some plan accepts as a whole number.
     pub fn national_digits(digits: &str) -> bool {
         match digits.strip_prefix('0') {
-            Some(rest) => !rest.starts_with('0') && (gb(rest) || fr(rest) || nl(rest) || india(rest) || au(rest) || jp(rest)),
+            Some(rest) => {
+                !rest.starts_with('0')
+                    && (gb(rest) || fr(rest) || nl(rest) || india(rest) || au(rest) || jp(rest))
+            }
             None => {
                 nanp(digits)
                     || (digits.len() == 11 && digits.starts_with('1') && nanp(&digits[1..]))
@@ -543,7 +671,12 @@ mod tests {
     #[test]
     fn invalid_for_the_country_is_rejected_without_context() {
         // UK NSN too short, Spanish number starting 5, French 8-digit, Australian 5xx.
-        for v in ["+44 20 7946 095", "+34 512 345 678", "+33 6 12 34 56", "+61 512 345 678"] {
+        for v in [
+            "+44 20 7946 095",
+            "+34 512 345 678",
+            "+33 6 12 34 56",
+            "+61 512 345 678",
+        ] {
             assert_none(PhoneNumber, &format!("value {v} here"));
         }
     }
@@ -589,7 +722,10 @@ mod tests {
     fn adjacent_numbers_split() {
         let got = crate::recognizers::test_support::found(PhoneNumber, "415-867-2301 212-349-8876");
         assert_eq!(got, vec!["415-867-2301", "212-349-8876"]);
-        let got = crate::recognizers::test_support::found(PhoneNumber, "office ((704) 675-4972, fax 571-732-2430)");
+        let got = crate::recognizers::test_support::found(
+            PhoneNumber,
+            "office ((704) 675-4972, fax 571-732-2430)",
+        );
         assert_eq!(got, vec!["(704) 675-4972", "571-732-2430"]);
     }
 }

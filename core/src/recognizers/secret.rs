@@ -15,16 +15,27 @@ use regex::Regex;
 
 use super::regex;
 use super::url::trim_url;
-use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::detect::{Candidate, Regions, Haystack, Recognizer};
 use crate::entity::Entity;
 
-pub const CONTEXT: &[&str] = &["aws", "secret", "key", "token", "password", "credential", "credentials", "apikey"];
+pub const CONTEXT: &[&str] = &[
+    "aws",
+    "secret",
+    "key",
+    "token",
+    "password",
+    "credential",
+    "credentials",
+    "apikey",
+];
 
 pub struct Secret {
     prefixed: Regex,
     jwt: Regex,
-    pem: Regex,
-    pem_truncated: Regex,
+    pem_begin: Regex,
+    pem_end: Regex,
+    /// Header and base64 lines after a BEGIN line, for blocks pasted without their END.
+    pem_body: Regex,
     credential_url: Regex,
     aws_secret: Regex,
 }
@@ -48,14 +59,11 @@ impl Secret {
                 r")",
             )),
             jwt: regex(r"(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-            pem: regex(
-                r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
-            ),
-            pem_truncated: regex(
-                r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:\r?\n(?:[A-Za-z-]+: [^\r\n]*|[A-Za-z0-9+/=]{16,}))*",
-            ),
+            pem_begin: regex(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
+            pem_end: regex(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
+            pem_body: regex(r"\A(?:\r?\n(?:[A-Za-z-]+: [^\r\n]*|[A-Za-z0-9+/=]{16,}))*"),
             credential_url: regex(
-                r#"(?i-u:\b)(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|cockroachdb|jdbc:[a-z]+|https?|ftps?|smtps?|sftp)://[^\s:/@"'<>]+:[^\s@/"'<>]+@[^\s"'<>]+"#,
+                r#"(?-u:\b)(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|cockroachdb|jdbc:[a-z]+|https?|ftps?|smtps?|sftp)://[^\s:/@"'<>]+:[^\s@/"'<>]+@[^\s"'<>]+"#,
             ),
             aws_secret: regex(r"[A-Za-z0-9/+]{40}"),
         }
@@ -73,11 +81,15 @@ impl Recognizer for Secret {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        let secret = |start: usize, end: usize, score: f32| Candidate::new(start, end, Entity::Secret, score, true);
+        let secret = |start: usize, end: usize, score: f32| {
+            Candidate::new(start, end, Entity::Secret, score, true)
+        };
         for m in self.prefixed.find_iter(text) {
             let v = m.as_str();
             let glued = text[m.end()..].starts_with(|c: char| c.is_alphanumeric() || c == '_');
-            if glued || (v.starts_with("sk-") && !v.starts_with("sk-ant-") && !looks_random(&v[3..])) {
+            if glued
+                || (v.starts_with("sk-") && !v.starts_with("sk-ant-") && !looks_random(&v[3..]))
+            {
                 continue;
             }
             out.push(secret(m.start(), m.end(), 0.95));
@@ -87,20 +99,47 @@ impl Recognizer for Secret {
                 out.push(secret(m.start(), m.end(), 0.9));
             }
         }
-        for m in self.pem.find_iter(text).chain(self.pem_truncated.find_iter(text)) {
-            out.push(secret(m.start(), m.end(), 0.95));
-        }
+        self.find_pem_blocks(text, out);
         for m in self.credential_url.find_iter(text) {
             let end = m.start() + trim_url(m.as_str()).len();
             out.push(secret(m.start(), end, 0.95));
         }
-        for r in hay.region_finds(&self.aws_secret) {
+        for r in hay.region_finds(Regions::Tight, &self.aws_secret) {
             let v = &text[r.clone()];
-            let glued = |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '+' | '=' | '_' | '-');
-            if text[..r.start].ends_with(|c: char| c != '=' && glued(c)) || text[r.end..].starts_with(glued) || !looks_random(v) {
+            let glued =
+                |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '+' | '=' | '_' | '-');
+            if text[..r.start].ends_with(|c: char| c != '=' && glued(c))
+                || text[r.end..].starts_with(glued)
+                || !looks_random(v)
+            {
                 continue;
             }
-            out.push(Candidate::needs_context(r.start, r.end, Entity::Secret, 0.8, true));
+            out.push(Candidate::needs_context(
+                r.start,
+                r.end,
+                Entity::Secret,
+                0.8,
+                true,
+            ));
+        }
+    }
+}
+
+impl Secret {
+    /// PEM private keys: from each BEGIN line to its END line, or, when the END is missing
+    /// (a truncated paste), through the header and base64 lines that follow. Searched as
+    /// BEGIN, then END forward from it, so the cost stays linear (a single pattern with a lazy
+    /// `.*?` between them made the regex engine search backwards from every END).
+    fn find_pem_blocks(&self, text: &str, out: &mut Vec<Candidate>) {
+        let mut from = 0;
+        while let Some(begin) = self.pem_begin.find_at(text, from) {
+            let next_begin = self.pem_begin.find_at(text, begin.end()).map_or(text.len(), |m| m.start());
+            let end = match self.pem_end.find_at(text, begin.end()) {
+                Some(end) if end.start() < next_begin => end.end(),
+                _ => begin.end() + self.pem_body.find(&text[begin.end()..]).map_or(0, |m| m.end()),
+            };
+            out.push(Candidate::new(begin.start(), end, Entity::Secret, 0.95, true));
+            from = end.max(begin.end());
         }
     }
 }
@@ -116,7 +155,9 @@ fn looks_random(v: &str) -> bool {
 
 fn jwt_header_ok(token: &str) -> bool {
     let header = token.split('.').next().unwrap_or("");
-    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim_end_matches('=')) else {
+    let Ok(bytes) =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim_end_matches('='))
+    else {
         return false;
     };
     serde_json::from_slice::<serde_json::Value>(&bytes)
@@ -166,7 +207,10 @@ mod tests {
 
     #[test]
     fn near_misses() {
-        assert_none(Secret, "pip install scikit-learn; task-management-system-for-teams");
+        assert_none(
+            Secret,
+            "pip install scikit-learn; task-management-system-for-teams",
+        );
         assert_none(Secret, "commit 3f786850e387550fdab836ed7e6dc881de23001b");
         assert_none(Secret, "eyJhbGciOi.eyJzdWIiOi.abc");
         assert_none(Secret, "postgres://app@db.internal:5432/orders");

@@ -15,7 +15,7 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::detect::{Candidate, Regions, Haystack, Recognizer};
 use crate::entity::Entity;
 use crate::validate::{digits_of, mod11_nhs};
 
@@ -47,9 +47,9 @@ impl Recognizer for Nhs {
     }
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
-        for (base, c) in hay.region_captures(&self.re) {
+        for (shift, c) in hay.region_captures(Regions::Tight, &self.re) {
             let m = c.get(0).expect("group 0");
-            let (start, end) = (base + m.start(), base + m.end());
+            let (start, end) = (shift.apply(m.start()), shift.apply(m.end()));
             if c[1] != c[2] || !stands_alone(hay.text(), start, end) {
                 continue;
             }
@@ -80,7 +80,9 @@ pub struct Nino {
 impl Nino {
     pub fn new() -> Self {
         Nino {
-            re: regex(r"(?-u:\b)([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])( ?)(\d{2})( ?)(\d{2})( ?)(\d{2})( ?)([A-D])(?-u:\b)"),
+            re: regex(
+                r"(?-u:\b)([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])( ?)(\d{2})( ?)(\d{2})( ?)(\d{2})( ?)([A-D])(?-u:\b)",
+            ),
         }
     }
 }
@@ -96,14 +98,21 @@ impl Recognizer for Nino {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         const NEVER_ISSUED: &[&str] = &["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"];
-        for (base, c) in hay.region_captures(&self.re) {
+        for (shift, c) in hay.region_captures(Regions::Wide, &self.re) {
             let spaces = [&c[2], &c[4], &c[6], &c[8]];
-            let consistent = spaces.iter().all(|s| s.is_empty()) || spaces.iter().all(|s| *s == " ");
+            let consistent =
+                spaces.iter().all(|s| s.is_empty()) || spaces.iter().all(|s| *s == " ");
             if !consistent || NEVER_ISSUED.contains(&&c[1]) {
                 continue;
             }
             let m = c.get(0).expect("group 0");
-            out.push(Candidate::new(base + m.start(), base + m.end(), Entity::UkNino, 0.85, true));
+            out.push(Candidate::new(
+                shift.apply(m.start()),
+                shift.apply(m.end()),
+                Entity::UkNino,
+                0.85,
+                true,
+            ));
         }
     }
 }
@@ -122,13 +131,20 @@ mod tests {
         assert_none(UkNhs, "ref 943 476 5919");
         let table = "patient | NHS no | ward\nPatel, R | 943 476 5919 | Ward 7\nKim, J | 401 023 2137 | AMU";
         assert_eq!(found(UkNhs, table), vec!["943 476 5919", "401 023 2137"]);
-        assert!(found(UkNhs, "I kept my NHS number. Separately, my CHI number is 9434765919.").is_empty());
+        assert!(found(
+            UkNhs,
+            "I kept my NHS number. Separately, my CHI number is 9434765919."
+        )
+        .is_empty());
     }
 
     #[test]
     fn nhs_beats_phone_only_with_context() {
         assert!(found(PhoneNumber, "NHS number 943 476 5919").is_empty());
-        assert_eq!(found(PhoneNumber, "call 943 476 5919"), vec!["943 476 5919"]);
+        assert_eq!(
+            found(PhoneNumber, "call 943 476 5919"),
+            vec!["943 476 5919"]
+        );
     }
 
     #[test]

@@ -17,7 +17,9 @@ pub struct Url {
 impl Url {
     pub fn new() -> Self {
         Url {
-            re: regex(r#"(?i:https?|ftp)://[^\s<>"'`{}|\\^\[\]]+|(?-u:\b)www\.[A-Za-z0-9-]+\.[^\s<>"'`{}|\\^\[\]]+"#),
+            re: regex(
+                r#"(?i:https?|ftp)://[^\s<>"'`{}|\\^\[\]]+|(?-u:\b)www\.[A-Za-z0-9-]+\.[^\s<>"'`{}|\\^\[\]]+"#,
+            ),
         }
     }
 }
@@ -65,8 +67,16 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_finds(Url, "see https://docs.example.com/a/b?x=1&y=2.", "https://docs.example.com/a/b?x=1&y=2");
-        assert_finds(Url, "(docs at https://en.wikipedia.org/wiki/Foo_(bar))", "https://en.wikipedia.org/wiki/Foo_(bar)");
+        assert_finds(
+            Url,
+            "see https://docs.example.com/a/b?x=1&y=2.",
+            "https://docs.example.com/a/b?x=1&y=2",
+        );
+        assert_finds(
+            Url,
+            "(docs at https://en.wikipedia.org/wiki/Foo_(bar))",
+            "https://en.wikipedia.org/wiki/Foo_(bar)",
+        );
         assert_finds(Url, "visit www.example.org, then", "www.example.org");
     }
 

@@ -5,7 +5,7 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::detect::{Candidate, Regions, Haystack, Recognizer};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &["passport", "passports", "travel"];
@@ -32,9 +32,15 @@ impl Recognizer for UsPassport {
     }
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
-        for r in hay.region_finds(&self.re) {
+        for r in hay.region_finds(Regions::Tight, &self.re) {
             if stands_alone(hay.text(), r.start, r.end) {
-                out.push(Candidate::needs_context(r.start, r.end, Entity::UsPassport, 0.6, true));
+                out.push(Candidate::needs_context(
+                    r.start,
+                    r.end,
+                    Entity::UsPassport,
+                    0.6,
+                    true,
+                ));
             }
         }
     }

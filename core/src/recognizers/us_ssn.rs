@@ -12,7 +12,7 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::detect::{Candidate, Regions, Haystack, Recognizer};
 use crate::entity::Entity;
 
 pub const SSN_CONTEXT: &[&str] = &["ssn", "ssns", "social", "security", "ss"];
@@ -89,9 +89,9 @@ impl Recognizer for Ssn {
     }
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
-        for (base, c) in hay.region_captures(&self.re) {
+        for (shift, c) in hay.region_captures(Regions::Tight, &self.re) {
             let m = c.get(0).expect("group 0");
-            let (start, end) = (base + m.start(), base + m.end());
+            let (start, end) = (shift.apply(m.start()), shift.apply(m.end()));
             if !stands_alone(hay.text(), start, end) {
                 continue;
             }
@@ -113,14 +113,20 @@ impl Recognizer for Itin {
     }
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
-        for (base, c) in hay.region_captures(&self.re) {
+        for (shift, c) in hay.region_captures(Regions::Tight, &self.re) {
             let m = c.get(0).expect("group 0");
-            let (start, end) = (base + m.start(), base + m.end());
+            let (start, end) = (shift.apply(m.start()), shift.apply(m.end()));
             if !stands_alone(hay.text(), start, end) || !itin_valid(&c[1], &c[3]) {
                 continue;
             }
             let delim = delimiter(&c);
-            out.push(Candidate::new(start, end, Entity::UsItin, shape_score(delim), delim.is_some()));
+            out.push(Candidate::new(
+                start,
+                end,
+                Entity::UsItin,
+                shape_score(delim),
+                delim.is_some(),
+            ));
         }
     }
 }
@@ -139,7 +145,14 @@ mod tests {
 
     #[test]
     fn ssa_rules_without_context_reject() {
-        for v in ["000-12-3456", "666-12-3456", "912-12-3456", "536-00-4399", "536-90-0000", "536-90 4399"] {
+        for v in [
+            "000-12-3456",
+            "666-12-3456",
+            "912-12-3456",
+            "536-00-4399",
+            "536-90-0000",
+            "536-90 4399",
+        ] {
             assert_none(UsSsn, &format!("value {v} here"));
         }
         assert_none(UsSsn, "bare 536904399 in a log");
