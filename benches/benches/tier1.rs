@@ -16,7 +16,9 @@ fn default_set(c: &mut Criterion) {
     for (name, size) in [("1KB", 1 << 10), ("16KB", 16 << 10), ("1MB", 1 << 20)] {
         let text = prompt_text(size);
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, t| b.iter(|| engine.detect(t)));
+        group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, t| {
+            b.iter(|| engine.detect(t))
+        });
     }
     group.finish();
 }
@@ -28,7 +30,11 @@ fn per_recognizer(c: &mut Criterion) {
     let mut entities: Vec<String> = DEFAULT_ENTITIES.iter().map(|e| e.to_string()).collect();
     entities.push("URL".into());
     for entity in entities {
-        let engine = Engine::new(&DetectionConfig { entities: Some(vec![entity.clone()]), ..Default::default() }).unwrap();
+        let engine = Engine::new(&DetectionConfig {
+            entities: Some(vec![entity.clone()]),
+            ..Default::default()
+        })
+        .unwrap();
         group.bench_function(&entity, |b| b.iter(|| engine.detect(&text)));
     }
     group.finish();
@@ -46,7 +52,12 @@ fn json_body(c: &mut Criterion) {
             let edits: Vec<Edit> = doc
                 .detect(&engine)
                 .into_iter()
-                .map(|f| Edit { field: f.field, start: f.detection.start, end: f.detection.end, replacement: "Token_0000".into() })
+                .map(|f| Edit {
+                    field: f.field,
+                    start: f.detection.start,
+                    end: f.detection.end,
+                    replacement: "Token_0000".into(),
+                })
                 .collect();
             doc.rewrite(&edits).unwrap()
         })

@@ -14,7 +14,11 @@ use clap::{Parser, Subcommand};
 use veil_core::{Engine, VeilConfig};
 
 #[derive(Parser)]
-#[command(name = "veil", version, about = "Find personal data the way the Veil gateway does")]
+#[command(
+    name = "veil",
+    version,
+    about = "Find personal data the way the Veil gateway does"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -61,7 +65,8 @@ fn load_engine(path: Option<&PathBuf>) -> Result<Engine, String> {
     let config = match path {
         None => VeilConfig::default(),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             VeilConfig::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?
         }
     };
@@ -91,7 +96,10 @@ fn scan_stdin(engine: &Engine) -> ExitCode {
                 serde_json::json!({ "error": msg }).to_string()
             }
         };
-        if writeln!(stdout, "{out}").and_then(|_| stdout.flush()).is_err() {
+        if writeln!(stdout, "{out}")
+            .and_then(|_| stdout.flush())
+            .is_err()
+        {
             return ExitCode::from(2);
         }
     }

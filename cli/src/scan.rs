@@ -15,10 +15,10 @@ pub struct Span {
 /// Scan one input line (`{"text": "..."}`; other fields ignored). Errors describe the problem
 /// without echoing the input.
 pub fn scan_line(engine: &Engine, line: &[u8]) -> Result<Vec<Span>, String> {
-    let line = std::str::from_utf8(line).map_err(|e| format!("not valid UTF-8 (at byte {})", e.valid_up_to()))?;
-    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| {
-        format!("not valid JSON ({} at column {})", classify(&e), e.column())
-    })?;
+    let line = std::str::from_utf8(line)
+        .map_err(|e| format!("not valid UTF-8 (at byte {})", e.valid_up_to()))?;
+    let value: serde_json::Value = serde_json::from_str(line)
+        .map_err(|e| format!("not valid JSON ({} at column {})", classify(&e), e.column()))?;
     let text = value
         .get("text")
         .ok_or("missing field \"text\"")?
@@ -80,7 +80,11 @@ pub fn describe(engine: &Engine, text: &str) -> String {
         at = d.end;
     }
     masked.push_str(&text[at..]);
-    let width = found.iter().map(|d| d.entity.as_str().len()).max().unwrap_or(0);
+    let width = found
+        .iter()
+        .map(|d| d.entity.as_str().len())
+        .max()
+        .unwrap_or(0);
     for (d, s) in found.iter().zip(spans(engine, text)) {
         out.push_str(&format!(
             "{:<width$}  {:.2}  {:>4}..{:<4}  {}\n",
@@ -102,15 +106,31 @@ mod tests {
     #[test]
     fn offsets_are_code_points() {
         let engine = Engine::default();
-        let spans = scan_line(&engine, "{\"text\": \"Zoë 😀 asks jane@corp.com\", \"id\": 7}".as_bytes()).unwrap();
-        assert_eq!(spans, vec![Span { start: 11, end: 24, label: "EMAIL_ADDRESS".into(), score: 0.9 }]);
+        let spans = scan_line(
+            &engine,
+            "{\"text\": \"Zoë 😀 asks jane@corp.com\", \"id\": 7}".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(
+            spans,
+            vec![Span {
+                start: 11,
+                end: 24,
+                label: "EMAIL_ADDRESS".into(),
+                score: 0.9
+            }]
+        );
     }
 
     #[test]
     fn bad_lines_are_described_without_echoing_input() {
         let engine = Engine::default();
         let secret = "jane@corp.com";
-        for line in [format!("{{\"text\": \"{secret}\""), format!("{{\"txt\": \"{secret}\"}}"), "{\"text\": 5}".to_string()] {
+        for line in [
+            format!("{{\"text\": \"{secret}\""),
+            format!("{{\"txt\": \"{secret}\"}}"),
+            "{\"text\": 5}".to_string(),
+        ] {
             let err = scan_line(&engine, line.as_bytes()).unwrap_err();
             assert!(!err.contains(secret), "{err}");
         }

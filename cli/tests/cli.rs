@@ -32,12 +32,18 @@ fn one_output_line_per_input_line_in_order() {
     let (code, stdout, stderr) = run(&["scan"], input.as_bytes());
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 5, "{stdout}");
-    assert_eq!(lines[0], r#"{"spans":[{"end":17,"label":"EMAIL_ADDRESS","score":0.9,"start":4}]}"#);
+    assert_eq!(
+        lines[0],
+        r#"{"spans":[{"end":17,"label":"EMAIL_ADDRESS","score":0.9,"start":4}]}"#
+    );
     assert!(lines[1].starts_with("{\"error\":"));
     assert_eq!(lines[2], r#"{"spans":[]}"#);
     assert!(lines[3].starts_with("{\"error\":"));
     assert!(lines[4].contains("US_SSN"));
-    assert!(stderr.contains("line 2:") && stderr.contains("line 4:"), "{stderr}");
+    assert!(
+        stderr.contains("line 2:") && stderr.contains("line 4:"),
+        "{stderr}"
+    );
     assert_eq!(code, 1);
 }
 
@@ -45,7 +51,10 @@ fn one_output_line_per_input_line_in_order() {
 fn text_mode_is_readable() {
     let (code, stdout, _) = run(&["scan", "--text", "card 4111 1111 1111 1111"], b"");
     assert_eq!(code, 0);
-    assert!(stdout.contains("CREDIT_CARD") && stdout.contains("masked: card [CREDIT_CARD]"), "{stdout}");
+    assert!(
+        stdout.contains("CREDIT_CARD") && stdout.contains("masked: card [CREDIT_CARD]"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -53,13 +62,20 @@ fn config_is_applied_and_errors_name_the_field() {
     let dir = std::env::temp_dir().join(format!("veil-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let good = dir.join("good.json");
-    std::fs::write(&good, r#"{"detection": {"entities": ["PHONE_NUMBER"], "allow_list": ["415-867-2301"]}}"#).unwrap();
+    std::fs::write(
+        &good,
+        r#"{"detection": {"entities": ["PHONE_NUMBER"], "allow_list": ["415-867-2301"]}}"#,
+    )
+    .unwrap();
     let (code, stdout, _) = run(
         &["scan", "--config", good.to_str().unwrap()],
         b"{\"text\": \"jane@corp.com 415-867-2301 212-349-8876\"}\n",
     );
     assert_eq!(code, 0);
-    assert_eq!(stdout.trim(), r#"{"spans":[{"end":39,"label":"PHONE_NUMBER","score":0.7,"start":27}]}"#);
+    assert_eq!(
+        stdout.trim(),
+        r#"{"spans":[{"end":39,"label":"PHONE_NUMBER","score":0.7,"start":27}]}"#
+    );
 
     let bad = dir.join("bad.json");
     std::fs::write(&bad, r#"{"detection": {"thresholds": {"PHONE": 0.5}}}"#).unwrap();

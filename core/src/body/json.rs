@@ -331,7 +331,10 @@ impl Parser<'_, '_> {
             .s
             .get(at..at + 4)
             .ok_or_else(|| self.error("truncated \\u escape"))?;
-        let text = std::str::from_utf8(digits).map_err(|_| self.error("invalid \\u escape"))?;
-        u32::from_str_radix(text, 16).map_err(|_| self.error("invalid \\u escape"))
+        // Checked digit by digit: from_str_radix would also accept a leading `+`.
+        digits.iter().try_fold(0u32, |acc, &b| {
+            let d = (b as char).to_digit(16).ok_or_else(|| self.error("invalid \\u escape"))?;
+            Ok(acc * 16 + d)
+        })
     }
 }

@@ -38,6 +38,8 @@ impl Detection {
 /// Compiled detection configuration.
 pub struct Engine {
     recognizers: Vec<Box<dyn Recognizer>>,
+    /// Kinds reported; candidates of other kinds are dropped.
+    enabled: HashSet<Entity>,
     thresholds: HashMap<Entity, f32>,
     default_threshold: f32,
     context: ContextWords,
@@ -67,14 +69,17 @@ impl Engine {
         let mut custom_names: HashSet<Entity> = HashSet::new();
         let mut recognizers: Vec<Box<dyn Recognizer>> = Vec::new();
         let mut context = ContextWords::new(cfg.context_window);
+        // A recognizer may serve several kinds (SSN and ITIN share one search); it is added
+        // once, and `detect` keeps only the kinds that are enabled.
         for entity in &enabled {
             if let Some((r, words)) = recognizers::builtin(entity) {
+                context.add(entity, words.iter());
                 if !recognizers.iter().any(|have| have.name() == r.name()) {
                     recognizers.push(r);
-                    context.add(entity, words.iter());
                 }
             }
         }
+        let mut enabled: HashSet<Entity> = enabled.into_iter().collect();
         for (i, custom) in cfg.custom.iter().enumerate() {
             let field = format!("detection.custom[{i}]");
             let r = recognizers::custom::CustomRecognizer::new(&field, custom)?;
@@ -90,6 +95,7 @@ impl Engine {
             custom_names.extend(r.entities());
             recognizers.push(Box::new(r));
         }
+        enabled.extend(custom_names.iter().cloned());
 
         let known = |label: &str| -> bool {
             Entity::builtin(label).is_some_and(|e| e.is_tier1())
@@ -122,6 +128,7 @@ impl Engine {
 
         Ok(Engine {
             recognizers,
+            enabled,
             thresholds,
             default_threshold: cfg.default_threshold,
             context,
@@ -131,6 +138,7 @@ impl Engine {
 
     /// Add a recognizer built outside the configuration (the seam for the tier-2 classifier).
     pub fn with_recognizer(mut self, recognizer: Box<dyn Recognizer>) -> Self {
+        self.enabled.extend(recognizer.entities());
         self.recognizers.push(recognizer);
         self
     }
@@ -155,6 +163,9 @@ impl Engine {
             debug_assert!(
                 c.start < c.end && text.is_char_boundary(c.start) && text.is_char_boundary(c.end)
             );
+            if !self.enabled.contains(&c.entity) {
+                continue;
+            }
             let threshold = self
                 .thresholds
                 .get(&c.entity)

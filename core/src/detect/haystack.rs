@@ -110,7 +110,11 @@ impl<'t> Haystack<'t> {
     }
 
     /// Every match of `re` in a region set, as byte ranges of the whole text.
-    pub fn region_finds<'h>(&'h self, which: Regions, re: &'h regex::Regex) -> impl Iterator<Item = Range<usize>> + 'h {
+    pub fn region_finds<'h>(
+        &'h self,
+        which: Regions,
+        re: &'h regex::Regex,
+    ) -> impl Iterator<Item = Range<usize>> + 'h {
         let c = self.compact(which);
         re.find_iter(&c.text).map(move |m| {
             let start = c.original(m.start());
@@ -151,7 +155,8 @@ fn has_digit_or_colon(x: u64) -> bool {
     const HIGH: u64 = ONES * 128;
     let low7 = x & (ONES * 127);
     // Bytes strictly between 0x2F and 0x3B.
-    ((ONES * (127 + 0x3B)).wrapping_sub(low7) & !x & low7.wrapping_add(ONES * (127 - 0x2F)) & HIGH) != 0
+    ((ONES * (127 + 0x3B)).wrapping_sub(low7) & !x & low7.wrapping_add(ONES * (127 - 0x2F)) & HIGH)
+        != 0
 }
 
 /// Position of the next byte that is a digit or a colon, from `i`.
@@ -172,7 +177,9 @@ fn trigger_words(bytes: &[u8]) -> Vec<Range<usize>> {
     let mut i = 0;
     while let Some(j) = next_digit_or_colon(bytes, i) {
         let is_trigger = bytes[j] != b':'
-            || (j > 0 && bytes[j - 1].is_ascii_hexdigit() && bytes.get(j + 1).is_some_and(u8::is_ascii_hexdigit));
+            || (j > 0
+                && bytes[j - 1].is_ascii_hexdigit()
+                && bytes.get(j + 1).is_some_and(u8::is_ascii_hexdigit));
         if !is_trigger {
             i = j + 1;
             continue;
@@ -200,7 +207,9 @@ fn tight_regions(bytes: &[u8], triggers: &[Range<usize>]) -> Vec<Range<usize>> {
         match regions.last_mut() {
             Some(prev)
                 if w.start - prev.end <= TIGHT_GAP
-                    && bytes[prev.end..w.start].iter().all(|&b| SEPARATOR[b as usize] || b == b'-') =>
+                    && bytes[prev.end..w.start]
+                        .iter()
+                        .all(|&b| SEPARATOR[b as usize] || b == b'-') =>
             {
                 prev.end = w.end
             }
@@ -263,30 +272,47 @@ mod tests {
     use super::*;
 
     fn regions(text: &str, which: Regions) -> Vec<String> {
-        Haystack::new(text).regional_text(which).lines().map(str::to_string).collect()
+        Haystack::new(text)
+            .regional_text(which)
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
 
     #[test]
     fn prose_without_digits_has_no_regions() {
-        assert!(regions("Please summarise the meeting notes below: all of them.", Regions::Wide).is_empty());
+        assert!(regions(
+            "Please summarise the meeting notes below: all of them.",
+            Regions::Wide
+        )
+        .is_empty());
     }
 
     #[test]
     fn wide_regions_pull_in_neighbours_and_merge() {
         let text = "so my birthday is March 5, 1990 and that is all i can say today";
-        assert_eq!(regions(text, Regions::Wide), vec!["is March 5, 1990 and that"]);
+        assert_eq!(
+            regions(text, Regions::Wide),
+            vec!["is March 5, 1990 and that"]
+        );
         assert_eq!(regions(text, Regions::Tight), vec!["5, 1990"]);
     }
 
     #[test]
     fn tight_regions_join_digit_words() {
         let text = "call (415) 867 - 2301 now or 4111 1111 1111 1111 x 7";
-        assert_eq!(regions(text, Regions::Tight), vec!["(415) 867 - 2301", "4111 1111 1111 1111", "7"]);
+        assert_eq!(
+            regions(text, Regions::Tight),
+            vec!["(415) 867 - 2301", "4111 1111 1111 1111", "7"]
+        );
     }
 
     #[test]
     fn hex_colon_words_are_triggers() {
-        assert_eq!(regions("mac aa:bb:cc:dd:ee:ff here", Regions::Tight), vec!["aa:bb:cc:dd:ee:ff"]);
+        assert_eq!(
+            regions("mac aa:bb:cc:dd:ee:ff here", Regions::Tight),
+            vec!["aa:bb:cc:dd:ee:ff"]
+        );
         assert!(regions("Note: nothing here", Regions::Tight).is_empty());
     }
 
@@ -294,7 +320,11 @@ mod tests {
     fn digit_or_colon_bit_trick_is_exact() {
         for b in 0u8..=255 {
             let word = u64::from_le_bytes([b'a', b'a', b'a', b, b'a', b'a', b'a', b'a']);
-            assert_eq!(has_digit_or_colon(word), matches!(b, b'0'..=b':'), "byte {b}");
+            assert_eq!(
+                has_digit_or_colon(word),
+                matches!(b, b'0'..=b':'),
+                "byte {b}"
+            );
         }
     }
 
@@ -304,9 +334,15 @@ mod tests {
         let hay = Haystack::new(text);
         assert_eq!(regions(text, Regions::Wide), vec!["a 1 b c", "j k 22 z"]);
         let second = hay.regional_text(Regions::Wide).find("22").unwrap();
-        assert_eq!(hay.original(Regions::Wide, second), text.find("22").unwrap());
+        assert_eq!(
+            hay.original(Regions::Wide, second),
+            text.find("22").unwrap()
+        );
         let re = regex::Regex::new(r"\d+").unwrap();
-        let found: Vec<_> = hay.region_finds(Regions::Tight, &re).map(|r| &text[r]).collect();
+        let found: Vec<_> = hay
+            .region_finds(Regions::Tight, &re)
+            .map(|r| &text[r])
+            .collect();
         assert_eq!(found, vec!["1", "22"]);
     }
 }

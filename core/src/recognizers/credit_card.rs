@@ -8,7 +8,7 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Regions, ContextWords, Haystack, Recognizer};
+use crate::detect::{Candidate, ContextWords, Haystack, Recognizer, Regions};
 use crate::entity::Entity;
 use crate::validate::{digits_of, luhn};
 

@@ -1,4 +1,5 @@
-//! CRYPTO: wallet addresses: Bitcoin base58check (`1...`, `3...`), bech32/bech32m SegWit
+//! CRYPTO: wallet addresses: Bitcoin base58check (`1...`, `3...`; Litecoin `L...`, `M...`),
+//! bech32/bech32m SegWit
 //! (`bc1...`), Ethereum (`0x` + 40 hex, EIP-55 checked when mixed case).
 //!
 //! Scores: checksum-verified 0.95; Ethereum without a case checksum 0.8; failures dropped
@@ -7,7 +8,7 @@
 use regex::Regex;
 
 use super::regex;
-use crate::detect::{Candidate, Regions, Haystack, Recognizer};
+use crate::detect::{Candidate, Haystack, Recognizer, Regions};
 use crate::entity::Entity;
 use crate::validate::{base58check, bech32_segwit, eth_address, EthCheck};
 
@@ -23,7 +24,7 @@ impl CryptoWallet {
     pub fn new() -> Self {
         CryptoWallet {
             re: regex(
-                r"(?-u:\b)(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71}|BC1[02-9AC-HJ-NP-Z]{11,71}|0x[0-9a-fA-F]{40})(?-u:\b)",
+                r"(?-u:\b)(?:[13LM][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71}|BC1[02-9AC-HJ-NP-Z]{11,71}|0x[0-9a-fA-F]{40})(?-u:\b)",
             ),
         }
     }
@@ -76,6 +77,7 @@ mod tests {
             "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
             "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
             "0xde0b295669a9fd93d5f28d9ec85e40f4cb697bae",
+            "LQa8wYxypsoxv5Vv7YKjVNeTSPZhWBTQ66",
         ] {
             assert_finds(Crypto, &format!("send to {v} please"), v);
         }

@@ -1,19 +1,24 @@
 //! DATE_TIME: calendar dates that can identify a person (a date of birth, an admission, an
-//! appointment), written in the common numeric and written forms.
+//! appointment), in the common numeric and written forms, with month names in English, French,
+//! German, Spanish, Italian, Dutch and Portuguese, and the CJK `2024年7月31日` form.
 //!
 //! Precision rules: the date must exist on the calendar (leap years included) with a year in
 //! 1900-2100; dotted and dashed numeric forms need a four-digit year (so `1.2.10` is a version);
-//! machine timestamps (a date followed by a time, as in logs and APIs) are event times, not
-//! personal data, and are not reported; month-and-year alone ("March 2024") is not a date of
-//! anything personal. A weekday before the date is not part of the span.
+//! machine timestamps (a numeric date followed by a time, as in logs and APIs, or a syslog
+//! `Jun 14 02:11:09`) are event times, not personal data, and are not reported, while a
+//! written date with a time ("March 5, 2025, 10:30") is an appointment and is; API version
+//! dates are not reported; month-and-year alone ("March 2024") is not a date of anything
+//! personal. A weekday before the date is not part of the span. Month-first forms ("March 5")
+//! are English only; other languages write the day first.
 //!
-//! Scores: written with a year 0.85; ISO 0.75; numeric with a four-digit year 0.7; numeric with
-//! a two-digit year 0.55; written without a year 0.6. Context ("born", "DOB") adds 0.4.
+//! Scores: written with a year 0.85; ISO and CJK 0.75; numeric with a four-digit year 0.7;
+//! numeric with a two-digit year 0.55; written without a year 0.6. Context ("born", "DOB")
+//! adds 0.4.
 
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Regions, ContextWords, Haystack, Recognizer};
+use crate::detect::{Candidate, ContextWords, Haystack, Recognizer, Regions};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &[
@@ -35,27 +40,132 @@ pub const CONTEXT: &[&str] = &[
 /// Words that make a date a version ("anthropic-version: 2023-06-01", "API version 2024-10-21").
 const VERSION_WORDS: &[&str] = &["version", "ver", "api", "v"];
 
-const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
+/// English month names and abbreviations, by month. Written Capitalised or in capitals.
+const ENGLISH: [&[&str]; 12] = [
+    &["January", "Jan"],
+    &["February", "Feb"],
+    &["March", "Mar"],
+    &["April", "Apr"],
+    &["May"],
+    &["June", "Jun"],
+    &["July", "Jul"],
+    &["August", "Aug"],
+    &["September", "Sept", "Sep"],
+    &["October", "Oct"],
+    &["November", "Nov"],
+    &["December", "Dec"],
+];
+
+/// French, German, Spanish, Italian, Dutch and Portuguese month names, by month. Written in
+/// lower case or Capitalised (German capitalises nouns).
+const OTHER: [&[&str]; 12] = [
+    &[
+        "janvier", "januar", "jänner", "enero", "gennaio", "januari", "janeiro",
+    ],
+    &[
+        "février",
+        "fevrier",
+        "februar",
+        "febrero",
+        "febbraio",
+        "februari",
+        "fevereiro",
+    ],
+    &["mars", "märz", "maerz", "marzo", "maart", "março", "marco"],
+    &["avril", "abril", "aprile"],
+    &["mai", "mayo", "maggio", "mei", "maio"],
+    &["juin", "juni", "junio", "giugno", "junho"],
+    &["juillet", "juli", "julio", "luglio", "julho"],
+    &["août", "aout", "agosto", "augustus"],
+    &[
+        "septembre",
+        "septiembre",
+        "setiembre",
+        "settembre",
+        "setembro",
+    ],
+    &["octobre", "oktober", "octubre", "ottobre", "outubro"],
+    &["novembre", "noviembre", "novembro"],
+    &[
+        "décembre",
+        "decembre",
+        "dezember",
+        "diciembre",
+        "dicembre",
+        "dezembro",
+    ],
+];
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// Every spelling of every month with its number, longest first (so "Sept" is tried before
+/// "Sep").
+fn month_names(english_only: bool) -> Vec<(String, u32)> {
+    let mut names = Vec::new();
+    for (i, list) in ENGLISH.iter().enumerate() {
+        for n in list.iter() {
+            names.push((n.to_string(), i as u32 + 1));
+            names.push((n.to_uppercase(), i as u32 + 1));
+        }
+    }
+    if !english_only {
+        for (i, list) in OTHER.iter().enumerate() {
+            for n in list.iter() {
+                names.push((n.to_string(), i as u32 + 1));
+                names.push((capitalised(n), i as u32 + 1));
+            }
+        }
+    }
+    names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+    names.dedup();
+    names
+}
+
+fn alternation(names: &[(String, u32)]) -> String {
+    names
+        .iter()
+        .map(|(n, _)| regex::escape(n))
+        .collect::<Vec<_>>()
+        .join("|")
+}
 
 pub struct Date {
     iso: Regex,
     numeric: Regex,
+    cjk: Regex,
     month_first: Regex,
     day_first: Regex,
+    months: Vec<(String, u32)>,
 }
 
 impl Date {
     pub fn new() -> Self {
+        let months = month_names(false);
+        let english = alternation(&month_names(true));
+        let all = alternation(&months);
         Date {
             iso: regex(r"(?-u:\b)(\d{4})([-/])(\d{1,2})([-/])(\d{1,2})(?-u:\b)"),
             numeric: regex(r"(?-u:\b)(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4}|\d{2})(?-u:\b)"),
+            cjk: regex(r"(\d{4})\s?[年년]\s?(\d{1,2})\s?[月월]\s?(\d{1,2})\s?[日일]"),
             month_first: regex(&format!(
-                r"(?-u:\b)({MONTHS})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(,? (\d{{4}})(?-u:\b))?"
+                r"(?-u:\b)({english})(?-u:\b)\.? (\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(,? (\d{{4}})(?-u:\b))?"
             )),
             day_first: regex(&format!(
-                r"(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? ({MONTHS})\.?(?-u:\b)(,? (\d{{4}})(?-u:\b))?"
+                r"(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th|er|\.)?(?: of| de)? ({all})(?-u:\b)\.?(,? (?:de )?(\d{{4}})(?-u:\b))?"
             )),
+            months,
         }
+    }
+
+    fn month_number(&self, name: &str) -> u32 {
+        self.months
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(0, |(_, m)| *m)
     }
 }
 
@@ -100,36 +210,37 @@ impl Recognizer for Date {
             };
             let (a, b) = (num(&c[1]), num(&c[3]));
             if valid_date(year, a, b) || valid_date(year, b, a) {
-                push(
-                    shift.apply(m.start()),
-                    shift.apply(m.end()),
-                    if year_text.len() == 4 { 0.7 } else { 0.55 },
-                    true,
-                );
+                let score = if year_text.len() == 4 { 0.7 } else { 0.55 };
+                push(shift.apply(m.start()), shift.apply(m.end()), score, true);
+            }
+        }
+        for (shift, c) in hay.region_captures(Regions::Tight, &self.cjk) {
+            let m = c.get(0).expect("group 0");
+            if valid_date(num(&c[1]), num(&c[2]), num(&c[3])) {
+                push(shift.apply(m.start()), shift.apply(m.end()), 0.75, true);
             }
         }
         for (shift, c) in hay.region_captures(Regions::Wide, &self.month_first) {
             let m = c.get(0).expect("group 0");
             let year = c.get(4).map(|y| num(y.as_str()));
-            if valid_date(year.unwrap_or(2000), month_number(&c[1]), num(&c[2])) {
-                push(
-                    shift.apply(m.start()),
-                    shift.apply(m.end()),
-                    if year.is_some() { 0.85 } else { 0.6 },
-                    false,
-                );
+            if valid_date(year.unwrap_or(2000), self.month_number(&c[1]), num(&c[2])) {
+                let score = if year.is_some() { 0.85 } else { 0.6 };
+                push(shift.apply(m.start()), shift.apply(m.end()), score, false);
             }
         }
         for (shift, c) in hay.region_captures(Regions::Wide, &self.day_first) {
             let m = c.get(0).expect("group 0");
             let year = c.get(4).map(|y| num(y.as_str()));
-            if valid_date(year.unwrap_or(2000), month_number(&c[2]), num(&c[1])) {
-                push(
-                    shift.apply(m.start()),
-                    shift.apply(m.end()),
-                    if year.is_some() { 0.85 } else { 0.6 },
-                    false,
-                );
+            if valid_date(year.unwrap_or(2000), self.month_number(&c[2]), num(&c[1])) {
+                let score = if year.is_some() { 0.85 } else { 0.6 };
+                // "17 March." ends a sentence; only an abbreviation takes the dot.
+                let end = if year.is_none() && m.as_str().ends_with('.') && c[2].chars().count() > 4
+                {
+                    m.end() - 1
+                } else {
+                    m.end()
+                };
+                push(shift.apply(m.start()), shift.apply(end), score, false);
             }
         }
     }
@@ -137,16 +248,6 @@ impl Recognizer for Date {
 
 fn num(s: &str) -> u32 {
     s.parse().unwrap_or(0)
-}
-
-fn month_number(name: &str) -> u32 {
-    let prefix = &name[..3];
-    [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ]
-    .iter()
-    .position(|m| *m == prefix)
-    .map_or(0, |i| i as u32 + 1)
 }
 
 fn valid_date(year: u32, month: u32, day: u32) -> bool {
@@ -171,18 +272,17 @@ fn syslog_time(rest: &str) -> bool {
         && [1, 2, 4, 5, 7, 8].iter().all(|&i| b[i].is_ascii_digit())
 }
 
-/// `T10:30`, ` 10:30:00` or `, 10:30` right after the date: a timestamp.
+/// `T10:30`, ` 3:14:07`, `_10:30` or `, 10:30` right after a numeric date: a timestamp.
 fn followed_by_time(rest: &str) -> bool {
     let rest = rest
         .strip_prefix(['T', ' ', '_'])
         .or_else(|| rest.strip_prefix(", "))
         .unwrap_or("");
     let b = rest.as_bytes();
-    b.len() >= 5
-        && b[0].is_ascii_digit()
-        && b[1].is_ascii_digit()
-        && b[2] == b':'
-        && b[3].is_ascii_digit()
+    let hour_digits = b.iter().take(2).take_while(|c| c.is_ascii_digit()).count();
+    hour_digits > 0
+        && b.get(hour_digits) == Some(&b':')
+        && b.get(hour_digits + 1).is_some_and(u8::is_ascii_digit)
 }
 
 #[cfg(test)]
@@ -203,6 +303,16 @@ mod tests {
             "Mar 12",
             "March 12th",
             "Feb 29, 2024",
+            "09 APR 1990",
+            "1er juillet 2024",
+            "15. Mai 2024",
+            "15 de marzo de 2024",
+            "18 giugno 2024",
+            "1 augustus 2024",
+            "3 de junho de 2024",
+            "2024年7月31日",
+            "12 Mar. 1985",
+            "Mar. 12",
         ] {
             assert_finds(DateTime, &format!("DOB is {v}."), v);
         }
@@ -228,6 +338,9 @@ mod tests {
             "2024-13-01 bad month",
             "header anthropic-version: 2023-06-01 set",
             "Jun 14 02:11:09 bastion-01 sshd[28841]: Failed",
+            "Logged: 6/12/2024 3:14:07 AM",
+            "Mars 2024 and mai 2024",
+            "you may 5 times",
         ] {
             assert_none(DateTime, t);
         }

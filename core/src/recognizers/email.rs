@@ -42,7 +42,7 @@ impl Recognizer for Email {
             // right means the TLD was cut short by our length bound.
             if local.contains("..")
                 || text[m.end()..].starts_with(|c: char| c.is_alphanumeric() || c == '@')
-                || text[..m.start()].ends_with(|c: char| c == '@')
+                || text[..m.start()].ends_with('@')
             {
                 continue;
             }

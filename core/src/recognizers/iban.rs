@@ -10,7 +10,7 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Regions, Haystack, Recognizer};
+use crate::detect::{Candidate, Haystack, Recognizer, Regions};
 use crate::entity::Entity;
 use crate::validate::mod97;
 

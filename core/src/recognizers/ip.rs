@@ -12,12 +12,13 @@ use std::net::Ipv6Addr;
 use regex::Regex;
 
 use super::{clean_after, clean_before, regex};
-use crate::detect::{Candidate, Regions, ContextWords, Haystack, Recognizer};
+use crate::detect::{Candidate, ContextWords, Haystack, Recognizer, Regions};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &["ip", "address", "host", "server", "client", "ipv4", "ipv6"];
 const VERSION_WORDS: &[&str] = &[
-    "version", "ver", "v", "release", "build", "firmware", "rev", "sdk",
+    "version", "ver", "v", "release", "build", "firmware", "rev", "sdk", "upgrade", "patch",
+    "kernel",
 ];
 
 pub struct IpAddress {
@@ -52,7 +53,8 @@ impl Recognizer for IpAddress {
             });
             if octets_ok
                 && alone(text, r.start, r.end)
-                && !ContextWords::any_before(text, r.start, 2, VERSION_WORDS)
+                && !ContextWords::any_before(text, r.start, 6, VERSION_WORDS)
+                && !ContextWords::in_column_header(text, r.start, VERSION_WORDS)
             {
                 out.push(Candidate::new(
                     r.start,
@@ -143,6 +145,9 @@ mod tests {
     fn near_misses() {
         assert_none(IpAddress, "upgrade to version 1.2.3.4 today");
         assert_none(IpAddress, "build v10.0.1.2 failed");
+        assert_none(IpAddress, "Versions in the fleet: 10.4.2.1 (router)");
+        assert_none(IpAddress, "Upgrade the agent to 4.20.1.7 first");
+        assert_none(IpAddress, "host | fw_version\n-----+-----\na    | 3.10.2.7");
         assert_none(IpAddress, "oid 1.3.6.1.4.1 in the mib");
         assert_none(IpAddress, "octets 256.1.1.1 and 01.02.03.04");
         assert_none(IpAddress, "at 12:30:45 use std::io::Read");

@@ -4,7 +4,7 @@
 use regex::Regex;
 
 use super::regex;
-use crate::detect::{Candidate, Regions, Haystack, Recognizer};
+use crate::detect::{Candidate, Haystack, Recognizer, Regions};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &[

@@ -53,6 +53,14 @@ pub const CONTEXT: &[&str] = &[
 /// Words that make a number something other than a phone (unless a phone word is also near).
 const NEGATIVE: &[&str] = &[
     "order",
+    "npi",
+    "mrn",
+    "pedido",
+    "commande",
+    "bestellung",
+    "auftrag",
+    "ordine",
+    "bestelling",
     "invoice",
     "tracking",
     "ticket",
@@ -115,6 +123,12 @@ impl Recognizer for Phone {
                 lex(regional, i, &mut run);
                 if run.groups.is_empty() {
                     i += 1;
+                    continue;
+                }
+                // "JD 0441 7229 0GB": a run that ends glued to letters is part of a code.
+                let run_end = run.groups.last().map_or(i, |g| g.end);
+                if bytes.get(run_end).is_some_and(u8::is_ascii_alphabetic) {
+                    i = run_end;
                     continue;
                 }
                 match best_prefix(&run) {
@@ -211,7 +225,12 @@ impl<T: Copy + Default> Small<T> {
 
 /// The dialled digits of some groups (the `(0)` trunk marker left out).
 fn digits_of(groups: &[Group<'_>]) -> Small<u8> {
-    Small::collect(groups.iter().filter(|g| !g.trunk_marker).flat_map(|g| g.digits.bytes()))
+    Small::collect(
+        groups
+            .iter()
+            .filter(|g| !g.trunk_marker)
+            .flat_map(|g| g.digits.bytes()),
+    )
 }
 
 fn lens_of(groups: &[Group<'_>]) -> Small<usize> {
@@ -335,7 +354,7 @@ fn judge(plus: bool, groups: &[Group<'_>]) -> Option<(f32, bool)> {
     {
         return None;
     }
-    if seps.iter().any(|&s| s == b'.') && seps.iter().any(|&s| s != b'.') {
+    if seps.contains(&b'.') && seps.iter().any(|&s| s != b'.') {
         return Some((0.1, false));
     }
     match plans::national(groups, digits) {
@@ -378,7 +397,10 @@ mod plans {
     }
 
     /// Country codes we know the plan of, with a check of the national significant number.
-    const SUPPORTED: &[(&str, fn(&str) -> bool)] = &[
+    /// A national significant number check.
+    type Plan = fn(&str) -> bool;
+
+    const SUPPORTED: &[(&str, Plan)] = &[
         ("1", nanp),
         ("44", gb),
         ("33", fr),
@@ -713,6 +735,9 @@ mod tests {
             "EMP-0042, 048-32-8795, routing",
             "billboard reading (310) 555-0172 in the background",
             "\"account\":\"55779911\"},\"mobile\":",
+            "Royal Mail JD 0441 7229 0GB",
+            "E0612 08:14:02.441172    2291 reflector.go:147]",
+            "Su pedido es el 81-8044-1722.",
         ] {
             assert_none(PhoneNumber, t);
         }

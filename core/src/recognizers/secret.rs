@@ -15,7 +15,7 @@ use regex::Regex;
 
 use super::regex;
 use super::url::trim_url;
-use crate::detect::{Candidate, Regions, Haystack, Recognizer};
+use crate::detect::{Candidate, Haystack, Recognizer, Regions};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &[
@@ -49,7 +49,7 @@ impl Secret {
                 r"|gh[pousr]_[A-Za-z0-9]{36,255}",
                 r"|github_pat_[A-Za-z0-9_]{22,255}",
                 r"|gl(?:pat|ptt|dt|rt)-[A-Za-z0-9_-]{20,}",
-                r"|xox[abposr]-[A-Za-z0-9-]{10,}",
+                r"|xox[abposr]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,}",
                 r"|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}",
                 r"|whsec_[A-Za-z0-9]{24,}",
                 r"|sk-ant-[a-z]+\d{2}-[A-Za-z0-9_-]{20,}",
@@ -63,7 +63,7 @@ impl Secret {
             pem_end: regex(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
             pem_body: regex(r"\A(?:\r?\n(?:[A-Za-z-]+: [^\r\n]*|[A-Za-z0-9+/=]{16,}))*"),
             credential_url: regex(
-                r#"(?-u:\b)(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|cockroachdb|jdbc:[a-z]+|https?|ftps?|smtps?|sftp)://[^\s:/@"'<>]+:[^\s@/"'<>]+@[^\s"'<>]+"#,
+                r#"(?-u:\b)(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|cockroachdb|jdbc:[a-z]+|https?|ftps?|smtps?|sftp)(?:\+[a-z0-9]+)?://[^\s:/@"'<>]+:[^\s@/"'<>]+@[^\s"'<>]+"#,
             ),
             aws_secret: regex(r"[A-Za-z0-9/+]{40}"),
         }
@@ -133,12 +133,27 @@ impl Secret {
     fn find_pem_blocks(&self, text: &str, out: &mut Vec<Candidate>) {
         let mut from = 0;
         while let Some(begin) = self.pem_begin.find_at(text, from) {
-            let next_begin = self.pem_begin.find_at(text, begin.end()).map_or(text.len(), |m| m.start());
+            let next_begin = self
+                .pem_begin
+                .find_at(text, begin.end())
+                .map_or(text.len(), |m| m.start());
             let end = match self.pem_end.find_at(text, begin.end()) {
                 Some(end) if end.start() < next_begin => end.end(),
-                _ => begin.end() + self.pem_body.find(&text[begin.end()..]).map_or(0, |m| m.end()),
+                _ => {
+                    begin.end()
+                        + self
+                            .pem_body
+                            .find(&text[begin.end()..])
+                            .map_or(0, |m| m.end())
+                }
             };
-            out.push(Candidate::new(begin.start(), end, Entity::Secret, 0.95, true));
+            out.push(Candidate::new(
+                begin.start(),
+                end,
+                Entity::Secret,
+                0.95,
+                true,
+            ));
             from = end.max(begin.end());
         }
     }
@@ -182,6 +197,7 @@ mod tests {
             "sk-proj-Xy7Kp2Lm9Qw3Rt5Vb8Np1Zq4Ws6Ed",
             "sk-ant-api03-Xy7Kp2Lm9Qw3Rt5Vb8Np1Zq4Ws6EdXy7Kp2Lm9Qw3",
             "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY",
+            "xapp-1-A0PT092NCMD-8702769787908-4c0a701660fdeb084f13ec2afe",
         ] {
             assert_finds(Secret, &format!("key={v} end"), v);
         }
@@ -196,6 +212,8 @@ mod tests {
         assert_finds(Secret, &format!("{cut}\n...and the rest"), cut);
         let url = "postgres://app:S3cr3t@db.internal:5432/orders";
         assert_finds(Secret, &format!("DATABASE_URL={url}."), url);
+        let url = "postgresql+psycopg2://flask:EgQHo5H5SRN8@localhost:5432/flaskdb";
+        assert_finds(Secret, &format!("URI = \"{url}\""), url);
     }
 
     #[test]

@@ -1,56 +1,55 @@
-//! US_SSN and US_ITIN: nine digits written 3-2-4.
+//! US_SSN and US_ITIN: nine digits written 3-2-4. One recognizer reports both (they share a
+//! shape, so one search serves both); the engine keeps the kinds that are enabled.
 //!
 //! SSN validity follows the SSA: area 000, 666 and 900-999 are never issued, group 00 and
 //! serial 0000 neither, and a few numbers published in advertising are void. Mixed delimiters
 //! ("123-45 6789") are not how anyone writes one. ITINs live in area 9xx with groups 50-65,
 //! 70-88, 90-92, 94-99.
 //!
-//! Scores: dashed and valid 0.65; space-separated 0.4; bare nine digits 0.1; SSA-invalid or
-//! mixed delimiters 0.1. Context ("SSN", "social security") adds 0.4, so an SSN-shaped value
-//! after "SSN" is masked even when the SSA never issued its area.
+//! Scores (both kinds): dashed and valid 0.65; space-separated 0.4; bare nine digits 0.1;
+//! invalid or mixed delimiters 0.1 (SSN only; an invalid ITIN is not reported). Context ("SSN",
+//! "social security"; "ITIN", "taxpayer") adds 0.4, so an SSN-shaped value after "SSN" is
+//! masked even when the SSA never issued its area.
 
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Regions, Haystack, Recognizer};
+use crate::detect::{Candidate, Haystack, Recognizer, Regions};
 use crate::entity::Entity;
 
 pub const SSN_CONTEXT: &[&str] = &["ssn", "ssns", "social", "security", "ss"];
 pub const ITIN_CONTEXT: &[&str] = &["itin", "taxpayer", "tax", "tin", "individual"];
 
-/// The pattern both share: area, group, serial with optional separators captured.
-fn nine_digits() -> Regex {
-    regex(r"(?-u:\b)(\d{3})([ -]?)(\d{2})([ -]?)(\d{4})(?-u:\b)")
-}
-
-pub struct Ssn {
+pub struct SsnItin {
     re: Regex,
 }
 
-impl Ssn {
+impl SsnItin {
     pub fn new() -> Self {
-        Ssn { re: nine_digits() }
+        SsnItin {
+            re: regex(r"(?-u:\b)\d{3}[ -]?\d{2}[ -]?\d{4}(?-u:\b)"),
+        }
     }
 }
 
-pub struct Itin {
-    re: Regex,
-}
-
-impl Itin {
-    pub fn new() -> Self {
-        Itin { re: nine_digits() }
-    }
-}
-
-/// Separator shape: None when mixed.
-fn delimiter(caps: &regex::Captures<'_>) -> Option<&'static str> {
-    match (&caps[2], &caps[4]) {
+/// The three digit groups and the separator shape (None when mixed) of a 3-2-4 match.
+fn parts(v: &str) -> (&str, &str, &str, Option<&'static str>) {
+    let b = v.as_bytes();
+    let sep1 = if b[3].is_ascii_digit() { "" } else { &v[3..4] };
+    let g = 3 + sep1.len();
+    let sep2 = if b[g + 2].is_ascii_digit() {
+        ""
+    } else {
+        &v[g + 2..g + 3]
+    };
+    let s = g + 2 + sep2.len();
+    let delim = match (sep1, sep2) {
         ("-", "-") => Some("-"),
         (" ", " ") => Some(" "),
         ("", "") => Some(""),
         _ => None,
-    }
+    };
+    (&v[..3], &v[g..g + 2], &v[s..], delim)
 }
 
 fn shape_score(delim: Option<&str>) -> f32 {
@@ -79,54 +78,33 @@ fn itin_valid(area: &str, group: &str) -> bool {
     area.starts_with('9') && matches!(g, 50..=65 | 70..=88 | 90..=92 | 94..=99)
 }
 
-impl Recognizer for Ssn {
+impl Recognizer for SsnItin {
     fn name(&self) -> &str {
-        "us_ssn"
+        "us_ssn_itin"
     }
 
     fn entities(&self) -> Vec<Entity> {
-        vec![Entity::UsSsn]
+        vec![Entity::UsSsn, Entity::UsItin]
     }
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
-        for (shift, c) in hay.region_captures(Regions::Tight, &self.re) {
-            let m = c.get(0).expect("group 0");
-            let (start, end) = (shift.apply(m.start()), shift.apply(m.end()));
-            if !stands_alone(hay.text(), start, end) {
+        for r in hay.region_finds(Regions::Tight, &self.re) {
+            if !stands_alone(hay.text(), r.start, r.end) {
                 continue;
             }
-            let delim = delimiter(&c);
-            let valid = delim.is_some() && ssa_valid(&c[1], &c[3], &c[5]);
-            let score = if valid { shape_score(delim) } else { 0.1 };
-            out.push(Candidate::new(start, end, Entity::UsSsn, score, valid));
-        }
-    }
-}
-
-impl Recognizer for Itin {
-    fn name(&self) -> &str {
-        "us_itin"
-    }
-
-    fn entities(&self) -> Vec<Entity> {
-        vec![Entity::UsItin]
-    }
-
-    fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
-        for (shift, c) in hay.region_captures(Regions::Tight, &self.re) {
-            let m = c.get(0).expect("group 0");
-            let (start, end) = (shift.apply(m.start()), shift.apply(m.end()));
-            if !stands_alone(hay.text(), start, end) || !itin_valid(&c[1], &c[3]) {
-                continue;
+            let (area, group, serial, delim) = parts(&hay.text()[r.clone()]);
+            let ssn = delim.is_some() && ssa_valid(area, group, serial);
+            let score = if ssn { shape_score(delim) } else { 0.1 };
+            out.push(Candidate::new(r.start, r.end, Entity::UsSsn, score, ssn));
+            if itin_valid(area, group) {
+                out.push(Candidate::new(
+                    r.start,
+                    r.end,
+                    Entity::UsItin,
+                    shape_score(delim),
+                    delim.is_some(),
+                ));
             }
-            let delim = delimiter(&c);
-            out.push(Candidate::new(
-                start,
-                end,
-                Entity::UsItin,
-                shape_score(delim),
-                delim.is_some(),
-            ));
         }
     }
 }

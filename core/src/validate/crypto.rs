@@ -5,13 +5,14 @@
 use sha2::{Digest, Sha256};
 use sha3::Keccak256;
 
-/// A legacy (P2PKH `1...`) or script (P2SH `3...`) Bitcoin address: base58 of
-/// version byte + 20-byte hash + the first 4 bytes of double SHA-256.
+/// A legacy (P2PKH `1...`) or script (P2SH `3...`) Bitcoin address, or a Litecoin one
+/// (`L...`, `M...`): base58 of version byte + 20-byte hash + the first 4 bytes of double
+/// SHA-256.
 pub fn base58check(text: &str) -> bool {
     let Ok(bytes) = bs58::decode(text).into_vec() else {
         return false;
     };
-    if bytes.len() != 25 || !matches!(bytes[0], 0x00 | 0x05) {
+    if bytes.len() != 25 || !matches!(bytes[0], 0x00 | 0x05 | 0x30 | 0x32) {
         return false;
     }
     let (payload, check) = bytes.split_at(21);
