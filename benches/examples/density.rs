@@ -1,6 +1,10 @@
 //! Profile helper: entity density of the benchmark text, then detect over 1 MB repeatedly.
 fn main() {
-    let t = veil_benches::prompt_text(1 << 20);
+    let size: usize = std::env::var("SIZE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1 << 20);
+    let t = veil_benches::prompt_text(size);
     let only = std::env::args().nth(2);
     let e = match &only {
         Some(name) if name == "all" => veil_core::Engine::default(),

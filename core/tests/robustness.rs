@@ -27,12 +27,23 @@ impl XorShift {
 fn mask_roundtrip(engine: &Engine, input: &[u8]) {
     let ours = Document::parse(input, BodyKind::Json, &JsonScanConfig::default());
     let theirs = serde_json::from_slice::<serde_json::Value>(input);
-    assert_eq!(ours.is_ok(), theirs.is_ok(), "validity disagrees on {:?}: ours {:?}", String::from_utf8_lossy(input), ours.err());
+    assert_eq!(
+        ours.is_ok(),
+        theirs.is_ok(),
+        "validity disagrees on {:?}: ours {:?}",
+        String::from_utf8_lossy(input),
+        ours.err()
+    );
     let Ok(doc) = ours else { return };
     let edits: Vec<Edit> = doc
         .detect(engine)
         .into_iter()
-        .map(|f| Edit { field: f.field, start: f.detection.start, end: f.detection.end, replacement: format!("<{}>\"\\", f.detection.entity) })
+        .map(|f| Edit {
+            field: f.field,
+            start: f.detection.start,
+            end: f.detection.end,
+            replacement: format!("<{}>\"\\", f.detection.entity),
+        })
         .collect();
     let out = doc.rewrite(&edits).expect("edits from detection are valid");
     serde_json::from_slice::<serde_json::Value>(&out).expect("rewritten body is valid JSON");
@@ -72,16 +83,56 @@ fn engine_spans_are_sorted_disjoint_and_on_char_boundaries() {
     let engine = Engine::default();
     let mut rng = XorShift(0xfeed_beef_0000_0042);
     let pieces = [
-        "0", "1", "4", "9", " ", "-", ".", "/", ":", "(", ")", "+", "@", "a", "Z", "é", "😀", "年", "\n", "|", ",", "x", "IBAN ",
-        "call ", "SSN ", "March ", "-----BEGIN RSA PRIVATE KEY-----", "sk-", "eyJ", "://", "0x", "bc1", "GB82 ", "AB",
+        "0",
+        "1",
+        "4",
+        "9",
+        " ",
+        "-",
+        ".",
+        "/",
+        ":",
+        "(",
+        ")",
+        "+",
+        "@",
+        "a",
+        "Z",
+        "é",
+        "😀",
+        "年",
+        "\n",
+        "|",
+        ",",
+        "x",
+        "IBAN ",
+        "call ",
+        "SSN ",
+        "March ",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "sk-",
+        "eyJ",
+        "://",
+        "0x",
+        "bc1",
+        "GB82 ",
+        "AB",
     ];
     for _ in 0..3000 {
-        let text: String = (0..rng.below(80)).map(|_| pieces[rng.below(pieces.len())]).collect();
+        let text: String = (0..rng.below(80))
+            .map(|_| pieces[rng.below(pieces.len())])
+            .collect();
         let found = engine.detect(&text);
         let mut last_end = 0;
         for d in &found {
-            assert!(d.start >= last_end && d.start < d.end, "{text:?}: {found:?}");
-            assert!(text.is_char_boundary(d.start) && text.is_char_boundary(d.end), "{text:?}");
+            assert!(
+                d.start >= last_end && d.start < d.end,
+                "{text:?}: {found:?}"
+            );
+            assert!(
+                text.is_char_boundary(d.start) && text.is_char_boundary(d.end),
+                "{text:?}"
+            );
             last_end = d.end;
         }
     }

@@ -333,7 +333,9 @@ impl Parser<'_, '_> {
             .ok_or_else(|| self.error("truncated \\u escape"))?;
         // Checked digit by digit: from_str_radix would also accept a leading `+`.
         digits.iter().try_fold(0u32, |acc, &b| {
-            let d = (b as char).to_digit(16).ok_or_else(|| self.error("invalid \\u escape"))?;
+            let d = (b as char)
+                .to_digit(16)
+                .ok_or_else(|| self.error("invalid \\u escape"))?;
             Ok(acc * 16 + d)
         })
     }

@@ -3,26 +3,60 @@
 //! As in Presidio, a window of words before the match (and a couple after, for
 //! "(415) 867-2301 (mobile)") is compared, case-insensitively, against the kind's words. A word
 //! also matches in its plural ("phones", "cards") so lists stay short; other suffixes do not
-//! ("caller" is not "call").
+//! ("caller" is not "call"). In a table, the header cell of the value's column counts too.
+//!
+//! This runs for every candidate that needs context, so it allocates nothing per candidate,
+//! skips words by their first letter, and finds each table's header once per scan
+//! (`HeaderCache`).
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::entity::Entity;
 
 /// Words after the match that also count as context.
 const WORDS_AFTER: usize = 2;
+/// How far back (bytes) a sentence start is looked for, for negative context.
+const MAX_SENTENCE: usize = 256;
+/// Table rows are short; a value in a longer line is in prose.
+const MAX_ROW: usize = 1024;
+/// Lines searched upwards for the header row of a table.
+const MAX_TABLE_ROWS: usize = 200;
 
-/// Context words per entity kind, lowercased.
+/// One kind's context words, lowercased, with the set of their first bytes.
+#[derive(Debug, Clone)]
+struct List {
+    words: Vec<String>,
+    first: [bool; 256],
+}
+
+impl List {
+    fn matches(&self, word: &str) -> bool {
+        let Some(&b) = word.as_bytes().first() else {
+            return false;
+        };
+        self.first[b.to_ascii_lowercase() as usize]
+            && self.words.iter().any(|c| is_word_or_plural(word, c))
+    }
+}
+
+/// Context words per entity kind.
 #[derive(Debug, Clone, Default)]
 pub struct ContextWords {
-    words: HashMap<Entity, Vec<String>>,
+    lists: HashMap<Entity, List>,
     window: usize,
+}
+
+/// Table headers found during one scan, by the start of the line asked about.
+#[derive(Debug, Default)]
+pub struct HeaderCache {
+    headers: HashMap<usize, Option<(Range<usize>, char)>>,
 }
 
 impl ContextWords {
     pub fn new(window: usize) -> Self {
         ContextWords {
-            words: HashMap::new(),
+            lists: HashMap::new(),
             window,
         }
     }
@@ -32,74 +66,100 @@ impl ContextWords {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let list = self.words.entry(entity.clone()).or_default();
+        let list = self.lists.entry(entity.clone()).or_insert_with(|| List {
+            words: Vec::new(),
+            first: [false; 256],
+        });
         for w in words {
             let w = w.as_ref().trim().to_lowercase();
-            if !w.is_empty() && !list.contains(&w) {
-                list.push(w);
+            if !w.is_empty() && !list.words.contains(&w) {
+                list.first[w.as_bytes()[0] as usize] = true;
+                list.words.push(w);
             }
         }
     }
 
-    /// Whether any of `words` (lowercase) is among the `n` words before `start`. Recognizers use
-    /// it for negative context ("order 415-867-2301" is an order number).
-    /// The search stops at the start of the sentence: "NPI 1487629310. Questions: 1-800-..."
-    /// is not an NPI.
+    /// Whether any of `words` (lowercase) is among the `n` words before `start`, within the
+    /// same sentence. Recognizers use it for negative context ("order 415-867-2301" is an order
+    /// number; "NPI 1487629310. Questions: 1-800-..." is a phone).
     pub fn any_before(text: &str, start: usize, n: usize, words: &[&str]) -> bool {
-        let sentence = text[..start]
-            .rfind(['.', '!', '?', '\n'])
-            .map_or(0, |i| i + 1);
-        // A '.' inside a number or abbreviation ("No. 5", "v1.2") is not a sentence end unless
-        // whitespace follows it.
-        let sentence = if text[sentence..start].starts_with(char::is_whitespace) || sentence == 0 {
-            sentence
-        } else {
-            0
-        };
+        let from = floor_char_boundary(text, start.saturating_sub(MAX_SENTENCE));
+        // A '.' ends a sentence only when whitespace follows ("No. 5" and "v1.2" do not).
+        let bytes = text.as_bytes();
+        let sentence = (from..start)
+            .rev()
+            .find(|&i| match bytes[i] {
+                b'\n' => true,
+                b'.' | b'!' | b'?' => bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace),
+                _ => false,
+            })
+            .map_or(from, |i| i + 1);
         words_before(&text[sentence..start], n)
             .any(|w| words.iter().any(|c| is_word_or_plural(w, c)))
     }
 
     /// Whether any of `words` is in the header cell of the table column `start` is in.
     pub fn in_column_header(text: &str, start: usize, words: &[&str]) -> bool {
-        column_header(text, start).is_some_and(|h| {
+        column_header(text, start, &mut HeaderCache::default()).is_some_and(|h| {
             words_after(h, usize::MAX).any(|w| words.iter().any(|c| is_word_or_plural(w, c)))
         })
     }
 
-    /// Whether a context word for `entity` is within the window around `text[start..end]`.
-    pub fn near(&self, text: &str, start: usize, end: usize, entity: &Entity) -> bool {
-        let Some(list) = self.words.get(entity) else {
+    /// Whether a context word for `entity` is within the window around `text[start..end]`, or
+    /// in the header of its table column.
+    pub fn near(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        entity: &Entity,
+        cache: &mut HeaderCache,
+    ) -> bool {
+        let Some(list) = self.lists.get(entity) else {
             return false;
         };
-        let matches = |word: &str| list.iter().any(|c| is_word_or_plural(word, c));
-        words_before(&text[..start], self.window).any(matches)
-            || words_after(&text[end..], WORDS_AFTER).any(matches)
-            || column_header(text, start).is_some_and(|h| words_after(h, usize::MAX).any(matches))
+        words_before(&text[..start], self.window).any(|w| list.matches(w))
+            || words_after(&text[end..], WORDS_AFTER).any(|w| list.matches(w))
+            || column_header(text, start, cache)
+                .is_some_and(|h| words_after(h, usize::MAX).any(|w| list.matches(w)))
     }
 }
 
-/// Lines searched upwards for the header row of a table.
-const MAX_TABLE_ROWS: usize = 200;
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
 
 /// For a value in a table row (`|`, tab or comma separated), the header cell of its column:
 /// the cell in the same position of the first row of the table, skipping rule lines such as
 /// `|---|` or `----+----`. Tables put the context word ("NHS no", "routing", "passport") in the
 /// header, far outside any word window.
-fn column_header(text: &str, start: usize) -> Option<&str> {
-    // Table rows are short; a value in a long line is in prose, and the bound keeps this
-    // lookup from scanning far in large bodies.
-    const MAX_ROW: usize = 1024;
-    let mut from = start.saturating_sub(MAX_ROW);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
+fn column_header<'t>(text: &'t str, start: usize, cache: &mut HeaderCache) -> Option<&'t str> {
+    let from = floor_char_boundary(text, start.saturating_sub(MAX_ROW));
     let line_start = match text[from..start].rfind('\n') {
         Some(i) => from + i + 1,
         None if from == 0 => 0,
         None => return None,
     };
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let (header, delim) = cache
+        .headers
+        .entry(line_start)
+        .or_insert_with(|| find_header(text, line_start))
+        .clone()?;
+    let column = count_delimiters(&text[line_start..start], delim);
+    cell(&text[header], delim, column)
+}
+
+/// The header row of the table whose row starts at `line_start`, and its delimiter.
+fn find_header(text: &str, line_start: usize) -> Option<(Range<usize>, char)> {
+    if line_start == 0 {
+        return None;
+    }
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
     if line_end - line_start > MAX_ROW {
         return None;
     }
@@ -107,7 +167,6 @@ fn column_header(text: &str, start: usize) -> Option<&str> {
     let delim = ['|', '\t', ',']
         .into_iter()
         .find(|&d| count_delimiters(line, d) >= if d == ',' { 2 } else { 1 })?;
-    let column = count_delimiters(&text[line_start..start], delim);
     let width = count_delimiters(line, delim);
     let is_rule = |l: &str| {
         !l.trim().is_empty()
@@ -116,34 +175,36 @@ fn column_header(text: &str, start: usize) -> Option<&str> {
                 .all(|c| matches!(c, '-' | '+' | '|' | ':' | '=' | ' '))
     };
     let mut header = None;
-    let mut above = text[..line_start.saturating_sub(1)].rsplit('\n');
+    let mut row_end = line_start - 1;
     for _ in 0..MAX_TABLE_ROWS {
-        let Some(row) = above.next() else { break };
-        if is_rule(row) {
-            continue;
+        let row_start = text[..row_end].rfind('\n').map_or(0, |i| i + 1);
+        let row = &text[row_start..row_end];
+        if !is_rule(row) {
+            // Rows of one table have the same number of cells; prose with commas does not.
+            if row.len() > MAX_ROW || count_delimiters(row, delim) != width {
+                break;
+            }
+            header = Some(row_start..row_end);
         }
-        // Rows of one table have the same number of cells; prose with commas does not.
-        if count_delimiters(row, delim) != width {
+        if row_start == 0 {
             break;
         }
-        header = Some(row);
-        if line_start == 0 {
-            break;
-        }
+        row_end = row_start - 1;
     }
-    if line_start == 0 {
-        return None;
-    }
-    let header = header?;
+    header.map(|h| (h, delim))
+}
+
+/// Cell `column` of a delimited row (commas inside double quotes do not split CSV cells).
+fn cell(row: &str, delim: char, column: usize) -> Option<&str> {
     let mut cells = 0;
     let mut cell_start = 0;
     let mut quoted = false;
-    for (i, c) in header.char_indices() {
+    for (i, c) in row.char_indices() {
         match c {
             '"' if delim == ',' => quoted = !quoted,
             c if c == delim && !quoted => {
                 if cells == column {
-                    return Some(&header[cell_start..i]);
+                    return Some(&row[cell_start..i]);
                 }
                 cells += 1;
                 cell_start = i + 1;
@@ -151,7 +212,7 @@ fn column_header(text: &str, start: usize) -> Option<&str> {
             _ => {}
         }
     }
-    (cells == column).then(|| &header[cell_start..])
+    (cells == column).then(|| &row[cell_start..])
 }
 
 /// Delimiters in `line`, not counting commas inside double-quoted CSV fields.
@@ -168,8 +229,7 @@ fn count_delimiters(line: &str, delim: char) -> usize {
     n
 }
 
-/// `word` is `context` (lowercase) or its plural, ignoring ASCII case. Allocation-free: this
-/// runs for every candidate.
+/// `word` is `context` (lowercase) or its plural, ignoring ASCII case.
 fn is_word_or_plural(word: &str, context: &str) -> bool {
     let n = context.len();
     word.len() >= n
@@ -198,6 +258,12 @@ fn words_after(text: &str, n: usize) -> impl Iterator<Item = &str> {
 mod tests {
     use super::*;
 
+    impl ContextWords {
+        fn near_fresh(&self, text: &str, start: usize, end: usize, entity: &Entity) -> bool {
+            self.near(text, start, end, entity, &mut HeaderCache::default())
+        }
+    }
+
     fn ctx() -> ContextWords {
         let mut c = ContextWords::new(5);
         c.add(&Entity::UsSsn, ["ssn", "social"]);
@@ -209,27 +275,27 @@ mod tests {
     fn finds_words_in_the_window_before() {
         let text = "my SSN: 123-45-6789";
         let start = text.find('1').unwrap();
-        assert!(ctx().near(text, start, text.len(), &Entity::UsSsn));
-        assert!(!ctx().near(text, start, text.len(), &Entity::PhoneNumber));
+        assert!(ctx().near_fresh(text, start, text.len(), &Entity::UsSsn));
+        assert!(!ctx().near_fresh(text, start, text.len(), &Entity::PhoneNumber));
     }
 
     #[test]
     fn window_is_bounded() {
         let text = "SSN one two three four five six 123-45-6789";
         let start = text.find('1').unwrap();
-        assert!(!ctx().near(text, start, text.len(), &Entity::UsSsn));
+        assert!(!ctx().near_fresh(text, start, text.len(), &Entity::UsSsn));
     }
 
     #[test]
     fn words_after_and_suffixes_count() {
         let text = "(415) 867-2301 (mobile)";
-        assert!(ctx().near(text, 0, 14, &Entity::PhoneNumber));
+        assert!(ctx().near_fresh(text, 0, 14, &Entity::PhoneNumber));
         let text = "phones: 415 867 2301";
-        assert!(ctx().near(text, 8, text.len(), &Entity::PhoneNumber));
+        assert!(ctx().near_fresh(text, 8, text.len(), &Entity::PhoneNumber));
         let text = "caller 415 867 2301";
-        assert!(!ctx().near(text, 7, text.len(), &Entity::PhoneNumber));
+        assert!(!ctx().near_fresh(text, 7, text.len(), &Entity::PhoneNumber));
         let text = "phonebook 415 867 2301";
-        assert!(!ctx().near(text, 10, text.len(), &Entity::PhoneNumber));
+        assert!(!ctx().near_fresh(text, 10, text.len(), &Entity::PhoneNumber));
     }
 
     #[test]
@@ -239,27 +305,27 @@ mod tests {
         c.add(&Entity::UsPassport, ["passport"]);
         let table = "name | passport | bank_routing\n-----+----------+-------------\nAnn | A1234567 | 021000021\nBo | 912345678 | 011000015";
         let at = |v: &str| table.find(v).unwrap();
-        assert!(c.near(
+        assert!(c.near_fresh(
             table,
             at("011000015"),
             at("011000015") + 9,
             &Entity::AbaRoutingNumber
         ));
-        assert!(c.near(
+        assert!(c.near_fresh(
             table,
             at("912345678"),
             at("912345678") + 9,
             &Entity::UsPassport
         ));
         let csv = "\"name\",\"routing\",\"note\"\n\"Doe, Jo\",\"021000021\",\"y\"";
-        assert!(c.near(
+        assert!(c.near_fresh(
             csv,
             csv.find("021").unwrap(),
             csv.find("021").unwrap() + 9,
             &Entity::AbaRoutingNumber
         ));
         let prose = "no table here, just 021000021, really";
-        assert!(!c.near(prose, 20, 29, &Entity::AbaRoutingNumber));
+        assert!(!c.near_fresh(prose, 20, 29, &Entity::AbaRoutingNumber));
     }
 
     #[test]
@@ -267,6 +333,6 @@ mod tests {
         let mut c = ContextWords::new(5);
         c.add(&Entity::Secret, ["aws"]);
         let text = "AWS_SECRET_ACCESS_KEY=abc";
-        assert!(c.near(text, 22, text.len(), &Entity::Secret));
+        assert!(c.near_fresh(text, 22, text.len(), &Entity::Secret));
     }
 }

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::context::ContextWords;
+use super::context::{ContextWords, HeaderCache};
 use super::haystack::Haystack;
 use super::overlap;
 use super::Recognizer;
@@ -159,6 +159,7 @@ impl Engine {
             r.find(&hay, &mut candidates);
         }
         let mut kept = Vec::with_capacity(candidates.len());
+        let mut headers = HeaderCache::default();
         for c in candidates {
             debug_assert!(
                 c.start < c.end && text.is_char_boundary(c.start) && text.is_char_boundary(c.end)
@@ -175,7 +176,9 @@ impl Engine {
             let score = if c.score >= threshold {
                 c.score
             } else if c.score_with_context >= threshold
-                && self.context.near(text, c.start, c.end, &c.entity)
+                && self
+                    .context
+                    .near(text, c.start, c.end, &c.entity, &mut headers)
             {
                 c.score_with_context
             } else {

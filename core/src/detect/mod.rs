@@ -11,7 +11,7 @@ mod haystack;
 mod overlap;
 
 pub use candidate::Candidate;
-pub use context::ContextWords;
+pub use context::{ContextWords, HeaderCache};
 pub use engine::{Detection, Engine};
 pub use haystack::{Haystack, Regions, Shift};
 

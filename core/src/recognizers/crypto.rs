@@ -24,7 +24,9 @@ impl CryptoWallet {
     pub fn new() -> Self {
         CryptoWallet {
             re: regex(
-                r"(?-u:\b)(?:[13LM][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71}|BC1[02-9AC-HJ-NP-Z]{11,71}|0x[0-9a-fA-F]{40})(?-u:\b)",
+                // Lengths are checked in code: large counted repetitions make the regex
+                // engine's DFA many times bigger for no gain in what it can reject.
+                r"(?-u:\b)(?:[13LM][1-9A-HJ-NP-Za-km-z]{25,}|bc1[02-9ac-hj-np-z]{11,}|BC1[02-9AC-HJ-NP-Z]{11,}|0x[0-9a-fA-F]{40,})(?-u:\b)",
             ),
         }
     }
@@ -44,17 +46,20 @@ impl Recognizer for CryptoWallet {
         for r in hay.region_finds(Regions::Tight, &self.re) {
             let v = &text[r.clone()];
             let score = if v.starts_with("0x") {
+                if v.len() != 42 {
+                    continue;
+                }
                 match eth_address(v) {
                     EthCheck::Checksummed => 0.95,
                     EthCheck::NoChecksum => 0.8,
                     EthCheck::Invalid => continue,
                 }
             } else if v.starts_with("bc1") || v.starts_with("BC1") {
-                if !bech32_segwit(v) {
+                if v.len() > 74 || !bech32_segwit(v) {
                     continue;
                 }
                 0.95
-            } else if base58check(v) {
+            } else if v.len() <= 35 && base58check(v) {
                 0.95
             } else {
                 continue;

@@ -134,30 +134,38 @@ fn alternation(names: &[(String, u32)]) -> String {
 }
 
 pub struct Date {
-    iso: Regex,
+    /// ISO `1985-03-12`, numeric `03/12/1985`, `12.03.1985`, `3/12/85`, CJK `2024年7月31日`:
+    /// one search over the tight regions; the shape is told apart when parsing.
     numeric: Regex,
-    cjk: Regex,
-    month_first: Regex,
-    day_first: Regex,
+    /// A month name, searched over the wide regions (its literals make this fast); the day and
+    /// year around it are read with the small anchored patterns below.
+    month: Regex,
+    /// After an English month: ` 5`, ` 5th`, ` 5, 1990`.
+    day_after: Regex,
+    /// Before a month: `5 `, `5th of `, `1er `, `15. `, `15 de `.
+    day_before: Regex,
+    /// After a month in a day-first date: ` 1990`, `, 1990`, ` de 2024`.
+    year_after: Regex,
     months: Vec<(String, u32)>,
+    english: Vec<String>,
 }
 
 impl Date {
     pub fn new() -> Self {
         let months = month_names(false);
-        let english = alternation(&month_names(true));
-        let all = alternation(&months);
+        let english = month_names(true).into_iter().map(|(n, _)| n).collect();
         Date {
-            iso: regex(r"(?-u:\b)(\d{4})([-/])(\d{1,2})([-/])(\d{1,2})(?-u:\b)"),
-            numeric: regex(r"(?-u:\b)(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4}|\d{2})(?-u:\b)"),
-            cjk: regex(r"(\d{4})\s?[年년]\s?(\d{1,2})\s?[月월]\s?(\d{1,2})\s?[日일]"),
-            month_first: regex(&format!(
-                r"(?-u:\b)({english})(?-u:\b)\.? (\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(,? (\d{{4}})(?-u:\b))?"
+            numeric: regex(concat!(
+                r"(?-u:\b)\d{4}([-/])\d{1,2}[-/]\d{1,2}(?-u:\b)",
+                r"|(?-u:\b)\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?-u:\b)",
+                r"|\d{4}\s?[年년]\s?\d{1,2}\s?[月월]\s?\d{1,2}\s?[日일]",
             )),
-            day_first: regex(&format!(
-                r"(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th|er|\.)?(?: of| de)? ({all})(?-u:\b)\.?(,? (?:de )?(\d{{4}})(?-u:\b))?"
-            )),
+            month: regex(&format!(r"(?-u:\b)(?:{})(?-u:\b)\.?", alternation(&months))),
+            day_after: regex(r"\A (\d{1,2})(?:st|nd|rd|th)?(?-u:\b)(?:,? (\d{4})(?-u:\b))?"),
+            day_before: regex(r"(?-u:\b)(\d{1,2})(?:st|nd|rd|th|er|\.)?(?: of| de)? \z"),
+            year_after: regex(r"\A,? (?:de )?(\d{4})(?-u:\b)"),
             months,
+            english,
         }
     }
 
@@ -166,6 +174,37 @@ impl Date {
             .iter()
             .find(|(n, _)| n == name)
             .map_or(0, |(_, m)| *m)
+    }
+
+    /// The score of a numeric match that is a real calendar date, `None` otherwise. Year-first
+    /// forms (ISO, CJK) are year-month-day; others accept month and day in either order (US or
+    /// European).
+    fn numeric_date(v: &str) -> Option<f32> {
+        let parts: Vec<u32> = v
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|p| !p.is_empty())
+            .map(num)
+            .collect();
+        let [a, b, c] = parts[..] else { return None };
+        let seps: Vec<char> = v
+            .chars()
+            .filter(|c| !c.is_ascii_digit() && !c.is_whitespace())
+            .collect();
+        if v.len() >= 4 && v.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+            let iso = seps.len() == 2 && seps[0] == seps[1] && matches!(seps[0], '-' | '/');
+            let cjk = seps.len() == 3;
+            return ((iso || cjk) && valid_date(a, b, c)).then_some(0.75);
+        }
+        let year_len = v.len() - v.rfind(|c: char| !c.is_ascii_digit()).map_or(0, |i| i + 1);
+        if seps.len() != 2 || seps[0] != seps[1] || (seps[0] != '/' && year_len == 2) {
+            return None;
+        }
+        let (year, score) = if year_len == 2 {
+            (1900 + c, 0.55)
+        } else {
+            (c, 0.7)
+        };
+        (valid_date(year, a, b) || valid_date(year, b, a)).then_some(score)
     }
 }
 
@@ -191,59 +230,58 @@ impl Recognizer for Date {
                 out.push(Candidate::new(start, end, Entity::DateTime, score, true));
             }
         };
-        for (shift, c) in hay.region_captures(Regions::Tight, &self.iso) {
-            let m = c.get(0).expect("group 0");
-            if c[2] == c[4] && valid_date(num(&c[1]), num(&c[3]), num(&c[5])) {
-                push(shift.apply(m.start()), shift.apply(m.end()), 0.75, true);
+        for r in hay.region_finds(Regions::Tight, &self.numeric) {
+            if let Some(score) = Self::numeric_date(&text[r.clone()]) {
+                push(r.start, r.end, score, true);
             }
         }
-        for (shift, c) in hay.region_captures(Regions::Tight, &self.numeric) {
-            let m = c.get(0).expect("group 0");
-            let (sep, year_text) = (&c[2], &c[5]);
-            if sep != &c[4] || (sep != "/" && year_text.len() == 2) {
-                continue;
-            }
-            let year = if year_text.len() == 2 {
-                1900 + num(year_text)
-            } else {
-                num(year_text)
-            };
-            let (a, b) = (num(&c[1]), num(&c[3]));
-            if valid_date(year, a, b) || valid_date(year, b, a) {
-                let score = if year_text.len() == 4 { 0.7 } else { 0.55 };
-                push(shift.apply(m.start()), shift.apply(m.end()), score, true);
-            }
-        }
-        for (shift, c) in hay.region_captures(Regions::Tight, &self.cjk) {
-            let m = c.get(0).expect("group 0");
-            if valid_date(num(&c[1]), num(&c[2]), num(&c[3])) {
-                push(shift.apply(m.start()), shift.apply(m.end()), 0.75, true);
-            }
-        }
-        for (shift, c) in hay.region_captures(Regions::Wide, &self.month_first) {
-            let m = c.get(0).expect("group 0");
-            let year = c.get(4).map(|y| num(y.as_str()));
-            if valid_date(year.unwrap_or(2000), self.month_number(&c[1]), num(&c[2])) {
-                let score = if year.is_some() { 0.85 } else { 0.6 };
-                push(shift.apply(m.start()), shift.apply(m.end()), score, false);
-            }
-        }
-        for (shift, c) in hay.region_captures(Regions::Wide, &self.day_first) {
-            let m = c.get(0).expect("group 0");
-            let year = c.get(4).map(|y| num(y.as_str()));
-            if valid_date(year.unwrap_or(2000), self.month_number(&c[2]), num(&c[1])) {
-                let score = if year.is_some() { 0.85 } else { 0.6 };
-                // "17 March." ends a sentence; only an abbreviation takes the dot.
-                let end = if year.is_none() && m.as_str().ends_with('.') && c[2].chars().count() > 4
-                {
-                    m.end() - 1
+        for r in hay.region_finds(Regions::Wide, &self.month) {
+            let name = text[r.clone()].trim_end_matches('.');
+            let month = self.month_number(name);
+            let after = &text[r.start + name.len()..];
+            if let Some(c) = self
+                .day_before
+                .captures(&text[floor(text, r.start.saturating_sub(16))..r.start])
+            {
+                let start = r.start - (c.get(0).expect("group 0").len());
+                let year = self.year_after.captures(&text[r.end..]);
+                let end = year
+                    .as_ref()
+                    .map_or(r.end, |y| r.end + y.get(0).expect("group 0").len());
+                // "17 March." ends a sentence; only an abbreviation keeps its dot.
+                let end =
+                    if year.is_none() && text[..end].ends_with('.') && name.chars().count() > 4 {
+                        end - 1
+                    } else {
+                        end
+                    };
+                let y = year.map(|y| num(&y[1]));
+                if valid_date(y.unwrap_or(2000), month, num(&c[1])) {
+                    push(start, end, if y.is_some() { 0.85 } else { 0.6 }, false);
+                }
+            } else if self.english.iter().any(|e| e == name) {
+                let after = if text[r.start + name.len()..].starts_with('.') {
+                    &after[1..]
                 } else {
-                    m.end()
+                    after
                 };
-                push(shift.apply(m.start()), shift.apply(end), score, false);
+                if let Some(c) = self.day_after.captures(after) {
+                    let end = text.len() - after.len() + c.get(0).expect("group 0").len();
+                    let y = c.get(2).map(|y| num(y.as_str()));
+                    if valid_date(y.unwrap_or(2000), month, num(&c[1])) {
+                        push(r.start, end, if y.is_some() { 0.85 } else { 0.6 }, false);
+                    }
+                }
             }
         }
     }
+}
+
+fn floor(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn num(s: &str) -> u32 {
