@@ -252,6 +252,14 @@ mod tests {
     }
 
     #[test]
+    fn shipped_example_is_valid() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../config/example.json");
+        let text = std::fs::read_to_string(path).expect("config/example.json is in the repo");
+        let c = VeilConfig::from_json(&text).unwrap();
+        assert_eq!(c.detection.custom.len(), 2);
+    }
+
+    #[test]
     fn unknown_fields_are_named() {
         let e = VeilConfig::from_json(r#"{"detection": {"tresholds": {}}}"#).unwrap_err();
         assert_eq!(e.field, "detection.tresholds");
