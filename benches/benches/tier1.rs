@@ -1,10 +1,12 @@
-//! Tier-1 detection throughput over realistic prompt text (1 KB, 16 KB, 1 MB), the cost of
+//! Tier-1 detection throughput over two kinds of prompt text (1 KB, 16 KB, 1 MB): the corpus
+//! mix, dense with numeric hard negatives, and everyday chat text with about three entities
+//! per KB; the cost of
 //! each recognizer alone, and a JSON chat body end to end (parse, detect, rewrite).
 //!
 //! Run: `cargo bench -p veil-benches --bench tier1`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use veil_benches::{chat_body, prompt_text};
+use veil_benches::{chat_body, chat_text, prompt_text};
 use veil_core::body::{BodyKind, Document, Edit};
 use veil_core::config::{DetectionConfig, JsonScanConfig};
 use veil_core::recognizers::DEFAULT_ENTITIES;
@@ -15,6 +17,19 @@ fn default_set(c: &mut Criterion) {
     let mut group = c.benchmark_group("tier1_default");
     for (name, size) in [("1KB", 1 << 10), ("16KB", 16 << 10), ("1MB", 1 << 20)] {
         let text = prompt_text(size);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, t| {
+            b.iter(|| engine.detect(t))
+        });
+    }
+    group.finish();
+}
+
+fn default_set_chat_text(c: &mut Criterion) {
+    let engine = Engine::default();
+    let mut group = c.benchmark_group("tier1_default_chat_text");
+    for (name, size) in [("1KB", 1 << 10), ("16KB", 16 << 10), ("1MB", 1 << 20)] {
+        let text = chat_text(size);
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, t| {
             b.iter(|| engine.detect(t))
@@ -65,5 +80,11 @@ fn json_body(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, default_set, per_recognizer, json_body);
+criterion_group!(
+    benches,
+    default_set,
+    default_set_chat_text,
+    per_recognizer,
+    json_body
+);
 criterion_main!(benches);

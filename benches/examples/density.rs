@@ -1,76 +1,63 @@
-//! Profile helper: entity density of the benchmark text, then detect over 1 MB repeatedly.
+//! Profiling helper (not a benchmark): prints the entity density and region share of the
+//! benchmark text, then runs detection in a loop for `perf record`.
+//!
+//! `SIZE=16384 [CHAT=1] cargo run --release -p veil-benches --example density -- REPS [all|KIND]`
+//! With no KIND, also times each kind alone.
+
+use veil_core::config::DetectionConfig;
+use veil_core::detect::{Haystack, Regions};
+use veil_core::recognizers::DEFAULT_ENTITIES;
+use veil_core::Engine;
+
+fn engine_for(kind: Option<&str>) -> Engine {
+    match kind {
+        None | Some("all") => Engine::default(),
+        Some(k) => Engine::new(&DetectionConfig {
+            entities: Some(vec![k.to_string()]),
+            ..Default::default()
+        })
+        .unwrap(),
+    }
+}
+
+fn mb_per_s(engine: &Engine, text: &str, reps: usize) -> f64 {
+    let start = std::time::Instant::now();
+    for _ in 0..reps {
+        std::hint::black_box(engine.detect(text));
+    }
+    (reps * text.len()) as f64 / start.elapsed().as_secs_f64() / 1e6
+}
+
 fn main() {
     let size: usize = std::env::var("SIZE")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1 << 20);
-    let t = veil_benches::prompt_text(size);
-    let only = std::env::args().nth(2);
-    let e = match &only {
-        Some(name) if name == "all" => veil_core::Engine::default(),
-        Some(name) => veil_core::Engine::new(&veil_core::config::DetectionConfig {
-            entities: Some(vec![name.clone()]),
-            ..Default::default()
-        })
-        .unwrap(),
-        None => veil_core::Engine::default(),
+    let text = if std::env::var("CHAT").is_ok() {
+        veil_benches::chat_text(size)
+    } else {
+        veil_benches::prompt_text(size)
     };
-    let n = e.detect(&t).len();
-    let hay = veil_core::detect::Haystack::new(&t);
+    let args: Vec<String> = std::env::args().collect();
+    let reps: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10);
+    let kind = args.get(2).map(String::as_str);
+    let engine = engine_for(kind);
+    let hay = Haystack::new(&text);
     println!(
-        "entities/KB {:.1} regional {:.2}",
-        n as f64 / 1024.0,
-        hay.regional_text(veil_core::detect::Regions::Wide).len() as f64 / t.len() as f64
+        "entities/KB {:.1}  tight {:.2}  wide {:.2}",
+        engine.detect(&text).len() as f64 * 1024.0 / text.len() as f64,
+        hay.regional_text(Regions::Tight).len() as f64 / text.len() as f64,
+        hay.regional_text(Regions::Wide).len() as f64 / text.len() as f64,
     );
-    let t0 = std::time::Instant::now();
-    for _ in 0..20 {
-        std::hint::black_box(veil_core::detect::Haystack::new(&t));
-    }
-    println!(
-        "haystack {:.2} ms/MB",
-        t0.elapsed().as_secs_f64() * 1e3 / 20.0
-    );
-    let reps: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(0);
-    let start = std::time::Instant::now();
-    for _ in 0..reps {
-        std::hint::black_box(e.detect(&t));
-    }
-    if reps > 0 {
-        println!(
-            "{:.1} MB/s",
-            (reps * t.len()) as f64 / start.elapsed().as_secs_f64() / 1e6
-        );
-        let mut names: Vec<String> = if only.is_some() {
-            Vec::new()
-        } else {
-            veil_core::recognizers::DEFAULT_ENTITIES
-                .iter()
-                .map(|e| e.to_string())
-                .collect()
-        };
-        if only.is_none() {
-            names.push("URL".into());
-        }
-        for n in names {
-            let cfg = veil_core::config::DetectionConfig {
-                entities: Some(vec![n.clone()]),
-                ..Default::default()
-            };
-            let e = veil_core::Engine::new(&cfg).unwrap();
-            let start = std::time::Instant::now();
-            for _ in 0..reps {
-                std::hint::black_box(e.detect(&t));
-            }
+    println!("{:.1} MB/s", mb_per_s(&engine, &text, reps));
+    if kind.is_none() {
+        let mut kinds: Vec<String> = DEFAULT_ENTITIES.iter().map(|e| e.to_string()).collect();
+        kinds.push("URL".into());
+        for k in kinds {
             println!(
-                "{n:20} {:6.2} ms/MB",
-                start.elapsed().as_secs_f64() * 1e3 / reps as f64
+                "{k:20} {:8.1} MB/s",
+                mb_per_s(&engine_for(Some(&k)), &text, reps)
             );
         }
     }
 }
-
-#[allow(dead_code)]
-fn per_entity() {}

@@ -18,6 +18,47 @@ const PROSE: &[&str] = &[
     "Write a short onboarding checklist for a new engineer joining the payments team next week.",
 ];
 
+/// Sentences carrying one entity each, for `chat_text`.
+const WITH_ENTITY: &[&str] = &[
+    "You can reach me at jane.doe@corp-mail.com if anything is unclear.",
+    "My mobile is +44 20 7946 0958, call after five.",
+    "The card ending up charged twice was 4111 1111 1111 1111.",
+    "The staging server at 10.20.30.40 stopped answering on port 8443.",
+    "I was born on March 5, 1990, if the form needs it.",
+    "Her SSN on the application reads 536-90-4399.",
+    "Refund to IBAN DE89 3704 0044 0532 0130 00 please.",
+    "Someone committed the key AKIAIOSFODNN7EXAMPLE to the repo.",
+];
+
+/// Sentences with ordinary numbers that are not personal data.
+const WITH_NUMBERS: &[&str] = &[
+    "We shipped 3 releases last quarter and the next one, v2.14.1, is due in 10 days.",
+    "The plan costs $49.99 per seat per month, about 12% more than last year.",
+    "Latency went from 120 ms to 340 ms after the deploy on the 2nd cluster.",
+];
+
+/// About `size` bytes of everyday chat-prompt text: prose, a few ordinary numbers, and about
+/// three entities per KB. Less adversarial than `prompt_text`, whose corpus examples are dense
+/// with numeric hard negatives.
+pub fn chat_text(size: usize) -> String {
+    let mut out = String::with_capacity(size + 512);
+    let mut i = 0;
+    while out.len() < size {
+        out.push_str(PROSE[i % PROSE.len()]);
+        out.push(' ');
+        if i % 3 == 0 {
+            out.push_str(WITH_NUMBERS[(i / 3) % WITH_NUMBERS.len()]);
+            out.push(' ');
+        }
+        if i % 2 == 1 {
+            out.push_str(WITH_ENTITY[(i / 2) % WITH_ENTITY.len()]);
+            out.push('\n');
+        }
+        i += 1;
+    }
+    truncate(out, size)
+}
+
 /// The development corpus, markers stripped, one string per example.
 pub fn corpus_examples() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/corpus");
@@ -68,12 +109,17 @@ pub fn prompt_text(size: usize) -> String {
         out.push('\n');
         i += 1;
     }
-    let mut end = size.min(out.len());
-    while !out.is_char_boundary(end) {
+    truncate(out, size)
+}
+
+/// `text` cut to at most `size` bytes, on a char boundary.
+fn truncate(mut text: String, size: usize) -> String {
+    let mut end = size.min(text.len());
+    while !text.is_char_boundary(end) {
         end -= 1;
     }
-    out.truncate(end);
-    out
+    text.truncate(end);
+    text
 }
 
 /// An OpenAI chat/completions request whose user messages hold `prompt_text(size)`.

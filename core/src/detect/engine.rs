@@ -143,11 +143,6 @@ impl Engine {
         self
     }
 
-    /// Names of the active recognizers, in run order.
-    pub fn recognizer_names(&self) -> Vec<&str> {
-        self.recognizers.iter().map(|r| r.name()).collect()
-    }
-
     /// Every reported span in `text`, ordered by start, non-overlapping.
     pub fn detect(&self, text: &str) -> Vec<Detection> {
         if text.is_empty() {
