@@ -5,7 +5,7 @@
 //! With no KIND, also times each kind alone.
 
 use veil_core::config::DetectionConfig;
-use veil_core::detect::{Haystack, Regions};
+use veil_core::detect::Haystack;
 use veil_core::recognizers::DEFAULT_ENTITIES;
 use veil_core::Engine;
 
@@ -44,10 +44,9 @@ fn main() {
     let engine = engine_for(kind);
     let hay = Haystack::new(&text);
     println!(
-        "entities/KB {:.1}  tight {:.2}  wide {:.2}",
+        "entities/KB {:.1}  regions {:.2} of the text",
         engine.detect(&text).len() as f64 * 1024.0 / text.len() as f64,
-        hay.regional_text(Regions::Tight).len() as f64 / text.len() as f64,
-        hay.regional_text(Regions::Wide).len() as f64 / text.len() as f64,
+        hay.regional_text().len() as f64 / text.len() as f64,
     );
     println!("{:.1} MB/s", mb_per_s(&engine, &text, reps));
     if kind.is_none() {

@@ -3,25 +3,23 @@
 //!
 //! Nearly every structured entity contains a digit (phones, cards, ids, dates, IPs, IBANs) or a
 //! colon between hex digits (MACs, IPv6). A word-at-a-time pass finds the "trigger" words that
-//! do; prose without them costs a few instructions per eight bytes. Two region sets are built
-//! from the triggers and copied, newline-separated, into compact strings that recognizers
-//! search with one call per pattern:
+//! do; prose without them costs a few instructions per eight bytes. Runs of trigger words
+//! joined by short separator gaps ("415 867 2301", "4111-1111-1111-1111") are the regions; they
+//! are copied, newline-separated, into one compact string that recognizers search with one call
+//! per pattern. No regional pattern matches across a newline, so a match never spans two
+//! regions. Values that include plain words start from a region and read the text around it
+//! ("GB82 WEST 1234 ...", "AB 12 34 56 C"); written dates look up the `neighbour_words` of the
+//! regions ("March" in "March 5, 1990").
 //!
-//! - `Regions::Tight`: runs of trigger words joined by short separator gaps ("415 867 2301",
-//!   "4111-1111-1111-1111"). Enough for values made only of digit-bearing words.
-//! - `Regions::Wide`: each trigger word with two neighbouring words on each side, for values
-//!   that include plain words ("March 5, 1990", "GB82 WEST 1234 ...", "AB 12 34 56 C").
-//!
-//! No regional pattern matches across a newline, so a match never spans two regions.
 //! Recognizers whose patterns start with a literal (secrets, URLs) or contain one (`@` in
 //! emails) search the whole text instead; the regex crate's literal prefilters make that cheap.
 
 use std::ops::Range;
 
-/// Words neighbouring a trigger word that are pulled into its wide region.
+/// Words on each side of a region listed as its neighbours.
 const NEIGHBOUR_WORDS: usize = 2;
-/// Largest separator gap between trigger words that keeps them in one tight region (" - ").
-const TIGHT_GAP: usize = 3;
+/// Largest separator gap between trigger words that keeps them in one region (" - ").
+const REGION_GAP: usize = 3;
 
 /// Separators end a word for region purposes: whitespace and punctuation that never occurs
 /// inside a structured value detected in regions.
@@ -36,14 +34,7 @@ const SEPARATOR: [bool; 256] = {
     t
 };
 
-/// Which region set a recognizer searches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Regions {
-    Tight,
-    Wide,
-}
-
-/// One region set, compacted.
+/// The regions, compacted.
 struct Compact {
     /// The regions, each followed by `\n`.
     text: String,
@@ -73,18 +64,18 @@ impl Compact {
 /// The text being scanned and its regions.
 pub struct Haystack<'t> {
     text: &'t str,
-    tight: Compact,
-    wide: Compact,
+    regions: Compact,
+    neighbours: Vec<Range<usize>>,
 }
 
 impl<'t> Haystack<'t> {
     pub fn new(text: &'t str) -> Self {
         let bytes = text.as_bytes();
-        let tight = tight_regions(bytes, &trigger_words(bytes));
+        let regions = regions(bytes, &trigger_words(bytes));
         Haystack {
             text,
-            wide: Compact::new(text, &wide_regions(bytes, &tight)),
-            tight: Compact::new(text, &tight),
+            neighbours: neighbour_words(bytes, &regions),
+            regions: Compact::new(text, &regions),
         }
     }
 
@@ -92,44 +83,40 @@ impl<'t> Haystack<'t> {
         self.text
     }
 
-    fn compact(&self, which: Regions) -> &Compact {
-        match which {
-            Regions::Tight => &self.tight,
-            Regions::Wide => &self.wide,
-        }
+    /// The regions, newline-joined. Map offsets back with `original`.
+    pub fn regional_text(&self) -> &str {
+        &self.regions.text
     }
 
-    /// A region set, newline-joined. Map offsets back with `original`.
-    pub fn regional_text(&self, which: Regions) -> &str {
-        &self.compact(which).text
+    /// The offset in the text of offset `pos` of `regional_text()`.
+    pub fn original(&self, pos: usize) -> usize {
+        self.regions.original(pos)
     }
 
-    /// The offset in the text of offset `pos` of `regional_text(which)`.
-    pub fn original(&self, which: Regions, pos: usize) -> usize {
-        self.compact(which).original(pos)
+    /// Up to two words on each side of every region, as ranges of the text, ascending.
+    pub fn neighbour_words(&self) -> &[Range<usize>] {
+        &self.neighbours
     }
 
-    /// Every match of `re` in a region set, as byte ranges of the whole text.
+    /// Every match of `re` in the regions, as byte ranges of the whole text.
     pub fn region_finds<'h>(
         &'h self,
-        which: Regions,
         re: &'h regex::Regex,
     ) -> impl Iterator<Item = Range<usize>> + 'h {
-        let c = self.compact(which);
+        let c = &self.regions;
         re.find_iter(&c.text).map(move |m| {
             let start = c.original(m.start());
             start..start + m.len()
         })
     }
 
-    /// Every match of `re` in a region set with its capture groups, and the shift that turns
-    /// the match's offsets into offsets of the whole text.
+    /// Every match of `re` in the regions with its capture groups, and the shift that turns the
+    /// match's offsets into offsets of the whole text.
     pub fn region_captures<'h>(
         &'h self,
-        which: Regions,
         re: &'h regex::Regex,
     ) -> impl Iterator<Item = (Shift, regex::Captures<'h>)> + 'h {
-        let c = self.compact(which);
+        let c = &self.regions;
         re.captures_iter(&c.text).map(move |caps| {
             let at = caps.get(0).map_or(0, |m| m.start());
             (Shift(c.original(at) as isize - at as isize), caps)
@@ -201,12 +188,12 @@ fn trigger_words(bytes: &[u8]) -> Vec<Range<usize>> {
     words
 }
 
-fn tight_regions(bytes: &[u8], triggers: &[Range<usize>]) -> Vec<Range<usize>> {
+fn regions(bytes: &[u8], triggers: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut regions: Vec<Range<usize>> = Vec::new();
     for w in triggers {
         match regions.last_mut() {
             Some(prev)
-                if w.start - prev.end <= TIGHT_GAP
+                if w.start - prev.end <= REGION_GAP
                     && bytes[prev.end..w.start]
                         .iter()
                         .all(|&b| SEPARATOR[b as usize] || b == b'-') =>
@@ -219,22 +206,46 @@ fn tight_regions(bytes: &[u8], triggers: &[Range<usize>]) -> Vec<Range<usize>> {
     regions
 }
 
-/// Each tight region widened by NEIGHBOUR_WORDS words on both sides (the same as widening each
-/// trigger word, since a tight region holds no other words), merged.
-fn wide_regions(bytes: &[u8], tight: &[Range<usize>]) -> Vec<Range<usize>> {
-    let mut regions: Vec<Range<usize>> = Vec::new();
-    for w in tight {
-        let (mut start, mut end) = (w.start, w.end);
+/// Up to NEIGHBOUR_WORDS words before and after each region, ascending, without repeats.
+fn neighbour_words(bytes: &[u8], regions: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut words = Vec::with_capacity(regions.len() * 2 * NEIGHBOUR_WORDS);
+    for r in regions {
+        let mut at = r.start;
         for _ in 0..NEIGHBOUR_WORDS {
-            start = previous_word_start(bytes, start);
-            end = next_word_end(bytes, end);
+            let start = previous_word_start(bytes, at);
+            if start == at {
+                break;
+            }
+            words.push(start..word_end(bytes, start));
+            at = start;
         }
-        match regions.last_mut() {
-            Some(prev) if start <= prev.end => prev.end = prev.end.max(end),
-            _ => regions.push(start..end),
+        let mut at = r.end;
+        for _ in 0..NEIGHBOUR_WORDS {
+            let end = next_word_end(bytes, at);
+            if end == at {
+                break;
+            }
+            words.push(word_start(bytes, end)..end);
+            at = end;
         }
     }
-    regions
+    words.sort_unstable_by_key(|w| w.start);
+    words.dedup();
+    words
+}
+
+fn word_end(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && !SEPARATOR[bytes[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
+fn word_start(bytes: &[u8], mut i: usize) -> usize {
+    while i > 0 && !SEPARATOR[bytes[i - 1] as usize] {
+        i -= 1;
+    }
+    i
 }
 
 /// Start of the word before the one starting at `at` (or `at` when there is none).
@@ -271,38 +282,37 @@ fn next_word_end(bytes: &[u8], at: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn regions(text: &str, which: Regions) -> Vec<String> {
+    fn regions(text: &str) -> Vec<String> {
         Haystack::new(text)
-            .regional_text(which)
+            .regional_text()
             .lines()
             .map(str::to_string)
             .collect()
     }
 
+    fn neighbours(text: &str) -> Vec<&str> {
+        Haystack::new(text)
+            .neighbour_words()
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect()
+    }
+
     #[test]
     fn prose_without_digits_has_no_regions() {
-        assert!(regions(
-            "Please summarise the meeting notes below: all of them.",
-            Regions::Wide
-        )
-        .is_empty());
+        let text = "Please summarise the meeting notes below: all of them.";
+        assert!(regions(text).is_empty());
+        assert!(neighbours(text).is_empty());
     }
 
     #[test]
-    fn wide_regions_pull_in_neighbours_and_merge() {
+    fn regions_join_digit_words_and_list_their_neighbours() {
         let text = "so my birthday is March 5, 1990 and that is all i can say today";
-        assert_eq!(
-            regions(text, Regions::Wide),
-            vec!["is March 5, 1990 and that"]
-        );
-        assert_eq!(regions(text, Regions::Tight), vec!["5, 1990"]);
-    }
-
-    #[test]
-    fn tight_regions_join_digit_words() {
+        assert_eq!(regions(text), vec!["5, 1990"]);
+        assert_eq!(neighbours(text), vec!["is", "March", "and", "that"]);
         let text = "call (415) 867 - 2301 now or 4111 1111 1111 1111 x 7";
         assert_eq!(
-            regions(text, Regions::Tight),
+            regions(text),
             vec!["(415) 867 - 2301", "4111 1111 1111 1111", "7"]
         );
     }
@@ -310,10 +320,10 @@ mod tests {
     #[test]
     fn hex_colon_words_are_triggers() {
         assert_eq!(
-            regions("mac aa:bb:cc:dd:ee:ff here", Regions::Tight),
+            regions("mac aa:bb:cc:dd:ee:ff here"),
             vec!["aa:bb:cc:dd:ee:ff"]
         );
-        assert!(regions("Note: nothing here", Regions::Tight).is_empty());
+        assert!(regions("Note: nothing here").is_empty());
     }
 
     #[test]
@@ -332,17 +342,11 @@ mod tests {
     fn offsets_map_back_to_the_text() {
         let text = "a 1 b c d e f g h i j k 22 z";
         let hay = Haystack::new(text);
-        assert_eq!(regions(text, Regions::Wide), vec!["a 1 b c", "j k 22 z"]);
-        let second = hay.regional_text(Regions::Wide).find("22").unwrap();
-        assert_eq!(
-            hay.original(Regions::Wide, second),
-            text.find("22").unwrap()
-        );
+        assert_eq!(regions(text), vec!["1", "22"]);
+        let second = hay.regional_text().find("22").unwrap();
+        assert_eq!(hay.original(second), text.find("22").unwrap());
         let re = regex::Regex::new(r"\d+").unwrap();
-        let found: Vec<_> = hay
-            .region_finds(Regions::Tight, &re)
-            .map(|r| &text[r])
-            .collect();
+        let found: Vec<_> = hay.region_finds(&re).map(|r| &text[r]).collect();
         assert_eq!(found, vec!["1", "22"]);
     }
 }

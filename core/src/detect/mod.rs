@@ -13,7 +13,7 @@ mod overlap;
 pub use candidate::Candidate;
 pub use context::{ContextWords, HeaderCache};
 pub use engine::{Detection, Engine};
-pub use haystack::{Haystack, Regions, Shift};
+pub use haystack::{Haystack, Shift};
 
 use crate::entity::Entity;
 

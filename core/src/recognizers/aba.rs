@@ -7,7 +7,7 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Haystack, Recognizer, Regions};
+use crate::detect::{Candidate, Haystack, Recognizer};
 use crate::entity::Entity;
 use crate::validate::{aba_routing, digits_of};
 
@@ -39,7 +39,7 @@ impl Recognizer for AbaRouting {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(Regions::Tight, &self.re) {
+        for r in hay.region_finds(&self.re) {
             if stands_alone(text, r.start, r.end) && aba_routing(&digits_of(&text[r.clone()])) {
                 out.push(Candidate::needs_context(
                     r.start,

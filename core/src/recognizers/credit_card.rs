@@ -8,7 +8,7 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, ContextWords, Haystack, Recognizer, Regions};
+use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
 use crate::entity::Entity;
 use crate::validate::{digits_of, luhn};
 
@@ -67,7 +67,7 @@ impl Recognizer for CreditCard {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(Regions::Tight, &self.re) {
+        for r in hay.region_finds(&self.re) {
             let value = &text[r.clone()];
             if !stands_alone(text, r.start, r.end) || !grouping_is_plausible(value) {
                 continue;

@@ -8,7 +8,7 @@
 use regex::Regex;
 
 use super::regex;
-use crate::detect::{Candidate, Haystack, Recognizer, Regions};
+use crate::detect::{Candidate, Haystack, Recognizer};
 use crate::entity::Entity;
 use crate::validate::{base58check, bech32_segwit, eth_address, EthCheck};
 
@@ -43,7 +43,7 @@ impl Recognizer for CryptoWallet {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(Regions::Tight, &self.re) {
+        for r in hay.region_finds(&self.re) {
             let v = &text[r.clone()];
             let score = if v.starts_with("0x") {
                 if v.len() != 42 {

@@ -15,10 +15,12 @@
 //! numeric with a two-digit year 0.55; written without a year 0.6. Context ("born", "DOB")
 //! adds 0.4.
 
+use std::collections::{HashMap, HashSet};
+
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, ContextWords, Haystack, Recognizer, Regions};
+use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &[
@@ -102,8 +104,7 @@ fn capitalised(s: &str) -> String {
         .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
-/// Every spelling of every month with its number, longest first (so "Sept" is tried before
-/// "Sep").
+/// Every spelling of every month with its number.
 fn month_names(english_only: bool) -> Vec<(String, u32)> {
     let mut names = Vec::new();
     for (i, list) in ENGLISH.iter().enumerate() {
@@ -120,39 +121,29 @@ fn month_names(english_only: bool) -> Vec<(String, u32)> {
             }
         }
     }
-    names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-    names.dedup();
     names
-}
-
-fn alternation(names: &[(String, u32)]) -> String {
-    names
-        .iter()
-        .map(|(n, _)| regex::escape(n))
-        .collect::<Vec<_>>()
-        .join("|")
 }
 
 pub struct Date {
     /// ISO `1985-03-12`, numeric `03/12/1985`, `12.03.1985`, `3/12/85`, CJK `2024年7月31日`:
-    /// one search over the tight regions; the shape is told apart when parsing.
+    /// one search over the regions; the shape is told apart when parsing.
     numeric: Regex,
-    /// A month name, searched over the wide regions (its literals make this fast); the day and
-    /// year around it are read with the small anchored patterns below.
-    month: Regex,
     /// After an English month: ` 5`, ` 5th`, ` 5, 1990`.
     day_after: Regex,
     /// Before a month: `5 `, `5th of `, `1er `, `15. `, `15 de `.
     day_before: Regex,
     /// After a month in a day-first date: ` 1990`, `, 1990`, ` de 2024`.
     year_after: Regex,
-    months: Vec<(String, u32)>,
-    english: Vec<String>,
+    /// Month names (every spelling) to month numbers. A written date has its day or year next
+    /// to the month, so months are looked up among the regions' neighbour words; the day and
+    /// year around a month are read with the small anchored patterns above.
+    months: HashMap<String, u32>,
+    english: HashSet<String>,
 }
 
 impl Date {
     pub fn new() -> Self {
-        let months = month_names(false);
+        let months = month_names(false).into_iter().collect();
         let english = month_names(true).into_iter().map(|(n, _)| n).collect();
         Date {
             numeric: regex(concat!(
@@ -160,20 +151,12 @@ impl Date {
                 r"|(?-u:\b)\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?-u:\b)",
                 r"|\d{4}\s?[年년]\s?\d{1,2}\s?[月월]\s?\d{1,2}\s?[日일]",
             )),
-            month: regex(&format!(r"(?-u:\b)(?:{})(?-u:\b)\.?", alternation(&months))),
             day_after: regex(r"\A (\d{1,2})(?:st|nd|rd|th)?(?-u:\b)(?:,? (\d{4})(?-u:\b))?"),
             day_before: regex(r"(?-u:\b)(\d{1,2})(?:st|nd|rd|th|er|\.)?(?: of| de)? \z"),
             year_after: regex(r"\A,? (?:de )?(\d{4})(?-u:\b)"),
             months,
             english,
         }
-    }
-
-    fn month_number(&self, name: &str) -> u32 {
-        self.months
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or(0, |(_, m)| *m)
     }
 
     /// The score of a numeric match that is a real calendar date, `None` otherwise. Year-first
@@ -230,15 +213,23 @@ impl Recognizer for Date {
                 out.push(Candidate::new(start, end, Entity::DateTime, score, true));
             }
         };
-        for r in hay.region_finds(Regions::Tight, &self.numeric) {
+        for r in hay.region_finds(&self.numeric) {
             if let Some(score) = Self::numeric_date(&text[r.clone()]) {
                 push(r.start, r.end, score, true);
             }
         }
-        for r in hay.region_finds(Regions::Wide, &self.month) {
-            let name = text[r.clone()].trim_end_matches('.');
-            let month = self.month_number(name);
-            let after = &text[r.start + name.len()..];
+        for w in hay.neighbour_words() {
+            // "(March" or "March)": the month is the alphabetic part of the word.
+            let word = &text[w.clone()];
+            let trimmed = word.trim_start_matches(|c: char| !c.is_alphabetic());
+            let name = trimmed.trim_end_matches(|c: char| !c.is_alphabetic());
+            let Some(&month) = self.months.get(name) else {
+                continue;
+            };
+            let start = w.start + (word.len() - trimmed.len());
+            let name_end = start + name.len();
+            let r = start..name_end + usize::from(text[name_end..].starts_with('.'));
+            let after = &text[name_end..];
             if let Some(c) = self
                 .day_before
                 .captures(&text[floor(text, r.start.saturating_sub(16))..r.start])
@@ -259,7 +250,7 @@ impl Recognizer for Date {
                 if valid_date(y.unwrap_or(2000), month, num(&c[1])) {
                     push(start, end, if y.is_some() { 0.85 } else { 0.6 }, false);
                 }
-            } else if self.english.iter().any(|e| e == name) {
+            } else if self.english.contains(name) {
                 let after = if text[r.start + name.len()..].starts_with('.') {
                     &after[1..]
                 } else {

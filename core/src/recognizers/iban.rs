@@ -10,7 +10,7 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Haystack, Recognizer, Regions};
+use crate::detect::{Candidate, Haystack, Recognizer};
 use crate::entity::Entity;
 use crate::validate::mod97;
 
@@ -118,7 +118,7 @@ pub struct Iban {
 impl Iban {
     pub fn new() -> Self {
         Iban {
-            // Searched in the tight regions (the country code and check digits form a
+            // Searched in the regions (the country code and check digits form a
             // digit-bearing word); the rest is read from the text itself.
             start: regex(r"(?-u:\b)[A-Z]{2}\d{2}"),
         }
@@ -136,7 +136,7 @@ impl Recognizer for Iban {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(Regions::Tight, &self.start) {
+        for r in hay.region_finds(&self.start) {
             let country = &text[r.start..r.start + 2];
             let Some(&(_, len)) = LENGTHS.iter().find(|(c, _)| *c == country) else {
                 continue;

@@ -12,7 +12,7 @@ use std::net::Ipv6Addr;
 use regex::Regex;
 
 use super::{clean_after, clean_before, regex};
-use crate::detect::{Candidate, ContextWords, Haystack, Recognizer, Regions};
+use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &["ip", "address", "host", "server", "client", "ipv4", "ipv6"];
@@ -46,7 +46,7 @@ impl Recognizer for IpAddress {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(Regions::Tight, &self.v4) {
+        for r in hay.region_finds(&self.v4) {
             let value = &text[r.clone()];
             let octets_ok = value.split('.').all(|o| {
                 o.parse::<u16>().is_ok_and(|n| n <= 255) && !(o.len() > 1 && o.starts_with('0'))
@@ -65,7 +65,7 @@ impl Recognizer for IpAddress {
                 ));
             }
         }
-        for r in hay.region_finds(Regions::Tight, &self.v6) {
+        for r in hay.region_finds(&self.v6) {
             let (start, mut end) = (r.start, r.end);
             // Sentence punctuation after an address: "at fe80::1." or "fe80::1: it".
             while end > start && text.as_bytes()[end - 1] == b'.' {

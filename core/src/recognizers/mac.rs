@@ -4,7 +4,7 @@
 use regex::Regex;
 
 use super::regex;
-use crate::detect::{Candidate, Haystack, Recognizer, Regions};
+use crate::detect::{Candidate, Haystack, Recognizer};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &[
@@ -36,7 +36,7 @@ impl Recognizer for MacAddress {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(Regions::Tight, &self.re) {
+        for r in hay.region_finds(&self.re) {
             let value = &text[r.clone()];
             let glued = |c: char| c.is_ascii_hexdigit() || matches!(c, ':' | '-' | '.');
             let before_glued = text[..r.start]

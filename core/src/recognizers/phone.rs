@@ -17,7 +17,7 @@
 //! masked). Negative context ("order", "invoice", "tracking" …, or a `#` in front) means the
 //! candidate needs a positive context word whatever its shape.
 
-use crate::detect::{Candidate, ContextWords, Haystack, Recognizer, Regions};
+use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
 use crate::entity::Entity;
 
 use super::stands_alone;
@@ -103,7 +103,7 @@ impl Recognizer for Phone {
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
         // Regions are newline-joined, and a run never crosses a newline.
-        let regional = hay.regional_text(Regions::Tight);
+        let regional = hay.regional_text();
         let bytes = regional.as_bytes();
         let mut run = Run::default();
         let mut i = 0;
@@ -133,7 +133,7 @@ impl Recognizer for Phone {
                 }
                 match best_prefix(&run) {
                     Some((n, score, validated)) => {
-                        let start = hay.original(Regions::Tight, i);
+                        let start = hay.original(i);
                         let end = start + (run.groups[n - 1].end - i);
                         if stands_alone(text, start, end) {
                             out.extend(scored(text, start, end, score, validated));

@@ -15,7 +15,7 @@ use regex::Regex;
 
 use super::regex;
 use super::url::trim_url;
-use crate::detect::{Candidate, Haystack, Recognizer, Regions};
+use crate::detect::{Candidate, Haystack, Recognizer};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &[
@@ -104,7 +104,7 @@ impl Recognizer for Secret {
             let end = m.start() + trim_url(m.as_str()).len();
             out.push(secret(m.start(), end, 0.95));
         }
-        for r in hay.region_finds(Regions::Tight, &self.aws_secret) {
+        for r in hay.region_finds(&self.aws_secret) {
             let v = &text[r.clone()];
             let glued =
                 |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '+' | '=' | '_' | '-');

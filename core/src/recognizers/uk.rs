@@ -15,7 +15,7 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Haystack, Recognizer, Regions};
+use crate::detect::{Candidate, Haystack, Recognizer};
 use crate::entity::Entity;
 use crate::validate::{digits_of, mod11_nhs};
 
@@ -47,7 +47,7 @@ impl Recognizer for Nhs {
     }
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
-        for (shift, c) in hay.region_captures(Regions::Tight, &self.re) {
+        for (shift, c) in hay.region_captures(&self.re) {
             let m = c.get(0).expect("group 0");
             let (start, end) = (shift.apply(m.start()), shift.apply(m.end()));
             if c[1] != c[2] || !stands_alone(hay.text(), start, end) {
@@ -74,12 +74,16 @@ fn nhs_above(text: &str, start: usize) -> bool {
 }
 
 pub struct Nino {
+    /// The digit-bearing core, searched in the regions: `AB123456C` or `12 34 56`.
+    core: Regex,
+    /// The whole number, matched in a few bytes around each core.
     re: Regex,
 }
 
 impl Nino {
     pub fn new() -> Self {
         Nino {
+            core: regex(r"(?-u:\b)(?:[A-Z]{2}\d{6}[A-D]|\d{2} \d{2} \d{2})(?-u:\b)"),
             re: regex(
                 r"(?-u:\b)([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])( ?)(\d{2})( ?)(\d{2})( ?)(\d{2})( ?)([A-D])(?-u:\b)",
             ),
@@ -98,7 +102,20 @@ impl Recognizer for Nino {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         const NEVER_ISSUED: &[&str] = &["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"];
-        for (shift, c) in hay.region_captures(Regions::Wide, &self.re) {
+        let text = hay.text();
+        for core in hay.region_finds(&self.core) {
+            // Room for "AB " before and " C" after a spaced core, plus one char of context.
+            let mut from = core.start.saturating_sub(4);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            let mut to = (core.end + 2).min(text.len());
+            while !text.is_char_boundary(to) {
+                to -= 1;
+            }
+            let Some(c) = self.re.captures(&text[from..to]) else {
+                continue;
+            };
             let spaces = [&c[2], &c[4], &c[6], &c[8]];
             let consistent =
                 spaces.iter().all(|s| s.is_empty()) || spaces.iter().all(|s| *s == " ");
@@ -107,8 +124,8 @@ impl Recognizer for Nino {
             }
             let m = c.get(0).expect("group 0");
             out.push(Candidate::new(
-                shift.apply(m.start()),
-                shift.apply(m.end()),
+                from + m.start(),
+                from + m.end(),
                 Entity::UkNino,
                 0.85,
                 true,

@@ -5,7 +5,7 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Haystack, Recognizer, Regions};
+use crate::detect::{Candidate, Haystack, Recognizer};
 use crate::entity::Entity;
 
 pub const CONTEXT: &[&str] = &["passport", "passports", "travel"];
@@ -32,7 +32,7 @@ impl Recognizer for UsPassport {
     }
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
-        for r in hay.region_finds(Regions::Tight, &self.re) {
+        for r in hay.region_finds(&self.re) {
             if stands_alone(hay.text(), r.start, r.end) {
                 out.push(Candidate::needs_context(
                     r.start,

@@ -14,7 +14,7 @@
 use regex::Regex;
 
 use super::{regex, stands_alone};
-use crate::detect::{Candidate, Haystack, Recognizer, Regions};
+use crate::detect::{Candidate, Haystack, Recognizer};
 use crate::entity::Entity;
 
 pub const SSN_CONTEXT: &[&str] = &["ssn", "ssns", "social", "security", "ss"];
@@ -88,7 +88,7 @@ impl Recognizer for SsnItin {
     }
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
-        for r in hay.region_finds(Regions::Tight, &self.re) {
+        for r in hay.region_finds(&self.re) {
             if !stands_alone(hay.text(), r.start, r.end) {
                 continue;
             }
