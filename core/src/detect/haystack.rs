@@ -14,6 +14,7 @@
 //! Recognizers whose patterns start with a literal (secrets, URLs) or contain one (`@` in
 //! emails) search the whole text instead; the regex crate's literal prefilters make that cheap.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 /// Words on each side of a region listed as its neighbours.
@@ -65,17 +66,21 @@ impl Compact {
 pub struct Haystack<'t> {
     text: &'t str,
     regions: Compact,
-    neighbours: Vec<Range<usize>>,
+    /// The original ranges of the regions.
+    ranges: Vec<Range<usize>>,
+    /// Computed on first use: only date recognition needs them.
+    neighbours: OnceCell<Vec<Range<usize>>>,
 }
 
 impl<'t> Haystack<'t> {
     pub fn new(text: &'t str) -> Self {
         let bytes = text.as_bytes();
-        let regions = regions(bytes, &trigger_words(bytes));
+        let ranges = regions(bytes, &trigger_words(bytes));
         Haystack {
             text,
-            neighbours: neighbour_words(bytes, &regions),
-            regions: Compact::new(text, &regions),
+            regions: Compact::new(text, &ranges),
+            ranges,
+            neighbours: OnceCell::new(),
         }
     }
 
@@ -95,7 +100,8 @@ impl<'t> Haystack<'t> {
 
     /// Up to two words on each side of every region, as ranges of the text, ascending.
     pub fn neighbour_words(&self) -> &[Range<usize>] {
-        &self.neighbours
+        self.neighbours
+            .get_or_init(|| neighbour_words(self.text.as_bytes(), &self.ranges))
     }
 
     /// Every match of `re` in the regions, as byte ranges of the whole text.
@@ -206,18 +212,30 @@ fn regions(bytes: &[u8], triggers: &[Range<usize>]) -> Vec<Range<usize>> {
     regions
 }
 
-/// Up to NEIGHBOUR_WORDS words before and after each region, ascending, without repeats.
+/// Up to NEIGHBOUR_WORDS words before and after each region, ascending, without repeats
+/// (the words between two close regions are neighbours of both).
 fn neighbour_words(bytes: &[u8], regions: &[Range<usize>]) -> Vec<Range<usize>> {
-    let mut words = Vec::with_capacity(regions.len() * 2 * NEIGHBOUR_WORDS);
+    let mut words: Vec<Range<usize>> = Vec::with_capacity(regions.len() * 2 * NEIGHBOUR_WORDS);
+    let push = |w: Range<usize>, words: &mut Vec<Range<usize>>| {
+        if words.last().is_none_or(|last| w.start > last.start) {
+            words.push(w);
+        }
+    };
     for r in regions {
+        let mut before = [0usize; NEIGHBOUR_WORDS];
+        let mut n = 0;
         let mut at = r.start;
-        for _ in 0..NEIGHBOUR_WORDS {
+        while n < NEIGHBOUR_WORDS {
             let start = previous_word_start(bytes, at);
             if start == at {
                 break;
             }
-            words.push(start..word_end(bytes, start));
+            before[n] = start;
+            n += 1;
             at = start;
+        }
+        for &start in before[..n].iter().rev() {
+            push(start..word_end(bytes, start), &mut words);
         }
         let mut at = r.end;
         for _ in 0..NEIGHBOUR_WORDS {
@@ -225,12 +243,10 @@ fn neighbour_words(bytes: &[u8], regions: &[Range<usize>]) -> Vec<Range<usize>> 
             if end == at {
                 break;
             }
-            words.push(word_start(bytes, end)..end);
+            push(word_start(bytes, end)..end, &mut words);
             at = end;
         }
     }
-    words.sort_unstable_by_key(|w| w.start);
-    words.dedup();
     words
 }
 
