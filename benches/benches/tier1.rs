@@ -67,12 +67,7 @@ fn json_body(c: &mut Criterion) {
             let edits: Vec<Edit> = doc
                 .detect(&engine)
                 .into_iter()
-                .map(|f| Edit {
-                    field: f.field,
-                    start: f.detection.start,
-                    end: f.detection.end,
-                    replacement: "Token_0000".into(),
-                })
+                .map(|f| f.edit("Token_0000"))
                 .collect();
             doc.rewrite(&edits).unwrap()
         })

@@ -38,12 +38,7 @@ fn mask_roundtrip(engine: &Engine, input: &[u8]) {
     let edits: Vec<Edit> = doc
         .detect(engine)
         .into_iter()
-        .map(|f| Edit {
-            field: f.field,
-            start: f.detection.start,
-            end: f.detection.end,
-            replacement: format!("<{}>\"\\", f.detection.entity),
-        })
+        .map(|f| f.edit(format!("<{}>\"\\", f.detection.entity)))
         .collect();
     let out = doc.rewrite(&edits).expect("edits from detection are valid");
     serde_json::from_slice::<serde_json::Value>(&out).expect("rewritten body is valid JSON");

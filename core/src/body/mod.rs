@@ -99,6 +99,18 @@ pub struct Finding {
     pub detection: Detection,
 }
 
+impl Finding {
+    /// The edit that replaces this finding's span with `replacement`.
+    pub fn edit(&self, replacement: impl Into<String>) -> Edit {
+        Edit {
+            field: self.field,
+            start: self.detection.start,
+            end: self.detection.end,
+            replacement: replacement.into(),
+        }
+    }
+}
+
 /// A replacement of a decoded span of one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {

@@ -11,12 +11,7 @@ fn mask(raw: &str, kind: BodyKind, cfg: &JsonScanConfig) -> String {
     let edits: Vec<Edit> = doc
         .detect(&engine)
         .into_iter()
-        .map(|f| Edit {
-            field: f.field,
-            start: f.detection.start,
-            end: f.detection.end,
-            replacement: format!("<{}>", f.detection.entity),
-        })
+        .map(|f| f.edit(format!("<{}>", f.detection.entity)))
         .collect();
     String::from_utf8(doc.rewrite(&edits).unwrap()).unwrap()
 }
