@@ -44,6 +44,8 @@ pub struct Engine {
     default_threshold: f32,
     context: ContextWords,
     allow_list: HashSet<String>,
+    /// The alternation of every recognizer's region patterns (see `Haystack::with_gate`).
+    gate: Option<regex::Regex>,
 }
 
 impl Engine {
@@ -127,6 +129,7 @@ impl Engine {
             .collect();
 
         Ok(Engine {
+            gate: gate_for(&recognizers),
             recognizers,
             enabled,
             thresholds,
@@ -140,15 +143,30 @@ impl Engine {
     pub fn with_recognizer(mut self, recognizer: Box<dyn Recognizer>) -> Self {
         self.enabled.extend(recognizer.entities());
         self.recognizers.push(recognizer);
+        self.gate = gate_for(&self.recognizers);
         self
     }
 
     /// Every reported span in `text`, ordered by start, non-overlapping.
     pub fn detect(&self, text: &str) -> Vec<Detection> {
+        match &self.gate {
+            Some(gate) => self.detect_in(Haystack::with_gate(text, gate)),
+            None => self.detect_in(Haystack::new(text)),
+        }
+    }
+
+    /// `detect` without the region gate: every regional pattern searches every region. Only
+    /// for the test that proves the gate changes nothing.
+    #[doc(hidden)]
+    pub fn detect_ungated(&self, text: &str) -> Vec<Detection> {
+        self.detect_in(Haystack::new(text))
+    }
+
+    fn detect_in(&self, hay: Haystack<'_>) -> Vec<Detection> {
+        let text = hay.text();
         if text.is_empty() {
             return Vec::new();
         }
-        let hay = Haystack::new(text);
         let mut candidates = Vec::new();
         for r in &self.recognizers {
             r.find(&hay, &mut candidates);
@@ -207,6 +225,26 @@ impl Default for Engine {
     fn default() -> Self {
         Engine::new(&DetectionConfig::default()).expect("the default configuration is valid")
     }
+}
+
+/// Lazy-DFA cache for the gate pattern, in bytes (allocated as states are built).
+const GATE_DFA_CACHE: usize = 8 << 20;
+
+fn gate_for(recognizers: &[Box<dyn Recognizer>]) -> Option<regex::Regex> {
+    let patterns: Vec<String> = recognizers
+        .iter()
+        .flat_map(|r| r.region_patterns())
+        .map(|p| format!("(?:{p})"))
+        .collect();
+    // The alternation of a dozen patterns has many more DFA states than any one of them; a
+    // larger lazy-DFA cache keeps it from thrashing (and falling back to a slower engine) on
+    // number-dense text.
+    (!patterns.is_empty()).then(|| {
+        regex::RegexBuilder::new(&patterns.join("|"))
+            .dfa_size_limit(GATE_DFA_CACHE)
+            .build()
+            .expect("built-in patterns compile")
+    })
 }
 
 fn check_score(field: &str, value: f32) -> Result<(), ConfigError> {

@@ -66,6 +66,9 @@ impl Compact {
 pub struct Haystack<'t> {
     text: &'t str,
     regions: Compact,
+    /// The regions where the engine's gate pattern matched (all regions without a gate): the
+    /// only ones `region_finds` and `region_captures` search.
+    hot: Option<Compact>,
     /// The original ranges of the regions.
     ranges: Vec<Range<usize>>,
     /// Computed on first use: only date recognition needs them.
@@ -79,9 +82,29 @@ impl<'t> Haystack<'t> {
         Haystack {
             text,
             regions: Compact::new(text, &ranges),
+            hot: None,
             ranges,
             neighbours: OnceCell::new(),
         }
+    }
+
+    /// A haystack whose regional searches skip every region where `gate` (the alternation of
+    /// all regional patterns) does not match. One pass of the gate replaces one pass per
+    /// recognizer over regions that hold no candidate at all (prices, counts, versions), which
+    /// are most of them. Exact: matches never cross a region boundary, so a region holding a
+    /// match of any pattern holds a leftmost match of the gate.
+    pub fn with_gate(text: &'t str, gate: &regex::Regex) -> Self {
+        let mut hay = Haystack::new(text);
+        let mut hot: Vec<Range<usize>> = Vec::new();
+        for m in gate.find_iter(&hay.regions.text) {
+            let i = hay.regions.starts.partition_point(|&(c, _)| c <= m.start()) - 1;
+            let region = hay.ranges[i].clone();
+            if hot.last() != Some(&region) {
+                hot.push(region);
+            }
+        }
+        hay.hot = Some(Compact::new(text, &hot));
+        hay
     }
 
     pub fn text(&self) -> &'t str {
@@ -109,7 +132,7 @@ impl<'t> Haystack<'t> {
         &'h self,
         re: &'h regex::Regex,
     ) -> impl Iterator<Item = Range<usize>> + 'h {
-        let c = &self.regions;
+        let c = self.hot.as_ref().unwrap_or(&self.regions);
         re.find_iter(&c.text).map(move |m| {
             let start = c.original(m.start());
             start..start + m.len()
@@ -122,7 +145,7 @@ impl<'t> Haystack<'t> {
         &'h self,
         re: &'h regex::Regex,
     ) -> impl Iterator<Item = (Shift, regex::Captures<'h>)> + 'h {
-        let c = &self.regions;
+        let c = self.hot.as_ref().unwrap_or(&self.regions);
         re.captures_iter(&c.text).map(move |caps| {
             let at = caps.get(0).map_or(0, |m| m.start());
             (Shift(c.original(at) as isize - at as isize), caps)

@@ -26,6 +26,14 @@ pub trait Recognizer: Send + Sync {
     fn name(&self) -> &str;
     /// The kinds this recognizer may report.
     fn entities(&self) -> Vec<Entity>;
+    /// The patterns this recognizer passes to `Haystack::region_finds` /
+    /// `region_captures`. The engine joins every recognizer's into one gate pattern and
+    /// searches each only in the regions where the gate matched (see `Haystack`); a pattern
+    /// left out of this list would miss matches, which the `gated_and_ungated_agree` test
+    /// catches.
+    fn region_patterns(&self) -> Vec<&str> {
+        Vec::new()
+    }
     /// Push every candidate found in `hay` onto `out`.
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>);
 }

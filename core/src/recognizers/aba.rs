@@ -37,6 +37,10 @@ impl Recognizer for AbaRouting {
         vec![Entity::AbaRoutingNumber]
     }
 
+    fn region_patterns(&self) -> Vec<&str> {
+        vec![self.re.as_str()]
+    }
+
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
         for r in hay.region_finds(&self.re) {

@@ -65,6 +65,10 @@ impl Recognizer for CreditCard {
         vec![Entity::CreditCard]
     }
 
+    fn region_patterns(&self) -> Vec<&str> {
+        vec![self.re.as_str()]
+    }
+
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
         for r in hay.region_finds(&self.re) {

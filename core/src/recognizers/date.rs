@@ -200,6 +200,10 @@ impl Recognizer for Date {
         vec![Entity::DateTime]
     }
 
+    fn region_patterns(&self) -> Vec<&str> {
+        vec![self.numeric.as_str()]
+    }
+
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
         let mut push = |start: usize, end: usize, score: f32, numeric: bool| {

@@ -134,6 +134,10 @@ impl Recognizer for Iban {
         vec![Entity::IbanCode]
     }
 
+    fn region_patterns(&self) -> Vec<&str> {
+        vec![self.start.as_str()]
+    }
+
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
         for r in hay.region_finds(&self.start) {

@@ -44,6 +44,10 @@ impl Recognizer for IpAddress {
         vec![Entity::IpAddress]
     }
 
+    fn region_patterns(&self) -> Vec<&str> {
+        vec![self.v4.as_str(), self.v6.as_str()]
+    }
+
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
         for r in hay.region_finds(&self.v4) {

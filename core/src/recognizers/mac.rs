@@ -34,6 +34,10 @@ impl Recognizer for MacAddress {
         vec![Entity::MacAddress]
     }
 
+    fn region_patterns(&self) -> Vec<&str> {
+        vec![self.re.as_str()]
+    }
+
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
         for r in hay.region_finds(&self.re) {

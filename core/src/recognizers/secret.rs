@@ -79,6 +79,10 @@ impl Recognizer for Secret {
         vec![Entity::Secret]
     }
 
+    fn region_patterns(&self) -> Vec<&str> {
+        vec![self.aws_secret.as_str()]
+    }
+
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
         let secret = |start: usize, end: usize, score: f32| {

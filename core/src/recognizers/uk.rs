@@ -46,6 +46,10 @@ impl Recognizer for Nhs {
         vec![Entity::UkNhs]
     }
 
+    fn region_patterns(&self) -> Vec<&str> {
+        vec![self.re.as_str()]
+    }
+
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         for (shift, c) in hay.region_captures(&self.re) {
             let m = c.get(0).expect("group 0");
@@ -98,6 +102,10 @@ impl Recognizer for Nino {
 
     fn entities(&self) -> Vec<Entity> {
         vec![Entity::UkNino]
+    }
+
+    fn region_patterns(&self) -> Vec<&str> {
+        vec![self.core.as_str()]
     }
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {

@@ -31,6 +31,10 @@ impl Recognizer for UsPassport {
         vec![Entity::UsPassport]
     }
 
+    fn region_patterns(&self) -> Vec<&str> {
+        vec![self.re.as_str()]
+    }
+
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         for r in hay.region_finds(&self.re) {
             if stands_alone(hay.text(), r.start, r.end) {

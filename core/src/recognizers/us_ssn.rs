@@ -87,6 +87,10 @@ impl Recognizer for SsnItin {
         vec![Entity::UsSsn, Entity::UsItin]
     }
 
+    fn region_patterns(&self) -> Vec<&str> {
+        vec![self.re.as_str()]
+    }
+
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         for r in hay.region_finds(&self.re) {
             if !stands_alone(hay.text(), r.start, r.end) {
