@@ -51,6 +51,9 @@ pub struct ContextWords {
 #[derive(Debug, Default)]
 pub struct HeaderCache {
     headers: HashMap<usize, Option<(Range<usize>, char)>>,
+    /// The line of the last lookup and its table header: candidates come in text order, so
+    /// most lookups land on the same line as the one before.
+    last: Option<(Range<usize>, Option<(Range<usize>, char)>)>,
 }
 
 impl ContextWords {
@@ -137,17 +140,30 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
 /// `|---|` or `----+----`. Tables put the context word ("NHS no", "routing", "passport") in the
 /// header, far outside any word window.
 fn column_header<'t>(text: &'t str, start: usize, cache: &mut HeaderCache) -> Option<&'t str> {
-    let from = floor_char_boundary(text, start.saturating_sub(MAX_ROW));
-    let line_start = match text[from..start].rfind('\n') {
-        Some(i) => from + i + 1,
-        None if from == 0 => 0,
-        None => return None,
+    let (line, header) = match &cache.last {
+        Some((line, header)) if line.contains(&start) => (line.clone(), header.clone()),
+        _ => {
+            let from = floor_char_boundary(text, start.saturating_sub(MAX_ROW));
+            let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            let (line, header) = match text[from..start].rfind('\n') {
+                Some(i) => (from + i + 1..line_end + 1, None),
+                None if from == 0 => (0..line_end + 1, None),
+                // A line longer than any table row: prose.
+                None => (start..line_end + 1, Some(None)),
+            };
+            let header = header.unwrap_or_else(|| {
+                cache
+                    .headers
+                    .entry(line.start)
+                    .or_insert_with(|| find_header(text, line.start))
+                    .clone()
+            });
+            cache.last = Some((line.clone(), header.clone()));
+            (line, header)
+        }
     };
-    let (header, delim) = cache
-        .headers
-        .entry(line_start)
-        .or_insert_with(|| find_header(text, line_start))
-        .clone()?;
+    let (header, delim) = header?;
+    let line_start = line.start;
     let column = count_delimiters(&text[line_start..start], delim);
     cell(&text[header], delim, column)
 }

@@ -227,6 +227,10 @@ impl Recognizer for Date {
             let word = &text[w.clone()];
             let trimmed = word.trim_start_matches(|c: char| !c.is_alphabetic());
             let name = trimmed.trim_end_matches(|c: char| !c.is_alphabetic());
+            // Month names are 3 to 10 bytes; skip the hash lookup for other words.
+            if !(3..=10).contains(&name.len()) {
+                continue;
+            }
             let Some(&month) = self.months.get(name) else {
                 continue;
             };
