@@ -47,13 +47,16 @@ pub struct ContextWords {
     window: usize,
 }
 
+/// A table's header row (its range in the text) and its cell delimiter.
+type Header = (Range<usize>, char);
+
 /// Table headers found during one scan, by the start of the line asked about.
 #[derive(Debug, Default)]
 pub struct HeaderCache {
-    headers: HashMap<usize, Option<(Range<usize>, char)>>,
+    headers: HashMap<usize, Option<Header>>,
     /// The line of the last lookup and its table header: candidates come in text order, so
     /// most lookups land on the same line as the one before.
-    last: Option<(Range<usize>, Option<(Range<usize>, char)>)>,
+    last: Option<(Range<usize>, Option<Header>)>,
 }
 
 impl ContextWords {
@@ -169,7 +172,7 @@ fn column_header<'t>(text: &'t str, start: usize, cache: &mut HeaderCache) -> Op
 }
 
 /// The header row of the table whose row starts at `line_start`, and its delimiter.
-fn find_header(text: &str, line_start: usize) -> Option<(Range<usize>, char)> {
+fn find_header(text: &str, line_start: usize) -> Option<Header> {
     if line_start == 0 {
         return None;
     }
