@@ -7,7 +7,8 @@
 //! joined by short separator gaps ("415 867 2301", "4111-1111-1111-1111") are the regions; they
 //! are copied, newline-separated, into one compact string that recognizers search with one call
 //! per pattern. No regional pattern matches across a newline, so a match never spans two
-//! regions. Values that include plain words start from a region and read the text around it
+//! regions. With a gate (`with_gate`), regional searches also skip the regions where no
+//! pattern can match at all. Values that include plain words start from a region and read the text around it
 //! ("GB82 WEST 1234 ...", "AB 12 34 56 C"); written dates look up the `neighbour_words` of the
 //! regions ("March" in "March 5, 1990").
 //!
