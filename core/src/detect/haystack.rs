@@ -96,6 +96,9 @@ impl<'t> Haystack<'t> {
     /// match of any pattern holds a leftmost match of the gate.
     pub fn with_gate(text: &'t str, gate: &regex::Regex) -> Self {
         let mut hay = Haystack::new(text);
+        if hay.ranges.is_empty() {
+            return hay;
+        }
         let mut hot: Vec<Range<usize>> = Vec::new();
         for m in gate.find_iter(&hay.regions.text) {
             let i = hay.regions.starts.partition_point(|&(c, _)| c <= m.start()) - 1;
@@ -134,10 +137,18 @@ impl<'t> Haystack<'t> {
         re: &'h regex::Regex,
     ) -> impl Iterator<Item = Range<usize>> + 'h {
         let c = self.hot.as_ref().unwrap_or(&self.regions);
-        re.find_iter(&c.text).map(move |m| {
-            let start = c.original(m.start());
-            start..start + m.len()
-        })
+        // Most short fields have no regions: skip the regex call altogether.
+        let text = if c.text.is_empty() {
+            None
+        } else {
+            Some(c.text.as_str())
+        };
+        text.into_iter()
+            .flat_map(|t| re.find_iter(t))
+            .map(move |m| {
+                let start = c.original(m.start());
+                start..start + m.len()
+            })
     }
 
     /// Every match of `re` in the regions with its capture groups, and the shift that turns the
@@ -147,10 +158,17 @@ impl<'t> Haystack<'t> {
         re: &'h regex::Regex,
     ) -> impl Iterator<Item = (Shift, regex::Captures<'h>)> + 'h {
         let c = self.hot.as_ref().unwrap_or(&self.regions);
-        re.captures_iter(&c.text).map(move |caps| {
-            let at = caps.get(0).map_or(0, |m| m.start());
-            (Shift(c.original(at) as isize - at as isize), caps)
-        })
+        let text = if c.text.is_empty() {
+            None
+        } else {
+            Some(c.text.as_str())
+        };
+        text.into_iter()
+            .flat_map(|t| re.captures_iter(t))
+            .map(move |caps| {
+                let at = caps.get(0).map_or(0, |m| m.start());
+                (Shift(c.original(at) as isize - at as isize), caps)
+            })
     }
 }
 
