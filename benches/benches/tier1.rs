@@ -12,11 +12,12 @@ use veil_core::config::{DetectionConfig, JsonScanConfig};
 use veil_core::recognizers::DEFAULT_ENTITIES;
 use veil_core::Engine;
 
-fn default_set(c: &mut Criterion) {
+/// The default entity set over 1 KB, 16 KB and 1 MB of the text `make` builds.
+fn default_set_over(c: &mut Criterion, group_name: &str, make: fn(usize) -> String) {
     let engine = Engine::default();
-    let mut group = c.benchmark_group("tier1_default");
+    let mut group = c.benchmark_group(group_name);
     for (name, size) in [("1KB", 1 << 10), ("16KB", 16 << 10), ("1MB", 1 << 20)] {
-        let text = prompt_text(size);
+        let text = make(size);
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, t| {
             b.iter(|| engine.detect(t))
@@ -25,17 +26,12 @@ fn default_set(c: &mut Criterion) {
     group.finish();
 }
 
+fn default_set(c: &mut Criterion) {
+    default_set_over(c, "tier1_default", prompt_text);
+}
+
 fn default_set_chat_text(c: &mut Criterion) {
-    let engine = Engine::default();
-    let mut group = c.benchmark_group("tier1_default_chat_text");
-    for (name, size) in [("1KB", 1 << 10), ("16KB", 16 << 10), ("1MB", 1 << 20)] {
-        let text = chat_text(size);
-        group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, t| {
-            b.iter(|| engine.detect(t))
-        });
-    }
-    group.finish();
+    default_set_over(c, "tier1_default_chat_text", chat_text);
 }
 
 fn per_recognizer(c: &mut Criterion) {

@@ -131,24 +131,24 @@ impl<'t> Haystack<'t> {
             .get_or_init(|| neighbour_words(self.text.as_bytes(), &self.ranges))
     }
 
+    /// The compact regions regional patterns search (the gated ones when there is a gate),
+    /// or None when there are none: most short fields have no regions, and this skips the
+    /// regex call altogether.
+    fn searched(&self) -> Option<&Compact> {
+        Some(self.hot.as_ref().unwrap_or(&self.regions)).filter(|c| !c.text.is_empty())
+    }
+
     /// Every match of `re` in the regions, as byte ranges of the whole text.
     pub fn region_finds<'h>(
         &'h self,
         re: &'h regex::Regex,
     ) -> impl Iterator<Item = Range<usize>> + 'h {
-        let c = self.hot.as_ref().unwrap_or(&self.regions);
-        // Most short fields have no regions: skip the regex call altogether.
-        let text = if c.text.is_empty() {
-            None
-        } else {
-            Some(c.text.as_str())
-        };
-        text.into_iter()
-            .flat_map(|t| re.find_iter(t))
-            .map(move |m| {
+        self.searched().into_iter().flat_map(move |c| {
+            re.find_iter(&c.text).map(move |m| {
                 let start = c.original(m.start());
                 start..start + m.len()
             })
+        })
     }
 
     /// Every match of `re` in the regions with its capture groups, and the shift that turns the
@@ -157,18 +157,12 @@ impl<'t> Haystack<'t> {
         &'h self,
         re: &'h regex::Regex,
     ) -> impl Iterator<Item = (Shift, regex::Captures<'h>)> + 'h {
-        let c = self.hot.as_ref().unwrap_or(&self.regions);
-        let text = if c.text.is_empty() {
-            None
-        } else {
-            Some(c.text.as_str())
-        };
-        text.into_iter()
-            .flat_map(|t| re.captures_iter(t))
-            .map(move |caps| {
+        self.searched().into_iter().flat_map(move |c| {
+            re.captures_iter(&c.text).map(move |caps| {
                 let at = caps.get(0).map_or(0, |m| m.start());
                 (Shift(c.original(at) as isize - at as isize), caps)
             })
+        })
     }
 }
 
