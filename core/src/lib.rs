@@ -8,12 +8,14 @@
 //! - `validate`: checksums and structural validators.
 //! - `config`: the one configuration schema, validated with errors that name the field.
 //! - `body`: JSON, form and text bodies: find the text fields, map offsets, rewrite spans.
+//! - `token`: the token grammar (mint, recognise), shared by the vault and the filter.
 
 pub mod body;
 pub mod config;
 pub mod detect;
 pub mod entity;
 pub mod recognizers;
+pub mod token;
 pub mod validate;
 
 pub use config::{ConfigError, VeilConfig};

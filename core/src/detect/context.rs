@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::entity::Entity;
+use crate::token;
 
 /// Words after the match that also count as context.
 const WORDS_AFTER: usize = 2;
@@ -124,8 +125,9 @@ impl ContextWords {
         let Some(list) = self.lists.get(entity) else {
             return false;
         };
-        words_before(&text[..start], self.window).any(|w| list.matches(w))
-            || words_after(&text[end..], WORDS_AFTER).any(|w| list.matches(w))
+        let is_context = |w: &str| list.matches(w) && !is_token_label(text, w);
+        words_before(&text[..start], self.window).any(is_context)
+            || words_after(&text[end..], WORDS_AFTER).any(is_context)
             || column_header(text, start, cache)
                 .is_some_and(|h| words_after(h, usize::MAX).any(|w| list.matches(w)))
     }
@@ -246,6 +248,13 @@ fn count_delimiters(line: &str, delim: char) -> usize {
         }
     }
     n
+}
+
+/// Whether `word` (a slice of `text`) is the label of a Veil token (`Nhs` in `Nhs_2V5C`): a
+/// masked value must not lend its kind's name as context to the numbers around it.
+fn is_token_label(text: &str, word: &str) -> bool {
+    let at = word.as_ptr() as usize - text.as_ptr() as usize;
+    token::starts_with_typed_token(&text[at..])
 }
 
 /// `word` is `context` (lowercase) or its plural, ignoring ASCII case.

@@ -14,6 +14,7 @@ use super::Recognizer;
 use crate::config::{ConfigError, DetectionConfig};
 use crate::entity::{self, Entity};
 use crate::recognizers;
+use crate::token;
 
 /// A reported span of sensitive text.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,12 +174,20 @@ impl Engine {
         }
         let mut kept = Vec::with_capacity(candidates.len());
         let mut headers = HeaderCache::default();
-        for c in candidates {
+        for mut c in candidates {
             debug_assert!(
                 c.start < c.end && text.is_char_boundary(c.start) && text.is_char_boundary(c.end)
             );
             if !self.enabled.contains(&c.entity) {
                 continue;
+            }
+            // A Veil token of the candidate's own kind wins every overlap (so no shorter match
+            // inside it, and no other kind reading the same digits, survives), then is dropped
+            // below: masking a masked prompt changes nothing.
+            if token::is_token(&c.entity, &text[c.start..c.end]) {
+                c.score = 1.0;
+                c.score_with_context = 1.0;
+                c.validated = true;
             }
             let threshold = self
                 .thresholds
@@ -217,7 +226,11 @@ impl Engine {
                 c.validated,
             ));
         }
-        overlap::resolve(kept)
+        // Tokens are already masked; they are dropped only now, after they have shadowed
+        // whatever overlapped them.
+        let mut found = overlap::resolve(kept);
+        found.retain(|d| !token::is_token(&d.entity, &text[d.start..d.end]));
+        found
     }
 }
 

@@ -9,6 +9,7 @@ use regex::Regex;
 use super::{regex, stands_alone};
 use crate::detect::{Candidate, Haystack, Recognizer};
 use crate::entity::Entity;
+use crate::token;
 use crate::validate::{aba_routing, digits_of};
 
 pub const CONTEXT: &[&str] = &[
@@ -44,7 +45,11 @@ impl Recognizer for AbaRouting {
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
         for r in hay.region_finds(&self.re) {
-            if stands_alone(text, r.start, r.end) && aba_routing(&digits_of(&text[r.clone()])) {
+            let value = &text[r.clone()];
+            // A Veil token (reserved prefix) is reported too, so that it shadows an SSN reading
+            // of the same digits; the engine drops it after overlap resolution.
+            let is_token = token::is_token(&Entity::AbaRoutingNumber, value);
+            if stands_alone(text, r.start, r.end) && (aba_routing(&digits_of(value)) || is_token) {
                 out.push(Candidate::needs_context(
                     r.start,
                     r.end,

@@ -89,7 +89,12 @@ pub fn aba_routing(digits: &[u8]) -> bool {
         return false;
     }
     let prefix = digits[0] * 10 + digits[1];
-    if !matches!(prefix, 0..=12 | 21..=32 | 61..=72 | 80) {
+    matches!(prefix, 0..=12 | 21..=32 | 61..=72 | 80) && aba_routing_checksum(digits)
+}
+
+/// The 3-7-1 checksum alone, whatever the prefix (Veil's tokens use a reserved prefix).
+pub fn aba_routing_checksum(digits: &[u8]) -> bool {
+    if digits.len() != 9 {
         return false;
     }
     let sum: u32 = digits

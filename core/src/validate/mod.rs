@@ -6,7 +6,9 @@
 mod checksum;
 mod crypto;
 
-pub use checksum::{aba_routing, digits_of, luhn, mod11_nhs, mod97, verhoeff};
+pub use checksum::{
+    aba_routing, aba_routing_checksum, digits_of, luhn, mod11_nhs, mod97, verhoeff,
+};
 pub use crypto::{base58check, bech32_segwit, eth_address, EthCheck};
 
 use serde::Deserialize;
