@@ -1,0 +1,220 @@
+//! From settings to a running server: open the store, load keys and callers, bind, serve,
+//! sweep expired mappings, stop cleanly on SIGTERM or Ctrl-C.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::audit::AuditSink;
+use crate::auth::{ApiKeys, Principal};
+use crate::config::{FileConfig, StoreConfig};
+use crate::http::{self, AppState, TenantPolicy};
+use crate::keys::MasterKeys;
+use crate::metrics::Metrics;
+use crate::store::embedded::EmbeddedStore;
+use crate::store::postgres::PostgresStore;
+use crate::store::redis::RedisStore;
+use crate::store::Store;
+use crate::vault::Vault;
+
+/// How often expired mappings are swept.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// The environment variable dev mode reads its one API key from.
+pub const DEV_API_KEY_ENV: &str = "VEIL_DEV_API_KEY";
+
+/// Everything needed to serve, resolved and checked.
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub store: StoreConfig,
+    pub master_keys: MasterKeys,
+    pub api_keys: ApiKeys,
+    pub tenants: BTreeMap<String, TenantPolicy>,
+    pub audit_file: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Production: everything from the config file; refuses what is missing.
+    pub fn from_file(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+        let config =
+            FileConfig::parse(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
+        let keys_path = config.master_keys_file.as_ref().expect("validated");
+        let keys_text = std::fs::read_to_string(keys_path)
+            .map_err(|e| format!("cannot read master_keys_file {}: {e}", keys_path.display()))?;
+        let master_keys = MasterKeys::from_json(&keys_text)?;
+        let mut api_keys = ApiKeys::default();
+        let mut tenants = BTreeMap::new();
+        for (name, t) in &config.tenants {
+            for k in &t.api_keys {
+                let hash: [u8; 32] = hex::decode(&k.sha256)
+                    .expect("validated hex")
+                    .try_into()
+                    .expect("validated length");
+                api_keys.add_hash(
+                    hash,
+                    Principal {
+                        tenant: Some(name.clone()),
+                        role: k.role.clone(),
+                    },
+                );
+            }
+            let unmask = t
+                .unmask
+                .iter()
+                .map(|(role, types)| (role.clone(), types.iter().cloned().collect()))
+                .collect();
+            tenants.insert(
+                name.clone(),
+                TenantPolicy {
+                    unmask,
+                    default_ttl: t.default_ttl_seconds,
+                },
+            );
+        }
+        Ok(Settings {
+            listen: config.listen,
+            store: config.store,
+            master_keys,
+            api_keys,
+            tenants,
+            audit_file: config.audit_file,
+        })
+    }
+
+    /// Dev mode: the embedded store in `data_dir`, a master key generated there once, and the
+    /// API key from `VEIL_DEV_API_KEY` valid for any tenant.
+    pub fn dev(listen: SocketAddr, data_dir: &Path) -> Result<Self, String> {
+        let api_key = std::env::var(DEV_API_KEY_ENV)
+            .ok()
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| format!("dev mode needs an API key: set {DEV_API_KEY_ENV}"))?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| format!("cannot create --data-dir {}: {e}", data_dir.display()))?;
+        let keys_path = data_dir.join("master-keys.json");
+        if !keys_path.exists() {
+            write_private(&keys_path, &MasterKeys::generate_file())?;
+        }
+        let keys_text = std::fs::read_to_string(&keys_path)
+            .map_err(|e| format!("cannot read {}: {e}", keys_path.display()))?;
+        let master_keys = MasterKeys::from_json(&keys_text)?;
+        let mut api_keys = ApiKeys::default();
+        api_keys.add_key(
+            &api_key,
+            Principal {
+                tenant: None,
+                role: "dev".into(),
+            },
+        );
+        Ok(Settings {
+            listen,
+            store: StoreConfig::Embedded {
+                path: data_dir.join("vault.redb"),
+            },
+            master_keys,
+            api_keys,
+            tenants: BTreeMap::new(),
+            audit_file: None,
+        })
+    }
+}
+
+/// Writes a file readable by its owner only (the dev master key).
+fn write_private(path: &Path, contents: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    f.write_all(contents.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+pub async fn open_store(config: &StoreConfig) -> Result<Arc<dyn Store>, String> {
+    Ok(match config {
+        StoreConfig::Embedded { path } => {
+            Arc::new(EmbeddedStore::open(path).map_err(|e| e.to_string())?)
+        }
+        StoreConfig::Redis { url } => {
+            Arc::new(RedisStore::connect(url).await.map_err(|e| e.to_string())?)
+        }
+        StoreConfig::Postgres { url } => Arc::new(
+            PostgresStore::connect(url)
+                .await
+                .map_err(|e| e.to_string())?,
+        ),
+    })
+}
+
+/// Binds, serves until SIGTERM or Ctrl-C, and sweeps expired mappings meanwhile.
+pub async fn serve(settings: Settings) -> Result<(), String> {
+    let store = open_store(&settings.store).await?;
+    let audit = match &settings.audit_file {
+        Some(path) => AuditSink::file(path)
+            .map_err(|e| format!("cannot open audit_file {}: {e}", path.display()))?,
+        None => AuditSink::stdout(),
+    };
+    let vault = Vault::new(store.clone(), Arc::new(settings.master_keys));
+    let state = Arc::new(AppState {
+        vault,
+        api_keys: settings.api_keys,
+        tenants: settings.tenants,
+        audit,
+        metrics: Metrics::new(),
+    });
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // Tests and scripts wait for this line (it carries the port when --listen asked for 0).
+    eprintln!("veil-vault listening on {addr} (store: {})", store.kind());
+
+    let sweeper = tokio::spawn(sweep_forever(state.clone()));
+    let result = axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string());
+    sweeper.abort();
+    result
+}
+
+async fn sweep_forever(state: Arc<AppState>) {
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        tick.tick().await;
+        match state.vault.store().sweep(state.vault.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "swept expired mappings"),
+            Err(e) => tracing::warn!(error = %e, "sweep failed; will retry"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

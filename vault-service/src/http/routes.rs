@@ -1,0 +1,324 @@
+//! The handlers. Each one: authenticate, read the body, check the tenant, call the vault
+//! under a timeout, count, audit, answer.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::body::{self, EraseBody, RehydrateBody, TokenizeBody};
+use super::{ApiError, AppState, STORE_TIMEOUT};
+use crate::audit::Event;
+use crate::auth::{bearer, Principal};
+use crate::config::DEFAULT_TTL_SECONDS;
+use crate::metrics::{type_label, Backend, OpEntity};
+use crate::vault::{count_types, Status, VaultError};
+
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            let mut id = [0u8; 8];
+            getrandom::getrandom(&mut id).expect("the OS random source works");
+            hex::encode(id)
+        })
+}
+
+/// The caller behind the bearer key, or 401 (audited).
+fn authenticate<'s>(
+    state: &'s AppState,
+    headers: &HeaderMap,
+    op: &str,
+    rid: &str,
+) -> Result<&'s Principal, ApiError> {
+    let principal = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer)
+        .and_then(|key| state.api_keys.authenticate(key));
+    principal.ok_or_else(|| {
+        state.audit.record(&Event::new(op, "unauthorized", rid));
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid API key is required: Authorization: Bearer <key>",
+        )
+    })
+}
+
+/// 403 unless the key belongs to `tenant` (audited); the tenant must also exist in production.
+fn authorize(
+    state: &AppState,
+    principal: &Principal,
+    tenant: &str,
+    op: &str,
+    rid: &str,
+) -> Result<(), ApiError> {
+    body::check_tenant(tenant)?;
+    let known = state.tenants.is_empty() || state.tenants.contains_key(tenant);
+    if principal.may_act_for(tenant) && known {
+        return Ok(());
+    }
+    let mut event = Event::new(op, "forbidden", rid);
+    event.role = Some(&principal.role);
+    state.audit.record(&event);
+    Err(ApiError::new(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        "this API key is not valid for the request's tenant",
+    ))
+}
+
+/// Maps vault failures to answers; storage trouble is 503 with Retry-After, and counted.
+fn vault_error(state: &AppState, e: VaultError) -> ApiError {
+    match e {
+        VaultError::Store(err) => {
+            let backend = state.vault.store().kind();
+            state
+                .metrics
+                .storage_errors
+                .get_or_create(&Backend { backend })
+                .inc();
+            tracing::warn!(backend, error = %err, "storage operation failed");
+            ApiError::unavailable("storage is unavailable; retry shortly")
+        }
+        VaultError::Integrity(what) => {
+            tracing::error!(what, "stored value failed authentication");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "integrity_error",
+                "a stored value failed authentication",
+            )
+        }
+        VaultError::TokenSpaceExhausted => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "token_space_exhausted",
+            "no free token for a value",
+        ),
+    }
+}
+
+async fn with_timeout<T>(
+    state: &AppState,
+    work: impl std::future::Future<Output = Result<T, VaultError>>,
+) -> Result<T, ApiError> {
+    match tokio::time::timeout(STORE_TIMEOUT, work).await {
+        Ok(result) => result.map_err(|e| vault_error(state, e)),
+        Err(_) => {
+            let backend = state.vault.store().kind();
+            state
+                .metrics
+                .storage_errors
+                .get_or_create(&Backend { backend })
+                .inc();
+            tracing::warn!(backend, "storage operation timed out");
+            Err(ApiError::unavailable(
+                "storage did not answer in time; retry shortly",
+            ))
+        }
+    }
+}
+
+fn scope_hex(state: &AppState, tenant: &str, scope: &str) -> String {
+    hex::encode(state.vault.scope_hash(tenant, scope))
+}
+
+pub async fn tokenize(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let rid = request_id(&headers);
+    run(&state, "tokenize", &rid, |state, rid| async move {
+        let principal = authenticate(state, &headers, "tokenize", rid)?;
+        let req: TokenizeBody = body::read_json(&headers, body).await?;
+        authorize(state, principal, &req.tenant, "tokenize", rid)?;
+        body::check_scope(req.scope.as_deref())?;
+        body::check_ttl(req.ttl_seconds)?;
+        let items = body::items("entities", req.entities)?;
+        let policy = state.tenants.get(&req.tenant);
+        let ttl = req
+            .ttl_seconds
+            .or(policy.and_then(|p| p.default_ttl))
+            .unwrap_or(DEFAULT_TTL_SECONDS);
+        let scope = req.scope.unwrap_or_default();
+        let tokens = with_timeout(
+            state,
+            state.vault.tokenize(&req.tenant, &scope, ttl, &items),
+        )
+        .await?;
+
+        let labels = || items.iter().map(|i| i.entity.as_str());
+        for l in labels() {
+            state
+                .metrics
+                .entities
+                .get_or_create(&OpEntity {
+                    op: "tokenize",
+                    entity_type: type_label(l),
+                })
+                .inc();
+        }
+        let mut event = Event::new("tokenize", "ok", rid);
+        event.tenant = Some(&req.tenant);
+        event.role = Some(&principal.role);
+        event.scope = Some(scope_hex(state, &req.tenant, &scope));
+        event.entities = count_types(labels());
+        state.audit.record(&event);
+        Ok(Json(json!({ "tokens": tokens })).into_response())
+    })
+    .await
+}
+
+pub async fn rehydrate(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let rid = request_id(&headers);
+    run(&state, "rehydrate", &rid, |state, rid| async move {
+        let principal = authenticate(state, &headers, "rehydrate", rid)?;
+        let req: RehydrateBody = body::read_json(&headers, body).await?;
+        authorize(state, principal, &req.tenant, "rehydrate", rid)?;
+        body::check_scope(req.scope.as_deref())?;
+        body::check_tokens(&req.tokens)?;
+        let empty = HashSet::new();
+        let unmask = state
+            .tenants
+            .get(&req.tenant)
+            .and_then(|p| p.unmask.get(&principal.role))
+            .unwrap_or(&empty);
+        let scope = req.scope.unwrap_or_default();
+        let answers = with_timeout(state, state.vault.rehydrate(&req.tenant, &scope, unmask, &req.tokens)).await?;
+
+        let mut statuses: BTreeMap<&str, u64> = BTreeMap::new();
+        for a in &answers {
+            *statuses.entry(a.status.as_str()).or_insert(0) += 1;
+            if let Some(entity) = &a.entity {
+                let label = OpEntity { op: "rehydrate", entity_type: type_label(entity) };
+                if a.status == Status::Denied {
+                    state.metrics.denials.get_or_create(&label).inc();
+                }
+                state.metrics.entities.get_or_create(&label).inc();
+            }
+        }
+        let scope_h = scope_hex(state, &req.tenant, &scope);
+        let denied: Vec<&str> = answers.iter().filter(|a| a.status == Status::Denied).filter_map(|a| a.entity.as_deref()).collect();
+        if !denied.is_empty() {
+            // Every denial is its own audit event: someone asked for values their scope never sent.
+            let mut event = Event::new("rehydrate", "denied", rid);
+            event.tenant = Some(&req.tenant);
+            event.role = Some(&principal.role);
+            event.scope = Some(scope_h.clone());
+            event.entities = count_types(denied.into_iter());
+            state.audit.record(&event);
+        }
+        let mut event = Event::new("rehydrate", "ok", rid);
+        event.tenant = Some(&req.tenant);
+        event.role = Some(&principal.role);
+        event.scope = Some(scope_h);
+        event.entities = count_types(answers.iter().filter_map(|a| a.entity.as_deref()));
+        event.statuses = statuses;
+        state.audit.record(&event);
+
+        let values: Vec<_> = answers
+            .into_iter()
+            .map(|a| json!({"token": a.token, "type": a.entity, "value": a.value, "status": a.status.as_str()}))
+            .collect();
+        Ok(Json(json!({ "values": values })).into_response())
+    })
+    .await
+}
+
+pub async fn erase(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
+    let rid = request_id(&headers);
+    run(&state, "erase", &rid, |state, rid| async move {
+        let principal = authenticate(state, &headers, "erase", rid)?;
+        let req: EraseBody = body::read_json(&headers, body).await?;
+        authorize(state, principal, &req.tenant, "erase", rid)?;
+        body::check_scope(req.scope.as_deref())?;
+        let mut event = Event::new("erase", "ok", rid);
+        let removed = match (req.scope.as_deref(), req.entities) {
+            (Some(scope), None) => {
+                event.scope = Some(scope_hex(state, &req.tenant, scope));
+                with_timeout(state, state.vault.erase_scope(&req.tenant, scope)).await?
+            }
+            (None, Some(entities)) => {
+                let items = body::items("entities", entities)?;
+                event.entities = count_types(items.iter().map(|i| i.entity.as_str()));
+                with_timeout(state, state.vault.erase_values(&req.tenant, &items)).await?
+            }
+            _ => return Err(ApiError::bad_request("give either scope (erase what it tokenized) or entities (erase those values), not both")),
+        };
+        event.tenant = Some(&req.tenant);
+        event.role = Some(&principal.role);
+        event.removed = Some(removed);
+        state.audit.record(&event);
+        Ok(Json(json!({ "removed": removed })).into_response())
+    })
+    .await
+}
+
+/// Runs a handler body; an error becomes its JSON answer (and an audit line for failures
+/// the handler did not audit itself).
+async fn run<'s, F, Fut>(
+    state: &'s Arc<AppState>,
+    op: &'static str,
+    rid: &'s str,
+    handler: F,
+) -> Response
+where
+    F: FnOnce(&'s AppState, &'s str) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+{
+    match handler(state, rid).await {
+        Ok(response) => response,
+        Err(e) => {
+            if e.status.is_server_error() {
+                state.audit.record(&Event::new(op, "error", rid));
+            }
+            e.into_response()
+        }
+    }
+}
+
+pub async fn healthz() -> Response {
+    Json(json!({"status": "ok"})).into_response()
+}
+
+pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    let store = state.vault.store();
+    match tokio::time::timeout(STORE_TIMEOUT, store.ping()).await {
+        Ok(Ok(())) => Json(json!({"status": "ready", "store": store.kind()})).into_response(),
+        _ => ApiError::unavailable(format!("{} store is not reachable", store.kind()))
+            .into_response(),
+    }
+}
+
+pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+pub async fn not_found() -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such route; see openapi.json",
+    )
+    .into_response()
+}

@@ -1,0 +1,23 @@
+//! veil-vault: the tokenization vault. Real values live only here, encrypted per tenant; the
+//! filter sends values and gets tokens, and sends tokens back to get values its scope may see.
+//!
+//! Layers, each using only those below it:
+//! - `app`: settings (dev mode or config file) → a running server; `main.rs` is its CLI.
+//! - `http`: routes, authentication, limits, metrics and audit around the vault.
+//! - `vault`: tokenize, rehydrate, erase; the rules of determinism and scope.
+//! - `auth`, `audit`, `metrics`, `config`: one job each.
+//! - `keys`, `crypto`: key derivation and the primitives, each named for what it protects.
+//! - `store`: the storage trait and its backends (embedded redb, Redis, PostgreSQL).
+//!
+//! The token grammar itself lives in `veil_core::token`, shared with the Envoy filter.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod crypto;
+pub mod http;
+pub mod keys;
+pub mod metrics;
+pub mod store;
+pub mod vault;

@@ -1,0 +1,68 @@
+//! `veil-vault`: the vault's command line. Production reads a config file; `--dev` runs the
+//! embedded store in a directory with a generated key, for laptops and scripts.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use veil_vault::app::{self, Settings, DEV_API_KEY_ENV};
+
+#[derive(Parser)]
+#[command(name = "veil-vault", version, about = "Veil's tokenization vault")]
+struct Cli {
+    /// Production configuration file (JSON; see the README).
+    #[arg(long, conflicts_with = "dev", required_unless_present = "dev")]
+    config: Option<PathBuf>,
+    /// Dev mode: embedded store in --data-dir, generated master key, API key from VEIL_DEV_API_KEY.
+    #[arg(long, requires = "data_dir")]
+    dev: bool,
+    /// Dev mode: address to listen on (port 0 picks a free port; the log line says which).
+    #[arg(long, default_value = "127.0.0.1:8081")]
+    listen: SocketAddr,
+    /// Dev mode: directory for the store file and the master key.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    // Operational logs go to stderr; stdout carries the audit trail.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("VEIL_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let settings = match (&cli.config, &cli.data_dir) {
+        (Some(path), _) => Settings::from_file(path),
+        (None, Some(dir)) => {
+            eprintln!(
+                "WARNING: veil-vault is running in DEV MODE: the master key is kept in {} next to the data, \
+                 and the API key from {DEV_API_KEY_ENV} is valid for every tenant. Never use dev mode in production.",
+                dir.display()
+            );
+            Settings::dev(cli.listen, dir)
+        }
+        (None, None) => unreachable!("clap requires --config or --dev --data-dir"),
+    };
+    let settings = match settings {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("veil-vault: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    match runtime.block_on(app::serve(settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("veil-vault: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

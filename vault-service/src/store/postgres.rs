@@ -1,0 +1,315 @@
+//! The PostgreSQL store, for many replicas. The schema is migrated at start (under an advisory
+//! lock, so replicas starting together do not race), uniqueness of both the token and the
+//! index key is enforced by the database, and expired rows are deleted by the service's
+//! sweeper. Connections come from a pool that replaces broken ones, so the service recovers by
+//! itself when the database returns.
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use super::{
+    Found, IndexKey, Inserted, Mapping, NewMapping, ScopeHash, Store, StoreError, Stored, Touch,
+    EXPIRED_GRACE_SECONDS,
+};
+
+/// Each migration runs once, in order, recorded in `veil_schema`.
+const MIGRATIONS: &[(i32, &str)] = &[(
+    1,
+    "CREATE TABLE veil_mappings (
+        tenant      text    NOT NULL,
+        token       text    NOT NULL,
+        index_key   bytea   NOT NULL,
+        entity      text    NOT NULL,
+        key_version integer NOT NULL,
+        nonce       bytea   NOT NULL,
+        ciphertext  bytea   NOT NULL,
+        expires_at  bigint  NOT NULL,
+        PRIMARY KEY (tenant, token),
+        UNIQUE (tenant, index_key)
+    );
+    CREATE INDEX veil_mappings_expiry ON veil_mappings (expires_at);
+    CREATE TABLE veil_grants (
+        tenant text  NOT NULL,
+        token  text  NOT NULL,
+        scope  bytea NOT NULL,
+        PRIMARY KEY (tenant, token, scope),
+        FOREIGN KEY (tenant, token) REFERENCES veil_mappings (tenant, token) ON DELETE CASCADE
+    );
+    CREATE INDEX veil_grants_scope ON veil_grants (tenant, scope);",
+)];
+
+/// Any fixed number: the advisory lock migrations hold.
+const MIGRATION_LOCK: i64 = 0x7665_696c_7661_756c;
+
+pub struct PostgresStore {
+    pool: Pool,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(format!("postgres: {e}"))
+}
+
+/// Database errors can quote parameters; report the SQLSTATE only.
+fn db(e: tokio_postgres::Error) -> StoreError {
+    let code = e
+        .code()
+        .map(|c| c.code().to_string())
+        .unwrap_or_else(|| "connection".into());
+    StoreError::Unavailable(format!("postgres: {code}"))
+}
+
+impl PostgresStore {
+    /// Connects, checks the database answers, and applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|_| StoreError::Unavailable("postgres: invalid URL".into()))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Verified,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .wait_timeout(Some(std::time::Duration::from_secs(2)))
+            .create_timeout(Some(std::time::Duration::from_secs(2)))
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .build()
+            .map_err(unavailable)?;
+        let store = PostgresStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut client = self.pool.get().await.map_err(unavailable)?;
+        let txn = client.transaction().await.map_err(db)?;
+        txn.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .await
+            .map_err(db)?;
+        txn.batch_execute("CREATE TABLE IF NOT EXISTS veil_schema (version integer PRIMARY KEY)")
+            .await
+            .map_err(db)?;
+        let current: i32 = txn
+            .query_one("SELECT coalesce(max(version), 0) FROM veil_schema", &[])
+            .await
+            .map_err(db)?
+            .get(0);
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+            txn.batch_execute(sql).await.map_err(db)?;
+            txn.execute("INSERT INTO veil_schema (version) VALUES ($1)", &[version])
+                .await
+                .map_err(db)?;
+            tracing::info!(version, "postgres schema migrated");
+        }
+        txn.commit().await.map_err(db)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.pool.get().await.map_err(unavailable)
+    }
+}
+
+fn row_mapping(row: &tokio_postgres::Row) -> Result<Mapping, StoreError> {
+    let corrupt = || StoreError::Corrupt("unreadable mapping row".into());
+    let index_key: Vec<u8> = row.get("index_key");
+    let nonce: Vec<u8> = row.get("nonce");
+    let key_version: i32 = row.get("key_version");
+    let expires_at: i64 = row.get("expires_at");
+    Ok(Mapping {
+        token: row.get("token"),
+        index_key: index_key.try_into().map_err(|_| corrupt())?,
+        entity: row.get("entity"),
+        key_version: key_version as u32,
+        nonce: nonce.try_into().map_err(|_| corrupt())?,
+        ciphertext: row.get("ciphertext"),
+        expires_at: expires_at as u64,
+    })
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn kind(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn find(
+        &self,
+        tenant: &str,
+        keys: &[IndexKey],
+        scope: &ScopeHash,
+    ) -> Result<Vec<Option<Found>>, StoreError> {
+        let client = self.client().await?;
+        let keys: Vec<&[u8]> = keys.iter().map(|k| k.as_slice()).collect();
+        let rows = client
+            .query(
+                "SELECT m.index_key, m.token, m.expires_at,
+                        EXISTS (SELECT 1 FROM veil_grants g WHERE g.tenant = m.tenant AND g.token = m.token AND g.scope = $3) AS granted
+                 FROM veil_mappings m WHERE m.tenant = $1 AND m.index_key = ANY($2)",
+                &[&tenant, &keys, &scope.as_slice()],
+            )
+            .await
+            .map_err(db)?;
+        Ok(keys
+            .iter()
+            .map(|k| {
+                rows.iter()
+                    .find(|r| r.get::<_, &[u8]>("index_key") == *k)
+                    .map(|r| Found {
+                        token: r.get("token"),
+                        expires_at: r.get::<_, i64>("expires_at") as u64,
+                        granted: r.get("granted"),
+                    })
+            })
+            .collect())
+    }
+
+    async fn insert(&self, tenant: &str, new: &[NewMapping]) -> Result<Vec<Inserted>, StoreError> {
+        let mut client = self.client().await?;
+        let txn = client.transaction().await.map_err(db)?;
+        let mut out = Vec::with_capacity(new.len());
+        for n in new {
+            let m = &n.mapping;
+            // ON CONFLICT DO NOTHING covers both unique constraints; a concurrent insert of the
+            // same index key waits for the other transaction and then sees its row.
+            let created = txn
+                .execute(
+                    "INSERT INTO veil_mappings (tenant, token, index_key, entity, key_version, nonce, ciphertext, expires_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+                    &[&tenant, &m.token, &m.index_key.as_slice(), &m.entity, &(m.key_version as i32), &m.nonce.as_slice(), &m.ciphertext, &(m.expires_at as i64)],
+                )
+                .await
+                .map_err(db)?;
+            if created == 1 {
+                txn.execute(
+                    "INSERT INTO veil_grants (tenant, token, scope) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    &[&tenant, &m.token, &n.scope.as_slice()],
+                )
+                .await
+                .map_err(db)?;
+                out.push(Inserted::Created);
+                continue;
+            }
+            let existing = txn
+                .query_opt(
+                    "SELECT token FROM veil_mappings WHERE tenant = $1 AND index_key = $2",
+                    &[&tenant, &m.index_key.as_slice()],
+                )
+                .await
+                .map_err(db)?;
+            out.push(match existing {
+                Some(row) => Inserted::AlreadyMapped(row.get(0)),
+                None => Inserted::TokenTaken,
+            });
+        }
+        txn.commit().await.map_err(db)?;
+        Ok(out)
+    }
+
+    async fn touch(&self, tenant: &str, touches: &[Touch]) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let txn = client.transaction().await.map_err(db)?;
+        for t in touches {
+            txn.execute(
+                "UPDATE veil_mappings SET expires_at = $3 WHERE tenant = $1 AND token = $2 AND expires_at < $3",
+                &[&tenant, &t.token, &(t.expires_at as i64)],
+            )
+            .await
+            .map_err(db)?;
+            txn.execute(
+                "INSERT INTO veil_grants (tenant, token, scope)
+                 SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM veil_mappings WHERE tenant = $1 AND token = $2)
+                 ON CONFLICT DO NOTHING",
+                &[&tenant, &t.token, &t.scope.as_slice()],
+            )
+            .await
+            .map_err(db)?;
+        }
+        txn.commit().await.map_err(db)
+    }
+
+    async fn get(
+        &self,
+        tenant: &str,
+        tokens: &[String],
+        scope: &ScopeHash,
+    ) -> Result<Vec<Option<Stored>>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT m.*, EXISTS (SELECT 1 FROM veil_grants g WHERE g.tenant = m.tenant AND g.token = m.token AND g.scope = $3) AS granted
+                 FROM veil_mappings m WHERE m.tenant = $1 AND m.token = ANY($2)",
+                &[&tenant, &tokens, &scope.as_slice()],
+            )
+            .await
+            .map_err(db)?;
+        tokens
+            .iter()
+            .map(
+                |t| match rows.iter().find(|r| r.get::<_, &str>("token") == t) {
+                    Some(r) => Ok(Some(Stored {
+                        mapping: row_mapping(r)?,
+                        granted: r.get("granted"),
+                    })),
+                    None => Ok(None),
+                },
+            )
+            .collect()
+    }
+
+    async fn erase_values(&self, tenant: &str, keys: &[IndexKey]) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let keys: Vec<&[u8]> = keys.iter().map(|k| k.as_slice()).collect();
+        client
+            .execute(
+                "DELETE FROM veil_mappings WHERE tenant = $1 AND index_key = ANY($2)",
+                &[&tenant, &keys],
+            )
+            .await
+            .map_err(db)
+    }
+
+    async fn erase_scope(&self, tenant: &str, scope: &ScopeHash) -> Result<u64, StoreError> {
+        let mut client = self.client().await?;
+        let txn = client.transaction().await.map_err(db)?;
+        let rows = txn
+            .query(
+                "DELETE FROM veil_grants WHERE tenant = $1 AND scope = $2 RETURNING token",
+                &[&tenant, &scope.as_slice()],
+            )
+            .await
+            .map_err(db)?;
+        let tokens: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+        let removed = txn
+            .execute(
+                "DELETE FROM veil_mappings m WHERE m.tenant = $1 AND m.token = ANY($2)
+                 AND NOT EXISTS (SELECT 1 FROM veil_grants g WHERE g.tenant = m.tenant AND g.token = m.token)",
+                &[&tenant, &tokens],
+            )
+            .await
+            .map_err(db)?;
+        txn.commit().await.map_err(db)?;
+        Ok(removed)
+    }
+
+    async fn sweep(&self, now: u64) -> Result<u64, StoreError> {
+        let cutoff = now.saturating_sub(EXPIRED_GRACE_SECONDS) as i64;
+        let client = self.client().await?;
+        client
+            .execute(
+                "DELETE FROM veil_mappings WHERE expires_at < $1",
+                &[&cutoff],
+            )
+            .await
+            .map_err(db)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        client.simple_query("SELECT 1").await.map_err(db)?;
+        Ok(())
+    }
+}

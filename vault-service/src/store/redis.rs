@@ -1,0 +1,415 @@
+//! The Redis store, for many replicas. Every key of a tenant carries the hash tag `{tenant}`,
+//! so a tenant's keys live in one Cluster slot and each operation is one atomic Lua script,
+//! on a single node or on Redis Cluster alike. Expiry is Redis's own TTL (the mapping's expiry
+//! plus the grace period), so nothing needs sweeping.
+//!
+//! - `veil:{t}:i:<hex index key>` → token
+//! - `veil:{t}:m:<token>`         → hash: e (type), v (key version), n (nonce), c (ciphertext),
+//!   x (expires at), i (hex index key)
+//! - `veil:{t}:g:<token>`         → set of hex scope hashes granted
+//! - `veil:{t}:s:<hex scope>`     → set of tokens the scope tokenized (erasure by scope)
+//!
+//! The connection manager reconnects by itself, so the service recovers when Redis returns.
+
+use async_trait::async_trait;
+use redis::aio::ConnectionManager;
+use redis::{ErrorKind, FromRedisValue, Pipeline, Script, Value};
+
+use super::{
+    Found, IndexKey, Inserted, Mapping, NewMapping, ScopeHash, Store, StoreError, Stored, Touch,
+    EXPIRED_GRACE_SECONDS,
+};
+
+pub struct RedisStore {
+    conn: ConnectionManager,
+    insert: Script,
+    touch: Script,
+    erase_value: Script,
+    erase_scope: Script,
+}
+
+fn prefix(tenant: &str) -> String {
+    format!("veil:{{{tenant}}}:")
+}
+
+fn unavailable(e: redis::RedisError) -> StoreError {
+    StoreError::Unavailable(format!("redis: {}", e.kind_name()))
+}
+
+trait KindName {
+    fn kind_name(&self) -> String;
+}
+
+impl KindName for redis::RedisError {
+    /// The error's category only: Redis error texts can echo arguments.
+    fn kind_name(&self) -> String {
+        format!("{:?}", self.kind())
+    }
+}
+
+/// Unix milliseconds at which Redis drops the keys of a mapping expiring at `expires_at`.
+fn drop_at_ms(expires_at: u64) -> u64 {
+    expires_at
+        .saturating_add(EXPIRED_GRACE_SECONDS)
+        .saturating_mul(1000)
+}
+
+/// KEYS: index, mapping, grants, scope set. ARGV: token, e, v, n, c, x, ihex, scope hex, drop_ms.
+/// Returns {0, token} created, {1, token} value already mapped, {2} token taken.
+const INSERT: &str = r#"
+local existing = redis.call('GET', KEYS[1])
+if existing then return {1, existing} end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {2} end
+redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[9])
+redis.call('HSET', KEYS[2], 'e', ARGV[2], 'v', ARGV[3], 'n', ARGV[4], 'c', ARGV[5], 'x', ARGV[6], 'i', ARGV[7])
+redis.call('PEXPIREAT', KEYS[2], ARGV[9])
+redis.call('SADD', KEYS[3], ARGV[8])
+redis.call('PEXPIREAT', KEYS[3], ARGV[9])
+redis.call('SADD', KEYS[4], ARGV[1])
+if redis.call('PEXPIRETIME', KEYS[4]) < tonumber(ARGV[9]) then redis.call('PEXPIREAT', KEYS[4], ARGV[9]) end
+return {0, ARGV[1]}
+"#;
+
+/// KEYS: index, mapping, grants, scope set. ARGV: token, scope hex, x, drop_ms.
+const TOUCH: &str = r#"
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+local x = tonumber(redis.call('HGET', KEYS[2], 'x'))
+if tonumber(ARGV[3]) > x then
+  redis.call('HSET', KEYS[2], 'x', ARGV[3])
+  redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+  redis.call('PEXPIREAT', KEYS[2], ARGV[4])
+end
+redis.call('SADD', KEYS[3], ARGV[2])
+redis.call('PEXPIREAT', KEYS[3], redis.call('PEXPIRETIME', KEYS[2]))
+redis.call('SADD', KEYS[4], ARGV[1])
+if redis.call('PEXPIRETIME', KEYS[4]) < redis.call('PEXPIRETIME', KEYS[2]) then
+  redis.call('PEXPIREAT', KEYS[4], redis.call('PEXPIRETIME', KEYS[2]))
+end
+return 1
+"#;
+
+/// KEYS: index. ARGV: key prefix. Removes the mapping of one value; returns 1 if it existed.
+const ERASE_VALUE: &str = r#"
+local token = redis.call('GET', KEYS[1])
+if not token then return 0 end
+local p = ARGV[1]
+for _, scope in ipairs(redis.call('SMEMBERS', p .. 'g:' .. token)) do
+  redis.call('SREM', p .. 's:' .. scope, token)
+end
+redis.call('DEL', KEYS[1], p .. 'm:' .. token, p .. 'g:' .. token)
+return 1
+"#;
+
+/// KEYS: scope set. ARGV: key prefix, scope hex. Removes the scope's grants and every mapping
+/// left without one; returns how many mappings were removed.
+const ERASE_SCOPE: &str = r#"
+local p = ARGV[1]
+local removed = 0
+for _, token in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local g = p .. 'g:' .. token
+  redis.call('SREM', g, ARGV[2])
+  if redis.call('SCARD', g) == 0 then
+    local m = p .. 'm:' .. token
+    local ihex = redis.call('HGET', m, 'i')
+    if ihex then
+      redis.call('DEL', p .. 'i:' .. ihex)
+      removed = removed + 1
+    end
+    redis.call('DEL', m, g)
+  end
+end
+redis.call('DEL', KEYS[1])
+return removed
+"#;
+
+impl RedisStore {
+    /// Connects (failing fast if Redis is unreachable at start) and keeps reconnecting after.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let client = redis::Client::open(url)
+            .map_err(|_| StoreError::Unavailable("redis: invalid URL".into()))?;
+        let conn = ConnectionManager::new(client).await.map_err(unavailable)?;
+        let store = RedisStore {
+            conn,
+            insert: Script::new(INSERT),
+            touch: Script::new(TOUCH),
+            erase_value: Script::new(ERASE_VALUE),
+            erase_scope: Script::new(ERASE_SCOPE),
+        };
+        store.load_scripts().await?;
+        Ok(store)
+    }
+
+    fn conn(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+
+    /// Pipelines call scripts by hash; Redis forgets them on restart or failover.
+    async fn load_scripts(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        for script in [
+            &self.insert,
+            &self.touch,
+            &self.erase_value,
+            &self.erase_scope,
+        ] {
+            script
+                .prepare_invoke()
+                .load_async(&mut conn)
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    /// Runs a pipeline, reloading the scripts once if Redis has forgotten them. Every script
+    /// is safe to run twice, so the retry cannot double an effect.
+    async fn query<T: FromRedisValue>(&self, pipe: &Pipeline) -> Result<T, StoreError> {
+        let mut conn = self.conn();
+        match pipe.query_async(&mut conn).await {
+            Err(e) if e.kind() == ErrorKind::NoScriptError => {
+                self.load_scripts().await?;
+                pipe.query_async(&mut conn).await.map_err(unavailable)
+            }
+            result => result.map_err(unavailable),
+        }
+    }
+}
+
+fn bulk(v: &Value) -> Option<Vec<u8>> {
+    match v {
+        Value::BulkString(b) => Some(b.clone()),
+        Value::SimpleString(s) => Some(s.clone().into_bytes()),
+        _ => None,
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    bulk(v).and_then(|b| String::from_utf8(b).ok())
+}
+
+fn corrupt() -> StoreError {
+    StoreError::Corrupt("unreadable mapping in redis".into())
+}
+
+/// A mapping from its `HGETALL` fields.
+fn mapping(token: &str, fields: &Value) -> Result<Option<Mapping>, StoreError> {
+    let pairs: Vec<(String, Vec<u8>)> = match fields {
+        Value::Map(m) => m
+            .iter()
+            .filter_map(|(k, v)| Some((text(k)?, bulk(v)?)))
+            .collect(),
+        Value::Array(items) => items
+            .chunks(2)
+            .filter_map(|c| Some((text(&c[0])?, bulk(c.get(1)?)?)))
+            .collect(),
+        _ => return Ok(None),
+    };
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(corrupt)
+    };
+    let number = |name: &str| -> Result<u64, StoreError> {
+        String::from_utf8(get(name)?)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(corrupt)
+    };
+    let index_hex = String::from_utf8(get("i")?).map_err(|_| corrupt())?;
+    Ok(Some(Mapping {
+        token: token.to_string(),
+        index_key: hex::decode(index_hex)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(corrupt)?,
+        entity: String::from_utf8(get("e")?).map_err(|_| corrupt())?,
+        key_version: number("v")? as u32,
+        nonce: get("n")?.try_into().map_err(|_| corrupt())?,
+        ciphertext: get("c")?,
+        expires_at: number("x")?,
+    }))
+}
+
+#[async_trait]
+impl Store for RedisStore {
+    fn kind(&self) -> &'static str {
+        "redis"
+    }
+
+    async fn find(
+        &self,
+        tenant: &str,
+        keys: &[IndexKey],
+        scope: &ScopeHash,
+    ) -> Result<Vec<Option<Found>>, StoreError> {
+        let p = prefix(tenant);
+        let scope_hex = hex::encode(scope);
+        let mut pipe = redis::pipe();
+        for k in keys {
+            pipe.get(format!("{p}i:{}", hex::encode(k)));
+        }
+        let tokens: Vec<Option<String>> = self.query(&pipe).await?;
+        let mut pipe = redis::pipe();
+        for t in tokens.iter().flatten() {
+            pipe.hget(format!("{p}m:{t}"), "x")
+                .sismember(format!("{p}g:{t}"), &scope_hex);
+        }
+        let details: Vec<(Option<u64>, bool)> = if tokens.iter().any(Option::is_some) {
+            self.query(&pipe).await?
+        } else {
+            Vec::new()
+        };
+        let mut details = details.into_iter();
+        Ok(tokens
+            .into_iter()
+            .map(|t| {
+                let t = t?;
+                let (x, granted) = details.next()?;
+                Some(Found {
+                    token: t,
+                    expires_at: x?,
+                    granted,
+                })
+            })
+            .collect())
+    }
+
+    async fn insert(&self, tenant: &str, new: &[NewMapping]) -> Result<Vec<Inserted>, StoreError> {
+        let p = prefix(tenant);
+        let mut out = Vec::with_capacity(new.len());
+        // One script call per item, pipelined: each is atomic, and later items see earlier
+        // ones (two values of one batch wanting one token collide as they should).
+        let mut pipe = redis::pipe();
+        for n in new {
+            let m = &n.mapping;
+            let ihex = hex::encode(m.index_key);
+            let scope_hex = hex::encode(n.scope);
+            pipe.invoke_script(
+                self.insert
+                    .key(format!("{p}i:{ihex}"))
+                    .key(format!("{p}m:{}", m.token))
+                    .key(format!("{p}g:{}", m.token))
+                    .key(format!("{p}s:{scope_hex}"))
+                    .arg(&m.token)
+                    .arg(&m.entity)
+                    .arg(m.key_version)
+                    .arg(m.nonce.as_slice())
+                    .arg(m.ciphertext.as_slice())
+                    .arg(m.expires_at)
+                    .arg(&ihex)
+                    .arg(&scope_hex)
+                    .arg(drop_at_ms(m.expires_at)),
+            );
+        }
+        let replies: Vec<Value> = self.query(&pipe).await?;
+        for r in replies {
+            let Value::Array(parts) = r else {
+                return Err(corrupt());
+            };
+            let code = match parts.first() {
+                Some(Value::Int(c)) => *c,
+                _ => return Err(corrupt()),
+            };
+            out.push(match code {
+                0 => Inserted::Created,
+                1 => Inserted::AlreadyMapped(parts.get(1).and_then(text).ok_or_else(corrupt)?),
+                _ => Inserted::TokenTaken,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn touch(&self, tenant: &str, touches: &[Touch]) -> Result<(), StoreError> {
+        let p = prefix(tenant);
+        let mut pipe = redis::pipe();
+        for t in touches {
+            pipe.invoke_script(
+                self.touch
+                    .key(format!("{p}i:{}", hex::encode(t.index_key)))
+                    .key(format!("{p}m:{}", t.token))
+                    .key(format!("{p}g:{}", t.token))
+                    .key(format!("{p}s:{}", hex::encode(t.scope)))
+                    .arg(&t.token)
+                    .arg(hex::encode(t.scope))
+                    .arg(t.expires_at)
+                    .arg(drop_at_ms(t.expires_at)),
+            );
+        }
+        let _: Vec<Value> = self.query(&pipe).await?;
+        Ok(())
+    }
+
+    async fn get(
+        &self,
+        tenant: &str,
+        tokens: &[String],
+        scope: &ScopeHash,
+    ) -> Result<Vec<Option<Stored>>, StoreError> {
+        let p = prefix(tenant);
+        let scope_hex = hex::encode(scope);
+        let mut pipe = redis::pipe();
+        for t in tokens {
+            pipe.hgetall(format!("{p}m:{t}"))
+                .sismember(format!("{p}g:{t}"), &scope_hex);
+        }
+        // Two replies per token (fields, granted), parsed by hand: a map reply nested in a
+        // tuple is more than the crate's tuple conversion handles.
+        let replies: Vec<Value> = self.query(&pipe).await?;
+        if replies.len() != 2 * tokens.len() {
+            return Err(corrupt());
+        }
+        tokens
+            .iter()
+            .zip(replies.chunks(2))
+            .map(|(t, pair)| {
+                let granted = matches!(pair[1], Value::Int(1));
+                Ok(mapping(t, &pair[0])?.map(|mapping| Stored { mapping, granted }))
+            })
+            .collect()
+    }
+
+    async fn erase_values(&self, tenant: &str, keys: &[IndexKey]) -> Result<u64, StoreError> {
+        let p = prefix(tenant);
+        let mut pipe = redis::pipe();
+        for k in keys {
+            pipe.invoke_script(
+                self.erase_value
+                    .key(format!("{p}i:{}", hex::encode(k)))
+                    .arg(&p),
+            );
+        }
+        let removed: Vec<u64> = self.query(&pipe).await?;
+        Ok(removed.into_iter().sum())
+    }
+
+    async fn erase_scope(&self, tenant: &str, scope: &ScopeHash) -> Result<u64, StoreError> {
+        let p = prefix(tenant);
+        let mut conn = self.conn();
+        self.erase_scope
+            .key(format!("{p}s:{}", hex::encode(scope)))
+            .arg(&p)
+            .arg(hex::encode(scope))
+            .invoke_async(&mut conn)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn sweep(&self, _now: u64) -> Result<u64, StoreError> {
+        // Redis expires keys itself.
+        Ok(0)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let _: String = redis::cmd("PING")
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,322 @@
+//! The vault's operations, independent of HTTP: tokenize (deterministic, collision-safe),
+//! rehydrate (scoped), erase. Everything here talks to storage through the `Store` trait
+//! only, and to keys through `MasterKeys`, so it is tested in-process against every backend.
+//!
+//! Determinism: a value's token is minted from an HMAC of (type, value) under the tenant's
+//! token key, so every replica proposes the same token; the store's atomic insert decides
+//! between racing writers, and the loser adopts the winner's token. When two different values
+//! want one token, the later one mints the next attempt, so the outcome depends only on the
+//! order the values first arrived in.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use veil_core::entity::is_valid_custom_label;
+use veil_core::token::Minter;
+use veil_core::Entity;
+
+use crate::crypto;
+use crate::keys::MasterKeys;
+use crate::store::{IndexKey, Inserted, NewMapping, ScopeHash, Store, StoreError, Touch};
+
+/// Attempts before minting gives up (reached only if a token space is full).
+const MAX_ATTEMPTS: u32 = 64;
+
+/// The entity kind for a label: a built-in name, or a custom `UPPER_SNAKE` one.
+pub fn parse_entity(label: &str) -> Option<Entity> {
+    Entity::builtin(label)
+        .or_else(|| is_valid_custom_label(label).then(|| Entity::Custom(label.into())))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A stored value failed to decrypt (wrong key version, tampering).
+    #[error("stored value {0} failed authentication")]
+    Integrity(&'static str),
+    /// Every attempt collided (a deliberately tiny token space, or a full one).
+    #[error("no free token after {MAX_ATTEMPTS} attempts")]
+    TokenSpaceExhausted,
+}
+
+/// One value to tokenize. `entity` is a parsed label.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub entity: Entity,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Ok,
+    Unknown,
+    Denied,
+    Expired,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Unknown => "unknown",
+            Status::Denied => "denied",
+            Status::Expired => "expired",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rehydrated {
+    pub token: String,
+    pub entity: Option<String>,
+    pub value: Option<String>,
+    pub status: Status,
+}
+
+pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    })
+}
+
+pub struct Vault {
+    store: Arc<dyn Store>,
+    keys: Arc<MasterKeys>,
+    minter: Minter,
+    clock: Clock,
+}
+
+impl Vault {
+    pub fn new(store: Arc<dyn Store>, keys: Arc<MasterKeys>) -> Self {
+        Vault {
+            store,
+            keys,
+            minter: Minter::default(),
+            clock: system_clock(),
+        }
+    }
+
+    /// A vault with another minter (tests shrink the token space) or clock (tests move time).
+    pub fn with_parts(
+        store: Arc<dyn Store>,
+        keys: Arc<MasterKeys>,
+        minter: Minter,
+        clock: Clock,
+    ) -> Self {
+        Vault {
+            store,
+            keys,
+            minter,
+            clock,
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn now(&self) -> u64 {
+        (self.clock)()
+    }
+
+    /// The hashed form of a scope name (absent scope = the empty name).
+    pub fn scope_hash(&self, tenant: &str, scope: &str) -> ScopeHash {
+        crypto::scope_hash(&self.keys.lookup(tenant), scope)
+    }
+
+    /// Tokens for `items`, in order. Same (type, value) in a tenant, same token, whichever
+    /// replica answers; the scope is granted rehydration of every value it sends.
+    pub async fn tokenize(
+        &self,
+        tenant: &str,
+        scope: &str,
+        ttl: u64,
+        items: &[Item],
+    ) -> Result<Vec<String>, VaultError> {
+        let lookup = self.keys.lookup(tenant);
+        let scope = crypto::scope_hash(&lookup, scope);
+        let expires_at = self.now().saturating_add(ttl);
+
+        // One slot per distinct (type, value); positions map back to it.
+        let mut slots: Vec<(&Item, IndexKey)> = Vec::new();
+        let mut slot_of: HashMap<IndexKey, usize> = HashMap::new();
+        let positions: Vec<usize> = items
+            .iter()
+            .map(|item| {
+                let ik = crypto::index_key(&lookup, item.entity.as_str(), &item.value);
+                *slot_of.entry(ik).or_insert_with(|| {
+                    slots.push((item, ik));
+                    slots.len() - 1
+                })
+            })
+            .collect();
+
+        let keys: Vec<IndexKey> = slots.iter().map(|(_, ik)| *ik).collect();
+        let found = self.store.find(tenant, &keys, &scope).await?;
+        let mut tokens: Vec<Option<String>> = vec![None; slots.len()];
+        let mut touches = Vec::new();
+        // Refresh an expiry only when it would move by more than a tenth of the TTL, so a
+        // value sent on every request does not cost a write on every request.
+        let refresh_below = expires_at.saturating_sub(ttl / 10);
+        for (slot, f) in found.into_iter().enumerate() {
+            if let Some(f) = f {
+                if !f.granted || f.expires_at < refresh_below {
+                    touches.push(Touch {
+                        token: f.token.clone(),
+                        index_key: slots[slot].1,
+                        scope,
+                        expires_at,
+                    });
+                }
+                tokens[slot] = Some(f.token);
+            }
+        }
+
+        let active = self.keys.active(tenant);
+        let mut pending: Vec<(usize, u32)> = (0..slots.len())
+            .filter(|&s| tokens[s].is_none())
+            .map(|s| (s, 0))
+            .collect();
+        while !pending.is_empty() {
+            let new: Vec<NewMapping> = pending
+                .iter()
+                .map(|&(slot, attempt)| {
+                    let (item, ik) = slots[slot];
+                    let label = item.entity.as_str();
+                    let seed = crypto::token_seed(&lookup, label, &item.value);
+                    let token = self.minter.mint(&item.entity, &item.value, &seed, attempt);
+                    let (nonce, ciphertext) =
+                        crypto::seal(&active, tenant, label, &token, &item.value);
+                    NewMapping {
+                        mapping: crate::store::Mapping {
+                            token,
+                            index_key: ik,
+                            entity: label.to_string(),
+                            key_version: active.version,
+                            nonce,
+                            ciphertext,
+                            expires_at,
+                        },
+                        scope,
+                    }
+                })
+                .collect();
+            let outcomes = self.store.insert(tenant, &new).await?;
+            let mut retry = Vec::new();
+            for ((&(slot, attempt), n), outcome) in pending.iter().zip(&new).zip(outcomes) {
+                match outcome {
+                    Inserted::Created => tokens[slot] = Some(n.mapping.token.clone()),
+                    Inserted::AlreadyMapped(token) => {
+                        // Another writer won the race for this value: adopt its token, and
+                        // make sure this scope is granted too.
+                        touches.push(Touch {
+                            token: token.clone(),
+                            index_key: slots[slot].1,
+                            scope,
+                            expires_at,
+                        });
+                        tokens[slot] = Some(token);
+                    }
+                    Inserted::TokenTaken if attempt + 1 < MAX_ATTEMPTS => {
+                        retry.push((slot, attempt + 1))
+                    }
+                    Inserted::TokenTaken => return Err(VaultError::TokenSpaceExhausted),
+                }
+            }
+            pending = retry;
+        }
+        if !touches.is_empty() {
+            self.store.touch(tenant, &touches).await?;
+        }
+        Ok(positions
+            .into_iter()
+            .map(|slot| tokens[slot].clone().expect("every slot resolved"))
+            .collect())
+    }
+
+    /// Values for `tokens`: only in their own tenant, and only for a scope that tokenized the
+    /// value itself, unless `unmask` (the caller's role's rights in this tenant) names its type.
+    pub async fn rehydrate(
+        &self,
+        tenant: &str,
+        scope: &str,
+        unmask: &HashSet<String>,
+        tokens: &[String],
+    ) -> Result<Vec<Rehydrated>, VaultError> {
+        let scope = self.scope_hash(tenant, scope);
+        let stored = self.store.get(tenant, tokens, &scope).await?;
+        let now = self.now();
+        let mut out = Vec::with_capacity(tokens.len());
+        for (token, s) in tokens.iter().zip(stored) {
+            let Some(s) = s else {
+                out.push(Rehydrated {
+                    token: token.clone(),
+                    entity: None,
+                    value: None,
+                    status: Status::Unknown,
+                });
+                continue;
+            };
+            let m = s.mapping;
+            let status = if now >= m.expires_at {
+                Status::Expired
+            } else if s.granted || unmask.contains(&m.entity) {
+                Status::Ok
+            } else {
+                Status::Denied
+            };
+            let value = if status == Status::Ok {
+                let keys = self
+                    .keys
+                    .tenant(tenant, m.key_version)
+                    .ok_or(VaultError::Integrity("key version not configured"))?;
+                Some(
+                    crypto::open(&keys, tenant, &m.entity, &m.token, &m.nonce, &m.ciphertext)
+                        .ok_or(VaultError::Integrity("ciphertext"))?,
+                )
+            } else {
+                None
+            };
+            out.push(Rehydrated {
+                token: token.clone(),
+                entity: Some(m.entity),
+                value,
+                status,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Removes the mappings of these values (GDPR erasure by value).
+    pub async fn erase_values(&self, tenant: &str, items: &[Item]) -> Result<u64, VaultError> {
+        let lookup = self.keys.lookup(tenant);
+        let keys: Vec<IndexKey> = items
+            .iter()
+            .map(|i| crypto::index_key(&lookup, i.entity.as_str(), &i.value))
+            .collect();
+        Ok(self.store.erase_values(tenant, &keys).await?)
+    }
+
+    /// Removes everything this scope tokenized that no other scope holds (erasure by scope).
+    pub async fn erase_scope(&self, tenant: &str, scope: &str) -> Result<u64, VaultError> {
+        let scope = self.scope_hash(tenant, scope);
+        Ok(self.store.erase_scope(tenant, &scope).await?)
+    }
+}
+
+/// Entity counts by label for audit events and metrics (custom kinds folded into `CUSTOM`
+/// for metrics by the caller).
+pub fn count_types<'a>(labels: impl Iterator<Item = &'a str>) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::new();
+    for l in labels {
+        *counts.entry(l.to_string()).or_insert(0) += 1;
+    }
+    counts
+}

@@ -1,0 +1,339 @@
+//! Shared by the vault's integration tests: real backends (Redis, PostgreSQL) that are
+//! required in CI and loudly skipped elsewhere, real `veil-vault` processes, and a TCP proxy
+//! that can cut a backend off and bring it back.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use veil_vault::keys::MasterKeys;
+
+pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
+pub const POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A master-key file with fixed keys, so tests can compare tokens across stores.
+pub const KEYS_V1: &str =
+    r#"{"active": 1, "keys": {"1": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}"#;
+pub const KEYS_V1_V2: &str = r#"{"active": 2, "keys": {"1": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "2": "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="}}"#;
+
+pub fn master_keys(json: &str) -> Arc<MasterKeys> {
+    Arc::new(MasterKeys::from_json(json).unwrap())
+}
+
+/// A tenant name no other test or run uses (tests share one Redis and one database).
+pub fn unique_tenant(prefix: &str) -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{prefix}-{}-{}-{}",
+        std::process::id(),
+        nanos % 1_000_000_000,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Whether a backend's port answers. When it does not: with `VEIL_REQUIRE_BACKENDS=1` (CI)
+/// the test fails; otherwise it says loudly that it skips.
+pub fn backend_available(name: &str, addr: &str) -> bool {
+    let up = TcpStream::connect_timeout(&addr.parse().unwrap(), Duration::from_secs(1)).is_ok();
+    if !up {
+        if std::env::var("VEIL_REQUIRE_BACKENDS").as_deref() == Ok("1") {
+            panic!("{name} at {addr} is required (VEIL_REQUIRE_BACKENDS=1) but not reachable");
+        }
+        eprintln!("\n*** SKIPPING: {name} is not running at {addr}; this test did NOT run. ***\n");
+    }
+    up
+}
+
+pub fn redis_up() -> bool {
+    backend_available("Redis", "127.0.0.1:6379")
+}
+
+pub fn postgres_up() -> bool {
+    backend_available("PostgreSQL", "127.0.0.1:5432")
+}
+
+/// A running `veil-vault` process. Stdout (the audit trail) and stderr (logs) are collected
+/// for canary scans; the process is killed on drop.
+pub struct VaultProcess {
+    pub child: Child,
+    pub addr: SocketAddr,
+    pub stdout: Arc<Mutex<String>>,
+    pub stderr: Arc<Mutex<String>>,
+}
+
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_veil-vault"))
+}
+
+pub const DEV_KEY: &str = "dev-key-for-tests-7f3a9c";
+
+impl VaultProcess {
+    pub fn dev(data_dir: &Path) -> Self {
+        let mut cmd = Command::new(binary());
+        cmd.args(["--dev", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .env("VEIL_DEV_API_KEY", DEV_KEY);
+        Self::start(cmd)
+    }
+
+    pub fn with_config(config: &Path) -> Self {
+        let mut cmd = Command::new(binary());
+        cmd.arg("--config").arg(config);
+        Self::start(cmd)
+    }
+
+    /// Starts the process and waits for its "listening on" line (no sleeping).
+    pub fn start(mut cmd: Command) -> Self {
+        let mut child = cmd
+            .env("VEIL_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("veil-vault starts");
+        let stderr_pipe = child.stderr.take().unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        {
+            let stderr = stderr.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stderr_pipe);
+                let mut line = String::new();
+                let mut tx = Some(tx);
+                while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                    if let Some(rest) = line.trim().strip_prefix("veil-vault listening on ") {
+                        let addr: SocketAddr =
+                            rest.split_whitespace().next().unwrap().parse().unwrap();
+                        if let Some(tx) = tx.take() {
+                            let _ = tx.send(addr);
+                        }
+                    }
+                    stderr.lock().unwrap().push_str(&line);
+                    line.clear();
+                }
+            });
+        }
+        let stdout = Arc::new(Mutex::new(String::new()));
+        collect(child.stdout.take().unwrap(), stdout.clone());
+        let addr = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(addr) => addr,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("veil-vault did not start: {}", stderr.lock().unwrap());
+            }
+        };
+        VaultProcess {
+            child,
+            addr,
+            stdout,
+            stderr,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// SIGKILL: no chance to flush or shut down.
+    pub fn kill_9(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// Everything the process wrote, stdout and stderr.
+    pub fn output(&self) -> String {
+        format!(
+            "{}{}",
+            self.stdout.lock().unwrap(),
+            self.stderr.lock().unwrap()
+        )
+    }
+}
+
+fn collect(pipe: ChildStdout, into: Arc<Mutex<String>>) {
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(pipe);
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            into.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+}
+
+impl Drop for VaultProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Writes a production config for a store and tenants `acme` (key `acme-key`, role
+/// `filter`; key `acme-support`, role `support` with unmask on EMAIL_ADDRESS) and `globex`
+/// (key `globex-key`). Returns the config path.
+pub fn write_config(dir: &Path, store: &str, extra_top_level: &str) -> PathBuf {
+    use sha2::{Digest, Sha256};
+    let h = |k: &str| hex::encode(Sha256::digest(k.as_bytes()));
+    std::fs::write(dir.join("keys.json"), KEYS_V1).unwrap();
+    let config = format!(
+        r#"{{
+  "listen": "127.0.0.1:0",
+  "master_keys_file": "{keys}",
+  "store": {store},
+  {extra_top_level}
+  "tenants": {{
+    "acme": {{"api_keys": [{{"sha256": "{a}", "role": "filter"}}, {{"sha256": "{s}", "role": "support"}}],
+              "unmask": {{"support": ["EMAIL_ADDRESS"]}}}},
+    "globex": {{"api_keys": [{{"sha256": "{g}", "role": "filter"}}]}}
+  }}
+}}"#,
+        keys = dir.join("keys.json").display(),
+        a = h("acme-key"),
+        s = h("acme-support"),
+        g = h("globex-key"),
+    );
+    let path = dir.join("config.json");
+    std::fs::write(&path, config).unwrap();
+    path
+}
+
+/// A TCP proxy in front of a backend that the test can cut off (`down`: refuse new
+/// connections and reset open ones) and restore (`up`), on the same port.
+pub struct Proxy {
+    pub port: u16,
+    target: String,
+    state: Arc<Mutex<ProxyState>>,
+}
+
+struct ProxyState {
+    listener_alive: bool,
+    generation: u64,
+    open: Vec<TcpStream>,
+}
+
+impl Proxy {
+    pub fn start(target: &str) -> Self {
+        let probe = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = probe.local_addr().unwrap().port();
+        drop(probe);
+        let proxy = Proxy {
+            port,
+            target: target.to_string(),
+            state: Arc::new(Mutex::new(ProxyState {
+                listener_alive: false,
+                generation: 0,
+                open: Vec::new(),
+            })),
+        };
+        proxy.up();
+        proxy
+    }
+
+    pub fn up(&self) {
+        let listener = bind_retrying(self.port);
+        let generation = {
+            let mut s = self.state.lock().unwrap();
+            s.listener_alive = true;
+            s.generation += 1;
+            s.generation
+        };
+        let state = self.state.clone();
+        let target = self.target.clone();
+        std::thread::spawn(move || {
+            listener.set_nonblocking(true).unwrap();
+            loop {
+                if state.lock().unwrap().generation != generation {
+                    return; // down() was called: the listener closes here
+                }
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        client.set_nonblocking(false).unwrap();
+                        let Ok(server) = TcpStream::connect(&target) else {
+                            continue;
+                        };
+                        let mut s = state.lock().unwrap();
+                        s.open.push(client.try_clone().unwrap());
+                        s.open.push(server.try_clone().unwrap());
+                        drop(s);
+                        pipe(client.try_clone().unwrap(), server.try_clone().unwrap());
+                        pipe(server, client);
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    Err(_) => return,
+                }
+            }
+        });
+    }
+
+    /// Refuses new connections and resets every open one.
+    pub fn down(&self) {
+        let mut s = self.state.lock().unwrap();
+        s.listener_alive = false;
+        s.generation += 1;
+        for c in s.open.drain(..) {
+            let _ = c.shutdown(Shutdown::Both);
+        }
+        drop(s);
+        // The accept loop notices the generation change within one poll and drops the
+        // listener; wait until the port really refuses.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            assert!(Instant::now() < deadline, "proxy port still accepting");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+fn bind_retrying(port: u16) -> TcpListener {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match TcpListener::bind(("127.0.0.1", port)) {
+            Ok(l) => return l,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("cannot rebind proxy port {port}: {e}"),
+        }
+    }
+}
+
+fn pipe(mut from: TcpStream, mut to: TcpStream) {
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut from, &mut to);
+        let _ = to.shutdown(Shutdown::Write);
+    });
+}
+
+/// Polls `check` until it holds or `limit` passes: waiting for a condition, not for time.
+pub async fn eventually<F, Fut>(limit: Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + limit;
+    loop {
+        if check().await {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
