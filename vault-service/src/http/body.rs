@@ -101,38 +101,49 @@ pub async fn read_json<T: DeserializeOwned>(
         .map_err(|_| too_large())?;
     let de = &mut serde_json::Deserializer::from_slice(&bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
         let inner = e.inner();
-        let what = if inner.is_syntax() || inner.is_eof() {
+        if inner.is_syntax() || inner.is_eof() {
             return ApiError::bad_request(format!(
                 "malformed JSON at line {} column {}",
                 inner.line(),
                 inner.column()
             ));
+        }
+        // serde's messages quote the input (a value, or an unknown key that may be one):
+        // keep only the known shapes, and the path up to the last field we defined.
+        let text = inner.to_string();
+        let (what, unknown_key) = if text.starts_with("unknown field") {
+            ("unknown field", true)
+        } else if text.starts_with("missing field") {
+            return ApiError::bad_request(
+                text.split(" at line")
+                    .next()
+                    .unwrap_or("missing field")
+                    .to_string(),
+            );
+        } else if text.starts_with("invalid type") {
+            ("wrong type", false)
         } else {
-            // serde's message can quote the input (a value); keep only its known shape.
-            let text = inner.to_string();
-            if text.starts_with("unknown field") {
-                "unknown field"
-            } else if text.starts_with("missing field") {
-                return ApiError::bad_request(
-                    text.split(" at line")
-                        .next()
-                        .unwrap_or("missing field")
-                        .to_string(),
-                );
-            } else if text.starts_with("invalid type") {
-                "wrong type"
-            } else {
-                "invalid value"
-            }
+            ("invalid value", false)
         };
-        let at = if path == "." {
-            "body".to_string()
-        } else {
-            path
-        };
-        ApiError::bad_request(format!("{at}: {what}"))
+        let mut segments: Vec<String> = e
+            .path()
+            .iter()
+            .map(|s| match s {
+                serde_path_to_error::Segment::Seq { index } => format!("[{index}]"),
+                serde_path_to_error::Segment::Map { key } => format!(".{key}"),
+                _ => String::new(),
+            })
+            .collect();
+        if unknown_key {
+            segments.pop();
+        }
+        let at = segments.concat();
+        let at = at.trim_start_matches('.');
+        ApiError::bad_request(format!(
+            "{}: {what}",
+            if at.is_empty() { "body" } else { at }
+        ))
     })
 }
 

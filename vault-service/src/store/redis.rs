@@ -12,7 +12,9 @@
 //! The connection manager reconnects by itself, so the service recovers when Redis returns.
 
 use async_trait::async_trait;
-use redis::aio::ConnectionManager;
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{ErrorKind, FromRedisValue, Pipeline, Script, Value};
 
 use super::{
@@ -127,7 +129,15 @@ impl RedisStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let client = redis::Client::open(url)
             .map_err(|_| StoreError::Unavailable("redis: invalid URL".into()))?;
-        let conn = ConnectionManager::new(client).await.map_err(unavailable)?;
+        // Short timeouts and few retries: a request must fail fast (503) while Redis is away,
+        // and the next request after it returns starts a fresh reconnect.
+        let config = ConnectionManagerConfig::new()
+            .set_number_of_retries(1)
+            .set_connection_timeout(Duration::from_secs(1))
+            .set_response_timeout(Duration::from_secs(2));
+        let conn = ConnectionManager::new_with_config(client, config)
+            .await
+            .map_err(unavailable)?;
         let store = RedisStore {
             conn,
             insert: Script::new(INSERT),

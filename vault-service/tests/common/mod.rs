@@ -337,3 +337,73 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// A POST with a bearer key and a JSON body; returns status, parsed JSON body and headers.
+pub async fn post(
+    url: &str,
+    key: Option<&str>,
+    body: &str,
+) -> (u16, serde_json::Value, reqwest::header::HeaderMap) {
+    let client = reqwest::Client::new();
+    let mut req = client
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(k) = key {
+        req = req.bearer_auth(k);
+    }
+    let resp = req.send().await.expect("the vault answers");
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.unwrap();
+    let json = serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("answer is not JSON ({status}): {text}"));
+    (status, json, headers)
+}
+
+pub async fn tokenize(
+    vault: &VaultProcess,
+    key: &str,
+    tenant: &str,
+    scope: &str,
+    entities: &[(&str, &str)],
+) -> Vec<String> {
+    let entities: Vec<_> = entities
+        .iter()
+        .map(|(t, v)| serde_json::json!({"type": t, "value": v}))
+        .collect();
+    let body =
+        serde_json::json!({"tenant": tenant, "scope": scope, "entities": entities}).to_string();
+    let (status, json, _) = post(&vault.url("/v1/tokenize"), Some(key), &body).await;
+    assert_eq!(status, 200, "{json}");
+    json["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// (status, value) per token.
+pub async fn rehydrate(
+    vault: &VaultProcess,
+    key: &str,
+    tenant: &str,
+    scope: &str,
+    tokens: &[String],
+) -> Vec<(String, Option<String>)> {
+    let body = serde_json::json!({"tenant": tenant, "scope": scope, "tokens": tokens}).to_string();
+    let (status, json, _) = post(&vault.url("/v1/rehydrate"), Some(key), &body).await;
+    assert_eq!(status, 200, "{json}");
+    json["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["status"].as_str().unwrap().to_string(),
+                v["value"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
