@@ -296,6 +296,10 @@ async fn bad_input_gets_a_4xx_that_names_the_problem() {
     assert_eq!(r.status().as_u16(), 404);
     let j: serde_json::Value = r.json().await.unwrap();
     assert_eq!(j["error"]["code"], "not_found");
+    let r = client.get(vault.url("/v1/tokenize")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 405);
+    let j: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(j["error"]["code"], "method_not_allowed");
     // The service is still fine.
     assert_eq!(
         client

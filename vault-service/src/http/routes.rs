@@ -322,3 +322,12 @@ pub async fn not_found() -> Response {
     )
     .into_response()
 }
+
+pub async fn method_not_allowed() -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "wrong method for this route; see openapi.json",
+    )
+    .into_response()
+}

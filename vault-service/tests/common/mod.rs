@@ -407,3 +407,52 @@ pub async fn rehydrate(
         })
         .collect()
 }
+
+/// An in-process app on a fresh embedded store: tenant `acme` with key `acme-key` (role
+/// `filter`). The audit trail goes to a file in the returned directory.
+pub fn in_process_app() -> (axum::Router, tempfile::TempDir) {
+    use std::collections::BTreeMap;
+    use veil_vault::audit::AuditSink;
+    use veil_vault::auth::{ApiKeys, Principal};
+    use veil_vault::http::{router, AppState, TenantPolicy};
+    use veil_vault::metrics::Metrics;
+    use veil_vault::store::embedded::EmbeddedStore;
+    use veil_vault::vault::Vault;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(EmbeddedStore::open(&dir.path().join("v.redb")).unwrap());
+    let mut api_keys = ApiKeys::default();
+    api_keys.add_key(
+        "acme-key",
+        Principal {
+            tenant: Some("acme".into()),
+            role: "filter".into(),
+        },
+    );
+    let state = AppState {
+        vault: Vault::new(store, master_keys(KEYS_V1)),
+        api_keys,
+        tenants: BTreeMap::from([("acme".to_string(), TenantPolicy::default())]),
+        audit: AuditSink::file(&dir.path().join("audit.jsonl")).unwrap(),
+        metrics: Metrics::new(),
+    };
+    (router(Arc::new(state)), dir)
+}
+
+/// Sends one request to an in-process router; returns status and body bytes.
+pub async fn call(app: &axum::Router, method: &str, path: &str, body: Vec<u8>) -> (u16, Vec<u8>) {
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", "Bearer acme-key")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, bytes.to_vec())
+}
