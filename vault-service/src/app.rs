@@ -112,7 +112,7 @@ impl Settings {
         Ok(Settings {
             listen,
             store: StoreConfig::Embedded {
-                path: data_dir.join("vault.redb"),
+                path: data_dir.join("store"),
             },
             master_keys,
             api_keys,
@@ -158,6 +158,14 @@ pub async fn open_store(config: &StoreConfig) -> Result<Arc<dyn Store>, String> 
 
 /// Binds, serves until SIGTERM or Ctrl-C, and sweeps expired mappings meanwhile.
 pub async fn serve(settings: Settings) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
+    serve_on(listener, settings).await
+}
+
+/// `serve` on a listener the caller bound (the load benchmark runs the service in-process).
+pub async fn serve_on(listener: tokio::net::TcpListener, settings: Settings) -> Result<(), String> {
     let store = open_store(&settings.store).await?;
     let audit = match &settings.audit_file {
         Some(path) => AuditSink::file(path)
@@ -172,9 +180,6 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         audit,
         metrics: Metrics::new(),
     });
-    let listener = tokio::net::TcpListener::bind(settings.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     // Tests and scripts wait for this line (it carries the port when --listen asked for 0).
     eprintln!("veil-vault listening on {addr} (store: {})", store.kind());

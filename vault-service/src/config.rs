@@ -6,7 +6,7 @@
 //! {
 //!   "listen": "0.0.0.0:8080",
 //!   "master_keys_file": "/etc/veil/master-keys.json",
-//!   "store": {"embedded": {"path": "/var/lib/veil/vault.redb"}},
+//!   "store": {"embedded": {"path": "/var/lib/veil/store"}},
 //!   "audit_file": null,
 //!   "tenants": {
 //!     "acme": {

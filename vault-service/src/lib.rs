@@ -7,7 +7,7 @@
 //! - `vault`: tokenize, rehydrate, erase; the rules of determinism and scope.
 //! - `auth`, `audit`, `metrics`, `config`: one job each.
 //! - `keys`, `crypto`: key derivation and the primitives, each named for what it protects.
-//! - `store`: the storage trait and its backends (embedded redb, Redis, PostgreSQL).
+//! - `store`: the storage trait and its backends (embedded fjall, Redis, PostgreSQL).
 //!
 //! The token grammar itself lives in `veil_core::token`, shared with the Envoy filter.
 

@@ -8,7 +8,7 @@ use common::*;
 fn acme_config(dir: &std::path::Path) -> std::path::PathBuf {
     let store = format!(
         r#"{{"embedded": {{"path": "{}"}}}}"#,
-        dir.join("vault.redb").display()
+        dir.join("store").display()
     );
     write_config(dir, &store, "")
 }

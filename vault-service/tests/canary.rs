@@ -117,7 +117,7 @@ async fn nothing_leaks_on_embedded() {
     let dir = tempfile::tempdir().unwrap();
     nothing_leaks(&format!(
         r#"{{"embedded": {{"path": "{}"}}}}"#,
-        dir.path().join("v.redb").display()
+        dir.path().join("store").display()
     ))
     .await;
 }

@@ -1,4 +1,4 @@
-//! One conformance suite, run against every store: embedded (redb), Redis and PostgreSQL.
+//! One conformance suite, run against every store: embedded (fjall), Redis and PostgreSQL.
 //! Each case drives the real `Vault` in-process over the real backend, with a clock the test
 //! moves. Redis and PostgreSQL cases fail in CI if the backend is missing
 //! (`VEIL_REQUIRE_BACKENDS=1`) and say loudly that they skip elsewhere.
@@ -52,7 +52,7 @@ impl Backend {
     async fn open(&self) -> Arc<dyn Store> {
         match self.kind {
             Kind::Embedded => {
-                Arc::new(EmbeddedStore::open(&self.dir.path().join("vault.redb")).unwrap())
+                Arc::new(EmbeddedStore::open(&self.dir.path().join("store")).unwrap())
             }
             Kind::Redis => Arc::new(RedisStore::connect(REDIS_URL).await.unwrap()),
             Kind::Postgres => Arc::new(PostgresStore::connect(POSTGRES_URL).await.unwrap()),
@@ -197,7 +197,7 @@ async fn collisions_resolve_deterministically(b: Backend) {
     // Reference: a fresh embedded store, same tenant name and keys, same order.
     let reference_dir = tempfile::tempdir().unwrap();
     let reference = tiny(Arc::new(
-        EmbeddedStore::open(&reference_dir.path().join("r.redb")).unwrap(),
+        EmbeddedStore::open(&reference_dir.path().join("reference")).unwrap(),
     ));
     let mut expected = Vec::new();
     for n in &names {

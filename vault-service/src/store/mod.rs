@@ -1,7 +1,7 @@
 //! Storage behind one trait: the vault's logic (vault.rs) never knows which backend it runs
 //! on, and one conformance suite (tests/store_conformance.rs) runs against all of them.
 //!
-//! - `embedded`: a single redb file, the default; durable on every acknowledged write.
+//! - `embedded`: a fjall (LSM) directory, the default; durable on every acknowledged write.
 //! - `redis`: for many replicas; Cluster-safe key layout (one hash tag per tenant), native TTL.
 //! - `postgres`: for many replicas; migrations at start, TTL by expiry column and a sweeper.
 //!

@@ -36,7 +36,7 @@ const MIGRATIONS: &[(i32, &str)] = &[(
         PRIMARY KEY (tenant, token, scope),
         FOREIGN KEY (tenant, token) REFERENCES veil_mappings (tenant, token) ON DELETE CASCADE
     );
-    CREATE INDEX veil_grants_scope ON veil_grants (tenant, scope);",
+    CREATE INDEX veil_grants_scope ON veil_grants (tenant, scope, token);",
 )];
 
 /// Any fixed number: the advisory lock migrations hold.
@@ -69,7 +69,7 @@ impl PostgresStore {
             config,
             NoTls,
             ManagerConfig {
-                recycling_method: RecyclingMethod::Verified,
+                recycling_method: RecyclingMethod::Fast,
             },
         );
         let pool = Pool::builder(manager)

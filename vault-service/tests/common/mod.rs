@@ -420,7 +420,7 @@ pub fn in_process_app() -> (axum::Router, tempfile::TempDir) {
     use veil_vault::vault::Vault;
 
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(EmbeddedStore::open(&dir.path().join("v.redb")).unwrap());
+    let store = Arc::new(EmbeddedStore::open(&dir.path().join("store")).unwrap());
     let mut api_keys = ApiKeys::default();
     api_keys.add_key(
         "acme-key",
