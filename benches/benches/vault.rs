@@ -23,16 +23,35 @@ fn up(addr: &str) -> bool {
     TcpStream::connect_timeout(&addr.parse().unwrap(), Duration::from_millis(300)).is_ok()
 }
 
-fn stores(rt: &tokio::runtime::Runtime, dir: &tempfile::TempDir) -> Vec<(&'static str, Arc<dyn Store>)> {
-    let mut out: Vec<(&'static str, Arc<dyn Store>)> =
-        vec![("embedded", Arc::new(EmbeddedStore::open(&dir.path().join("store")).unwrap()))];
+fn stores(
+    rt: &tokio::runtime::Runtime,
+    dir: &tempfile::TempDir,
+) -> Vec<(&'static str, Arc<dyn Store>)> {
+    let mut out: Vec<(&'static str, Arc<dyn Store>)> = vec![(
+        "embedded",
+        Arc::new(EmbeddedStore::open(&dir.path().join("store")).unwrap()),
+    )];
     if up("127.0.0.1:6379") {
-        out.push(("redis", Arc::new(rt.block_on(RedisStore::connect("redis://127.0.0.1:6379")).unwrap())));
+        out.push((
+            "redis",
+            Arc::new(
+                rt.block_on(RedisStore::connect("redis://127.0.0.1:6379"))
+                    .unwrap(),
+            ),
+        ));
     } else {
         eprintln!("redis not running: skipped");
     }
     if up("127.0.0.1:5432") {
-        out.push(("postgres", Arc::new(rt.block_on(PostgresStore::connect("postgres://postgres@127.0.0.1:5432/test")).unwrap())));
+        out.push((
+            "postgres",
+            Arc::new(
+                rt.block_on(PostgresStore::connect(
+                    "postgres://postgres@127.0.0.1:5432/test",
+                ))
+                .unwrap(),
+            ),
+        ));
     } else {
         eprintln!("postgres not running: skipped");
     }
@@ -41,12 +60,19 @@ fn stores(rt: &tokio::runtime::Runtime, dir: &tempfile::TempDir) -> Vec<(&'stati
 
 fn batch(prefix: &str, n: usize, offset: u64) -> Vec<Item> {
     (0..n)
-        .map(|i| Item { entity: Entity::EmailAddress, value: format!("{prefix}.{offset}.{i}@corp-mail.com") })
+        .map(|i| Item {
+            entity: Entity::EmailAddress,
+            value: format!("{prefix}.{offset}.{i}@corp-mail.com"),
+        })
         .collect()
 }
 
 fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let keys = Arc::new(MasterKeys::from_json(&MasterKeys::generate_file()).unwrap());
     let run = std::process::id();
@@ -65,13 +91,21 @@ fn bench(c: &mut Criterion) {
                 })
             });
             let repeated = batch("seen", n, 0);
-            let tokens = rt.block_on(vault.tokenize(&tenant, "s", 3600, &repeated)).unwrap();
+            let tokens = rt
+                .block_on(vault.tokenize(&tenant, "s", 3600, &repeated))
+                .unwrap();
             group.bench_with_input(BenchmarkId::new("tokenize_repeated", n), &n, |b, _| {
-                b.to_async(&rt).iter(|| async { vault.tokenize(&tenant, "s", 3600, &repeated).await.unwrap() })
+                b.to_async(&rt)
+                    .iter(|| async { vault.tokenize(&tenant, "s", 3600, &repeated).await.unwrap() })
             });
             let unmask = Default::default();
             group.bench_with_input(BenchmarkId::new("rehydrate", n), &n, |b, _| {
-                b.to_async(&rt).iter(|| async { vault.rehydrate(&tenant, "s", &unmask, &tokens).await.unwrap() })
+                b.to_async(&rt).iter(|| async {
+                    vault
+                        .rehydrate(&tenant, "s", &unmask, &tokens)
+                        .await
+                        .unwrap()
+                })
             });
         }
         group.finish();
