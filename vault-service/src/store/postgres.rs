@@ -170,64 +170,102 @@ impl Store for PostgresStore {
     async fn insert(&self, tenant: &str, new: &[NewMapping]) -> Result<Vec<Inserted>, StoreError> {
         let mut client = self.client().await?;
         let txn = client.transaction().await.map_err(db)?;
-        let mut out = Vec::with_capacity(new.len());
-        for n in new {
-            let m = &n.mapping;
-            // ON CONFLICT DO NOTHING covers both unique constraints; a concurrent insert of the
-            // same index key waits for the other transaction and then sees its row.
-            let created = txn
-                .execute(
-                    "INSERT INTO veil_mappings (tenant, token, index_key, entity, key_version, nonce, ciphertext, expires_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-                    &[&tenant, &m.token, &m.index_key.as_slice(), &m.entity, &(m.key_version as i32), &m.nonce.as_slice(), &m.ciphertext, &(m.expires_at as i64)],
-                )
-                .await
-                .map_err(db)?;
-            if created == 1 {
-                txn.execute(
-                    "INSERT INTO veil_grants (tenant, token, scope) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                    &[&tenant, &m.token, &n.scope.as_slice()],
-                )
-                .await
-                .map_err(db)?;
-                out.push(Inserted::Created);
-                continue;
-            }
-            let existing = txn
-                .query_opt(
-                    "SELECT token FROM veil_mappings WHERE tenant = $1 AND index_key = $2",
-                    &[&tenant, &m.index_key.as_slice()],
-                )
-                .await
-                .map_err(db)?;
-            out.push(match existing {
-                Some(row) => Inserted::AlreadyMapped(row.get(0)),
-                None => Inserted::TokenTaken,
-            });
-        }
+        let column = |f: fn(&NewMapping) -> Vec<u8>| new.iter().map(f).collect::<Vec<Vec<u8>>>();
+        let tokens: Vec<&str> = new.iter().map(|n| n.mapping.token.as_str()).collect();
+        let index_keys = column(|n| n.mapping.index_key.to_vec());
+        let entities: Vec<&str> = new.iter().map(|n| n.mapping.entity.as_str()).collect();
+        let versions: Vec<i32> = new.iter().map(|n| n.mapping.key_version as i32).collect();
+        let nonces = column(|n| n.mapping.nonce.to_vec());
+        let ciphertexts = column(|n| n.mapping.ciphertext.clone());
+        let expiries: Vec<i64> = new.iter().map(|n| n.mapping.expires_at as i64).collect();
+        let scopes = column(|n| n.scope.to_vec());
+        // One statement for the whole batch. ON CONFLICT DO NOTHING covers both unique
+        // constraints, also between rows of this batch; a concurrent insert of the same index
+        // key waits for the other transaction and then sees its row. RETURNING says which rows
+        // this call created.
+        let created: Vec<(String, Vec<u8>)> = txn
+            .query(
+                "INSERT INTO veil_mappings (tenant, token, index_key, entity, key_version, nonce, ciphertext, expires_at)
+                 SELECT $1, * FROM unnest($2::text[], $3::bytea[], $4::text[], $5::int[], $6::bytea[], $7::bytea[], $8::bigint[])
+                 ON CONFLICT DO NOTHING RETURNING token, index_key",
+                &[&tenant, &tokens, &index_keys, &entities, &versions, &nonces, &ciphertexts, &expiries],
+            )
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let created: std::collections::HashSet<(String, Vec<u8>)> = created.into_iter().collect();
+        let created_tokens: Vec<&str> = created.iter().map(|(t, _)| t.as_str()).collect();
+        txn.execute(
+            "INSERT INTO veil_grants (tenant, token, scope)
+             SELECT $1, t, s FROM unnest($2::text[], $3::bytea[]) AS g(t, s) WHERE t = ANY($4)
+             ON CONFLICT DO NOTHING",
+            &[&tenant, &tokens, &scopes, &created_tokens],
+        )
+        .await
+        .map_err(db)?;
+        // For the rows not created: is the value already mapped (adopt that token), or is the
+        // token held by another value (mint the next attempt)?
+        let is_created = |n: &NewMapping| {
+            created.contains(&(n.mapping.token.clone(), n.mapping.index_key.to_vec()))
+        };
+        let missed: Vec<&[u8]> = new
+            .iter()
+            .filter(|n| !is_created(n))
+            .map(|n| n.mapping.index_key.as_slice())
+            .collect();
+        let owners = if missed.is_empty() {
+            Vec::new()
+        } else {
+            txn.query(
+                "SELECT index_key, token FROM veil_mappings WHERE tenant = $1 AND index_key = ANY($2)",
+                &[&tenant, &missed],
+            )
+            .await
+            .map_err(db)?
+        };
         txn.commit().await.map_err(db)?;
-        Ok(out)
+        // The vault sends each value once per batch, so an index key identifies its row.
+        Ok(new
+            .iter()
+            .map(|n| {
+                if is_created(n) {
+                    return Inserted::Created;
+                }
+                match owners
+                    .iter()
+                    .find(|r| r.get::<_, &[u8]>(0) == n.mapping.index_key)
+                {
+                    Some(row) => Inserted::AlreadyMapped(row.get(1)),
+                    None => Inserted::TokenTaken,
+                }
+            })
+            .collect())
     }
 
     async fn touch(&self, tenant: &str, touches: &[Touch]) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let txn = client.transaction().await.map_err(db)?;
-        for t in touches {
-            txn.execute(
-                "UPDATE veil_mappings SET expires_at = $3 WHERE tenant = $1 AND token = $2 AND expires_at < $3",
-                &[&tenant, &t.token, &(t.expires_at as i64)],
-            )
-            .await
-            .map_err(db)?;
-            txn.execute(
-                "INSERT INTO veil_grants (tenant, token, scope)
-                 SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM veil_mappings WHERE tenant = $1 AND token = $2)
-                 ON CONFLICT DO NOTHING",
-                &[&tenant, &t.token, &t.scope.as_slice()],
-            )
-            .await
-            .map_err(db)?;
-        }
+        let tokens: Vec<&str> = touches.iter().map(|t| t.token.as_str()).collect();
+        let expiries: Vec<i64> = touches.iter().map(|t| t.expires_at as i64).collect();
+        let scopes: Vec<&[u8]> = touches.iter().map(|t| t.scope.as_slice()).collect();
+        txn.execute(
+            "UPDATE veil_mappings m SET expires_at = u.x FROM unnest($2::text[], $3::bigint[]) AS u(t, x)
+             WHERE m.tenant = $1 AND m.token = u.t AND m.expires_at < u.x",
+            &[&tenant, &tokens, &expiries],
+        )
+        .await
+        .map_err(db)?;
+        txn.execute(
+            "INSERT INTO veil_grants (tenant, token, scope)
+             SELECT $1, g.t, g.s FROM unnest($2::text[], $3::bytea[]) AS g(t, s)
+             WHERE EXISTS (SELECT 1 FROM veil_mappings m WHERE m.tenant = $1 AND m.token = g.t)
+             ON CONFLICT DO NOTHING",
+            &[&tenant, &tokens, &scopes],
+        )
+        .await
+        .map_err(db)?;
         txn.commit().await.map_err(db)
     }
 
