@@ -43,8 +43,10 @@ impl Settings {
         let config =
             FileConfig::parse(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
         let keys_path = config.master_keys_file.as_ref().expect("validated");
-        let keys_text = std::fs::read_to_string(keys_path)
-            .map_err(|e| format!("cannot read master_keys_file {}: {e}", keys_path.display()))?;
+        let keys_text =
+            zeroize::Zeroizing::new(std::fs::read_to_string(keys_path).map_err(|e| {
+                format!("cannot read master_keys_file {}: {e}", keys_path.display())
+            })?);
         let master_keys = MasterKeys::from_json(&keys_text)?;
         let mut api_keys = ApiKeys::default();
         let mut tenants = BTreeMap::new();
@@ -98,8 +100,10 @@ impl Settings {
         if !keys_path.exists() {
             write_private(&keys_path, &MasterKeys::generate_file())?;
         }
-        let keys_text = std::fs::read_to_string(&keys_path)
-            .map_err(|e| format!("cannot read {}: {e}", keys_path.display()))?;
+        let keys_text = zeroize::Zeroizing::new(
+            std::fs::read_to_string(&keys_path)
+                .map_err(|e| format!("cannot read {}: {e}", keys_path.display()))?,
+        );
         let master_keys = MasterKeys::from_json(&keys_text)?;
         let mut api_keys = ApiKeys::default();
         api_keys.add_key(

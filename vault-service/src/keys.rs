@@ -50,6 +50,13 @@ pub struct MasterKeyFile {
     pub keys: BTreeMap<u32, String>,
 }
 
+impl Drop for MasterKeyFile {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.keys.values_mut().for_each(Zeroize::zeroize);
+    }
+}
+
 /// More cached tenants than this and the cache starts over (dev mode accepts any tenant).
 const CACHE_LIMIT: usize = 10_000;
 
@@ -86,14 +93,14 @@ impl MasterKeys {
     }
 
     /// A fresh single-version key file (dev mode writes it once into its data directory).
-    pub fn generate_file() -> String {
+    pub fn generate_file() -> Zeroizing<String> {
         let mut key = Zeroizing::new([0u8; 32]);
         getrandom::getrandom(key.as_mut_slice()).expect("the OS random source works");
         let file = MasterKeyFile {
             active: 1,
             keys: BTreeMap::from([(1, B64.encode(key.as_slice()))]),
         };
-        serde_json::to_string_pretty(&file).expect("serializes")
+        Zeroizing::new(serde_json::to_string_pretty(&file).expect("serializes"))
     }
 
     pub fn active_version(&self) -> u32 {

@@ -206,6 +206,11 @@ async fn bad_input_gets_a_4xx_that_names_the_problem() {
             "entities[0].value: empty",
         ),
         (
+            r#"{"tenant": "acme", "entities": [{"type": "PHONE_NUMBER", "value": "555\u0000-0101"}]}"#.into(),
+            400,
+            "entities[0].value: control characters",
+        ),
+        (
             format!(
                 r#"{{"tenant": "acme", "entities": [{{"type": "PERSON", "value": "{long_value}"}}]}}"#
             ),
@@ -311,4 +316,19 @@ async fn bad_input_gets_a_4xx_that_names_the_problem() {
             .as_u16(),
         200
     );
+}
+
+#[test]
+fn a_second_process_cannot_open_the_same_embedded_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = VaultProcess::dev(dir.path());
+    let out = std::process::Command::new(binary())
+        .args(["--dev", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("VEIL_DEV_API_KEY", DEV_KEY)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("in use by another process"), "{err}");
 }

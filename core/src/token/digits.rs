@@ -1,5 +1,8 @@
 //! Digit formats that keep the original's grouping: cards, SSNs and ITINs, ABA routing
-//! numbers, IBANs. Each draws from a range its issuing system never assigns.
+//! numbers, IBANs. Each draws from a range its issuing system never assigns. A format is used
+//! only when the original is made of digits (letters for IBANs) and separators, since every
+//! other character of the original is copied into the token: anything else gets the typed
+//! token, so no stray text can travel inside a token.
 
 use super::{fill_digits, Draw, SMALL_SPACE_ATTEMPTS};
 use crate::validate::{aba_routing_checksum, digits_of, luhn, mod97};
@@ -9,7 +12,7 @@ const CARD_PREFIX: [u8; 2] = [0, 0];
 
 pub(super) fn card(original: &str, draw: &mut Draw) -> Option<String> {
     let n = digits_of(original).len();
-    if !(12..=19).contains(&n) {
+    if !(12..=19).contains(&n) || !only_digits_and(original, b" -") {
         return None;
     }
     let mut d: Vec<u8> = CARD_PREFIX.to_vec();
@@ -39,7 +42,7 @@ pub(super) fn is_card(text: &str) -> bool {
 /// printed with delimiters (a compact original gets dashes): nine bare digits are also how
 /// passport and routing numbers look, and a token must never be mistaken for those.
 pub(super) fn ssn(original: &str, draw: &mut Draw) -> Option<String> {
-    if digits_of(original).len() != 9 {
+    if digits_of(original).len() != 9 || !only_digits_and(original, b" -") {
         return None;
     }
     let area = 900 + draw.below(100);
@@ -68,7 +71,10 @@ pub(super) fn is_ssn(text: &str) -> bool {
 /// and digits four and five are `00`, so read as an SSN the token has area 99x and group 00,
 /// which is never issued either: ten thousand tokens, then the typed fallback.
 pub(super) fn aba(original: &str, draw: &mut Draw, attempt: u32) -> Option<String> {
-    if digits_of(original).len() != 9 || attempt >= SMALL_SPACE_ATTEMPTS {
+    if digits_of(original).len() != 9
+        || attempt >= SMALL_SPACE_ATTEMPTS
+        || !only_digits_and(original, b" -")
+    {
         return None;
     }
     let mut d = vec![
@@ -107,7 +113,14 @@ pub(super) fn iban(original: &str, draw: &mut Draw) -> Option<String> {
         .filter(|b| !b.is_ascii_whitespace())
         .map(|b| b.to_ascii_uppercase())
         .collect();
-    if compact.len() < 8 || !compact[..2].iter().all(u8::is_ascii_alphabetic) {
+    let shape_ok = original
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b' ');
+    if compact.len() < 8
+        || compact.len() > 34
+        || !shape_ok
+        || !compact[..2].iter().all(u8::is_ascii_alphabetic)
+    {
         return None;
     }
     let mut bban = Vec::with_capacity(compact.len() - 4);

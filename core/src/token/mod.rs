@@ -35,6 +35,9 @@ use crate::entity::Entity;
 
 pub use typed::{starts_with_typed_token, typed_label};
 
+/// Longest format-preserving token; a longer original (odd spacing) gets the typed token.
+const MAX_STRUCTURED_LEN: usize = 48;
+
 /// Attempts a small reserved range gets before the typed token takes over.
 pub const SMALL_SPACE_ATTEMPTS: u32 = 32;
 
@@ -76,15 +79,17 @@ impl Minter {
             Entity::PhoneNumber => phone::mint(original, &mut draw, attempt),
             _ => None,
         };
-        // An original whose shape a format cannot keep (a card with 25 digits, say) still gets
-        // a token: the typed one.
-        structured.unwrap_or_else(|| {
-            typed::mint(
-                entity,
-                &mut draw,
-                self.typed_id_len + 2 * (attempt as usize / 16),
-            )
-        })
+        // An original whose shape a format cannot keep (a card with 25 digits, stray text,
+        // runs of spaces) still gets a token: the typed one. Tokens stay short.
+        structured
+            .filter(|t| t.len() <= MAX_STRUCTURED_LEN)
+            .unwrap_or_else(|| {
+                typed::mint(
+                    entity,
+                    &mut draw,
+                    self.typed_id_len + 2 * (attempt as usize / 16),
+                )
+            })
     }
 }
 

@@ -32,7 +32,11 @@ fn plan(text: &str, digits: &[u8]) -> Plan {
 
 pub(super) fn mint(original: &str, draw: &mut Draw, attempt: u32) -> Option<String> {
     let digits = digits_of(original);
-    if !(7..=15).contains(&digits.len()) {
+    // Every non-digit of the original is copied into the token: only phone punctuation may be.
+    let shape_ok = original
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b" +-.()/".contains(&b));
+    if !(7..=15).contains(&digits.len()) || !shape_ok || original.len() > 32 {
         return None;
     }
     let small_space_left = attempt < SMALL_SPACE_ATTEMPTS;

@@ -211,3 +211,20 @@ fn typed_tokens_read_naturally_and_grow_with_attempts() {
     );
     assert!(!is_token(&Entity::Location, "Person_7QF2"));
 }
+
+#[test]
+fn stray_text_never_travels_inside_a_token() {
+    for (entity, original) in [
+        (Entity::PhoneNumber, "Jane Roe 555-123-4567"),
+        (Entity::CreditCard, "card: 4111 1111 1111 1111"),
+        (Entity::UsSsn, "ssn=078-05-1120"),
+        (Entity::AbaRoutingNumber, "x021000021"),
+        (Entity::IbanCode, "GB82-WEST-1234-5698-7654-32\u{0}"),
+    ] {
+        let t = mint(entity.clone(), original, 1);
+        assert!(
+            t.starts_with(&format!("{}_", typed_label(&entity))),
+            "{original:?} -> {t:?}"
+        );
+    }
+}

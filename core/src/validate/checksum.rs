@@ -32,7 +32,7 @@ pub fn luhn(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// ISO 7064 mod-97-10 as IBAN uses it: first four characters moved to the end, letters as
@@ -102,7 +102,7 @@ pub fn aba_routing_checksum(digits: &[u8]) -> bool {
         .zip([3u32, 7, 1].iter().cycle())
         .map(|(&d, &w)| u32::from(d) * w)
         .sum();
-    sum % 10 == 0 && sum != 0
+    sum.is_multiple_of(10) && sum != 0
 }
 
 /// Verhoeff dihedral-group check.

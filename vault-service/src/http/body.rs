@@ -197,6 +197,11 @@ pub fn items(field: &str, entities: Vec<EntityBody>) -> Result<Vec<Item>, ApiErr
             if e.value.is_empty() {
                 return Err(ApiError::bad_request(format!("{field}[{i}].value: empty")));
             }
+            // NUL and other control characters have no place in PII and would reach storage
+            // keys and tokens; tab and line breaks are kept (PEM keys span lines).
+            if e.value.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+                return Err(ApiError::bad_request(format!("{field}[{i}].value: control characters are not accepted")));
+            }
             if e.value.len() > MAX_VALUE_BYTES {
                 return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "value_too_large", format!("{field}[{i}].value: longer than {MAX_VALUE_BYTES} bytes")));
             }

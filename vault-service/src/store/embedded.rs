@@ -131,12 +131,13 @@ impl EmbeddedStore {
     {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
+            let result = work(&inner)?;
+            // Any write the read saw had started by now: wait until it is on disk.
             let started = inner
                 .progress
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .started;
-            let result = work(&inner)?;
             inner.wait_durable(started)?;
             Ok(result)
         })
@@ -418,9 +419,14 @@ impl Store for EmbeddedStore {
         let (tenant, touches) = (tenant.to_string(), touches.to_vec());
         self.write(move |s, batch| {
             for touch in &touches {
+                // The token may have been erased, expired and re-minted for another value since
+                // `find`: only the mapping of this value may be touched.
                 let Some(current) = s.mapping(&tenant, &touch.token)? else {
                     continue;
                 };
+                if current.index_key != touch.index_key {
+                    continue;
+                }
                 if touch.expires_at > current.expires_at {
                     let updated = Mapping {
                         expires_at: touch.expires_at,

@@ -168,16 +168,24 @@ impl Store for PostgresStore {
     }
 
     async fn insert(&self, tenant: &str, new: &[NewMapping]) -> Result<Vec<Inserted>, StoreError> {
+        // Rows in index-key order for every transaction, so two batches holding the same new
+        // values in different orders cannot deadlock; outcomes map back by (token, index key).
+        let mut sorted: Vec<&NewMapping> = new.iter().collect();
+        sorted.sort_by_key(|a| a.mapping.index_key);
         let mut client = self.client().await?;
         let txn = client.transaction().await.map_err(db)?;
-        let column = |f: fn(&NewMapping) -> Vec<u8>| new.iter().map(f).collect::<Vec<Vec<u8>>>();
-        let tokens: Vec<&str> = new.iter().map(|n| n.mapping.token.as_str()).collect();
+        let column =
+            |f: fn(&NewMapping) -> Vec<u8>| sorted.iter().map(|n| f(n)).collect::<Vec<Vec<u8>>>();
+        let tokens: Vec<&str> = sorted.iter().map(|n| n.mapping.token.as_str()).collect();
         let index_keys = column(|n| n.mapping.index_key.to_vec());
-        let entities: Vec<&str> = new.iter().map(|n| n.mapping.entity.as_str()).collect();
-        let versions: Vec<i32> = new.iter().map(|n| n.mapping.key_version as i32).collect();
+        let entities: Vec<&str> = sorted.iter().map(|n| n.mapping.entity.as_str()).collect();
+        let versions: Vec<i32> = sorted
+            .iter()
+            .map(|n| n.mapping.key_version as i32)
+            .collect();
         let nonces = column(|n| n.mapping.nonce.to_vec());
         let ciphertexts = column(|n| n.mapping.ciphertext.clone());
-        let expiries: Vec<i64> = new.iter().map(|n| n.mapping.expires_at as i64).collect();
+        let expiries: Vec<i64> = sorted.iter().map(|n| n.mapping.expires_at as i64).collect();
         let scopes = column(|n| n.scope.to_vec());
         // One statement for the whole batch. ON CONFLICT DO NOTHING covers both unique
         // constraints, also between rows of this batch; a concurrent insert of the same index
@@ -245,24 +253,31 @@ impl Store for PostgresStore {
     }
 
     async fn touch(&self, tenant: &str, touches: &[Touch]) -> Result<(), StoreError> {
+        // Rows in one order for every transaction, so concurrent batches cannot deadlock.
+        let mut touches: Vec<&Touch> = touches.iter().collect();
+        touches.sort_by(|a, b| a.token.cmp(&b.token));
         let mut client = self.client().await?;
         let txn = client.transaction().await.map_err(db)?;
         let tokens: Vec<&str> = touches.iter().map(|t| t.token.as_str()).collect();
+        let index_keys: Vec<&[u8]> = touches.iter().map(|t| t.index_key.as_slice()).collect();
         let expiries: Vec<i64> = touches.iter().map(|t| t.expires_at as i64).collect();
         let scopes: Vec<&[u8]> = touches.iter().map(|t| t.scope.as_slice()).collect();
+        // Only the mapping of this value (same index key): the token may have been erased and
+        // re-minted for another value since it was found.
         txn.execute(
-            "UPDATE veil_mappings m SET expires_at = u.x FROM unnest($2::text[], $3::bigint[]) AS u(t, x)
-             WHERE m.tenant = $1 AND m.token = u.t AND m.expires_at < u.x",
-            &[&tenant, &tokens, &expiries],
+            "UPDATE veil_mappings m SET expires_at = u.x
+             FROM unnest($2::text[], $3::bytea[], $4::bigint[]) AS u(t, i, x)
+             WHERE m.tenant = $1 AND m.token = u.t AND m.index_key = u.i AND m.expires_at < u.x",
+            &[&tenant, &tokens, &index_keys, &expiries],
         )
         .await
         .map_err(db)?;
         txn.execute(
             "INSERT INTO veil_grants (tenant, token, scope)
-             SELECT $1, g.t, g.s FROM unnest($2::text[], $3::bytea[]) AS g(t, s)
-             WHERE EXISTS (SELECT 1 FROM veil_mappings m WHERE m.tenant = $1 AND m.token = g.t)
+             SELECT $1, g.t, g.s FROM unnest($2::text[], $3::bytea[], $4::bytea[]) AS g(t, i, s)
+             WHERE EXISTS (SELECT 1 FROM veil_mappings m WHERE m.tenant = $1 AND m.token = g.t AND m.index_key = g.i)
              ON CONFLICT DO NOTHING",
-            &[&tenant, &tokens, &scopes],
+            &[&tenant, &tokens, &index_keys, &scopes],
         )
         .await
         .map_err(db)?;

@@ -72,9 +72,10 @@ if redis.call('PEXPIRETIME', KEYS[4]) < tonumber(ARGV[9]) then redis.call('PEXPI
 return {0, ARGV[1]}
 "#;
 
-/// KEYS: index, mapping, grants, scope set. ARGV: token, scope hex, x, drop_ms.
+/// KEYS: index, mapping, grants, scope set. ARGV: token, scope hex, x, drop_ms, index hex.
+/// Touches only the mapping of this value (the token may have been re-minted for another).
 const TOUCH: &str = r#"
-if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+if redis.call('HGET', KEYS[2], 'i') ~= ARGV[5] then return 0 end
 local x = tonumber(redis.call('HGET', KEYS[2], 'x'))
 if tonumber(ARGV[3]) > x then
   redis.call('HSET', KEYS[2], 'x', ARGV[3])
@@ -347,7 +348,8 @@ impl Store for RedisStore {
                     .arg(&t.token)
                     .arg(hex::encode(t.scope))
                     .arg(t.expires_at)
-                    .arg(drop_at_ms(t.expires_at)),
+                    .arg(drop_at_ms(t.expires_at))
+                    .arg(hex::encode(t.index_key)),
             );
         }
         let _: Vec<Value> = self.query(&pipe).await?;
