@@ -4,7 +4,7 @@
 //! other character of the original is copied into the token: anything else gets the typed
 //! token, so no stray text can travel inside a token.
 
-use super::{fill_digits, Draw, SMALL_SPACE_ATTEMPTS};
+use super::{digits_on_stack, fill_digits, Draw, SMALL_SPACE_ATTEMPTS};
 use crate::validate::{aba_routing_checksum, digits_of, luhn, mod97};
 
 /// MII 0 belongs to ISO/TC 68, not to any card network: `00…` is never a real card.
@@ -30,11 +30,11 @@ pub(super) fn card(original: &str, draw: &mut Draw) -> Option<String> {
 }
 
 pub(super) fn is_card(text: &str) -> bool {
-    let d = digits_of(text);
-    only_digits_and(text, b" -")
-        && (12..=19).contains(&d.len())
-        && d[..2] == CARD_PREFIX
-        && luhn(&d)
+    let Some((buf, n)) = digits_on_stack(text) else {
+        return false;
+    };
+    let d = &buf[..n];
+    only_digits_and(text, b" -") && (12..=19).contains(&d.len()) && d[..2] == CARD_PREFIX && luhn(d)
 }
 
 /// Area 900-999 with group 01-49 is issued neither as an SSN (never 9xx) nor as an ITIN
@@ -96,12 +96,15 @@ pub(super) fn aba(original: &str, draw: &mut Draw, attempt: u32) -> Option<Strin
 }
 
 pub(super) fn is_aba(text: &str) -> bool {
-    let d = digits_of(text);
+    let Some((buf, n)) = digits_on_stack(text) else {
+        return false;
+    };
+    let d = &buf[..n];
     only_digits_and(text, b"-")
         && d.len() == 9
         && d[..2] == [9, 9]
         && d[3..5] == [0, 0]
-        && aba_routing_checksum(&d)
+        && aba_routing_checksum(d)
 }
 
 /// Keeps the country, the length and the letter/digit layout (strict validators check the
@@ -152,12 +155,16 @@ pub(super) fn iban(original: &str, draw: &mut Draw) -> Option<String> {
 }
 
 pub(super) fn is_iban(text: &str) -> bool {
-    let compact: Vec<u8> = text
-        .bytes()
-        .filter(|b| *b != b' ')
-        .map(|b| b.to_ascii_uppercase())
-        .collect();
-    compact.len() >= 8 && compact[4..8].iter().all(|&b| b == b'0' || b == b'X') && mod97(text)
+    // Characters 5-8 of the compact form are the bank code: `0`s and `X`s in a token.
+    let mut compact = text.bytes().filter(|b| *b != b' ');
+    compact.nth(3).is_some()
+        && compact
+            .by_ref()
+            .take(4)
+            .filter(|b| matches!(b, b'0' | b'X' | b'x'))
+            .count()
+            == 4
+        && mod97(text)
 }
 
 fn only_digits_and(text: &str, separators: &[u8]) -> bool {

@@ -111,6 +111,18 @@ pub fn is_token(entity: &Entity, text: &str) -> bool {
     }
 }
 
+/// The digits of a short text, on the stack: `is_token` runs on every detection candidate, so
+/// recognising must not allocate. `None` when the text holds more digits than any token.
+pub(crate) fn digits_on_stack(text: &str) -> Option<([u8; 24], usize)> {
+    let mut buf = [0u8; 24];
+    let mut n = 0;
+    for b in text.bytes().filter(u8::is_ascii_digit) {
+        *buf.get_mut(n)? = b - b'0';
+        n += 1;
+    }
+    Some((buf, n))
+}
+
 /// Draws numbers from a seed, extending it with SHA-256 when its bytes run out. Uniformity is
 /// not a security property here (the seed is already keyed); the small modulo bias is fine.
 pub(crate) struct Draw {

@@ -21,11 +21,14 @@ pub(super) fn email(draw: &mut Draw) -> String {
 }
 
 pub(super) fn is_email(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    lower
-        .strip_suffix(EMAIL_DOMAIN)
-        .and_then(|local| local.strip_prefix(EMAIL_PREFIX))
-        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| EMAIL_ALPHABET.contains(&b)))
+    let n = text.len();
+    n > EMAIL_DOMAIN.len() + EMAIL_PREFIX.len()
+        && text.is_char_boundary(n - EMAIL_DOMAIN.len())
+        && text[n - EMAIL_DOMAIN.len()..].eq_ignore_ascii_case(EMAIL_DOMAIN)
+        && text[..EMAIL_PREFIX.len()].eq_ignore_ascii_case(EMAIL_PREFIX)
+        && text[EMAIL_PREFIX.len()..n - EMAIL_DOMAIN.len()]
+            .bytes()
+            .all(|b| EMAIL_ALPHABET.contains(&b.to_ascii_lowercase()))
 }
 
 /// RFC 5737's three documentation networks.

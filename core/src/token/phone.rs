@@ -8,7 +8,7 @@
 //! The NANP and UK ranges are small, so after `SMALL_SPACE_ATTEMPTS` collisions the typed
 //! token (`Phone_7QF2`) takes over.
 
-use super::{fill_digits, Draw, SMALL_SPACE_ATTEMPTS};
+use super::{digits_on_stack, fill_digits, Draw, SMALL_SPACE_ATTEMPTS};
 use crate::validate::{digits_of, mod11_nhs};
 
 enum Plan {
@@ -105,11 +105,14 @@ fn marker(original: &str, digits: &[u8], draw: &mut Draw) -> String {
 
 pub(super) fn is_token(text: &str) -> bool {
     let trimmed = text.trim();
-    let digits = digits_of(trimmed);
+    let Some((buf, n)) = digits_on_stack(trimmed) else {
+        return false;
+    };
+    let digits = &buf[..n];
     if trimmed.starts_with('+') && digits.starts_with(&[9, 9, 9]) {
         return true;
     }
-    match plan(trimmed, &digits) {
+    match plan(trimmed, digits) {
         Plan::Nanp => {
             let ten = &digits[digits.len() - 10..];
             ten[3..8] == [5, 5, 5, 0, 1] && !mod11_nhs(ten)

@@ -11,7 +11,15 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// The label a typed token starts with: `PERSON` → `Person`, `EMPLOYEE_ID` → `EmployeeId`.
 pub fn typed_label(entity: &Entity) -> String {
-    let short = match entity {
+    match builtin_label(entity) {
+        Some(label) => label.to_string(),
+        None => camel(entity.as_str()),
+    }
+}
+
+/// The label of a built-in kind; `None` for custom kinds.
+fn builtin_label(entity: &Entity) -> Option<&'static str> {
+    Some(match entity {
         Entity::Person => "Person",
         Entity::Location => "Location",
         Entity::Organization => "Org",
@@ -31,9 +39,8 @@ pub fn typed_label(entity: &Entity) -> String {
         Entity::Secret => "Secret",
         Entity::Url => "Url",
         Entity::Crypto => "Wallet",
-        Entity::Custom(name) => return camel(name),
-    };
-    short.to_string()
+        Entity::Custom(_) => return None,
+    })
 }
 
 fn camel(label: &str) -> String {
@@ -60,12 +67,8 @@ pub(super) fn mint(entity: &Entity, draw: &mut Draw, id_len: usize) -> String {
 /// Whether `text` begins with a typed token of a built-in kind (`Nhs_2V5C, ...`). The detector
 /// uses it so a token's label is never taken for a context word ("Nhs" next to a number).
 pub fn starts_with_typed_token(text: &str) -> bool {
-    BUILTIN.iter().any(|e| {
-        let label = typed_label(e);
-        let Some(id) = text
-            .strip_prefix(label.as_str())
-            .and_then(|r| r.strip_prefix('_'))
-        else {
+    BUILTIN.iter().filter_map(builtin_label).any(|label| {
+        let Some(id) = text.strip_prefix(label).and_then(|r| r.strip_prefix('_')) else {
             return false;
         };
         let run = id.bytes().take_while(u8::is_ascii_alphanumeric).count();
@@ -74,8 +77,19 @@ pub fn starts_with_typed_token(text: &str) -> bool {
 }
 
 pub(super) fn is_token(entity: &Entity, text: &str) -> bool {
-    let label = typed_label(entity);
-    text.strip_prefix(label.as_str())
+    // Every typed token has an underscore; most candidates do not, and cost nothing more.
+    if !text.contains('_') {
+        return false;
+    }
+    let custom;
+    let label = match builtin_label(entity) {
+        Some(label) => label,
+        None => {
+            custom = camel(entity.as_str());
+            custom.as_str()
+        }
+    };
+    text.strip_prefix(label)
         .and_then(|rest| rest.strip_prefix('_'))
         .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| ALPHABET.contains(&b)))
 }
