@@ -9,12 +9,14 @@
 //! - `config`: the one configuration schema, validated with errors that name the field.
 //! - `body`: JSON, form and text bodies: find the text fields, map offsets, rewrite spans.
 //! - `token`: the token grammar (mint, recognise), shared by the vault and the filter.
+//! - `restore`: putting values back into responses, whole or streamed (SSE), chunk by chunk.
 
 pub mod body;
 pub mod config;
 pub mod detect;
 pub mod entity;
 pub mod recognizers;
+pub mod restore;
 pub mod token;
 pub mod validate;
 

@@ -1,0 +1,348 @@
+//! Restoring tokens in text, whole or streamed.
+//!
+//! What counts as the model using a token (tested in this file):
+//! - the token exactly, in any ASCII case (`PERSON_7QF2`, `person_7qf2`): restored;
+//! - punctuation glued to it (`Person_7QF2,`, `(Person_7QF2)`, `Person_7QF2's`): restored,
+//!   the punctuation kept;
+//! - a plural (`Person_7QF2s`, `Person_7QF2es`): restored, the suffix kept (`Jane Roes`);
+//! - the token inside a longer word or number (`xPerson_7QF2`, `Person_7QF2X`, `40073 6555…`):
+//!   not a token, left as written;
+//! - a structured token the model reformatted (`324.555.0177` for `(324) 555-0177`): left as
+//!   written. Only exact spellings are restored; the model saw the token's own format, and
+//!   guessing at digits could put a real value where it does not belong.
+
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// The tokens a response may contain and their values.
+#[derive(Debug)]
+pub struct TokenMap {
+    tokens: Vec<String>,
+    values: Vec<String>,
+    matcher: Option<AhoCorasick>,
+    /// Lowercased first bytes of the tokens: a held-back tail must start with one.
+    first_bytes: [bool; 256],
+    max_len: usize,
+}
+
+impl TokenMap {
+    /// A map from (token, value) pairs. Empty tokens are ignored; a repeated token keeps its
+    /// first value.
+    pub fn new<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
+        let mut tokens = Vec::new();
+        let mut values = Vec::new();
+        for (t, v) in pairs {
+            if !t.is_empty() && !tokens.iter().any(|x: &String| x.eq_ignore_ascii_case(&t)) {
+                tokens.push(t);
+                values.push(v);
+            }
+        }
+        let matcher = (!tokens.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&tokens)
+                .expect("a few thousand short literals always build")
+        });
+        let mut first_bytes = [false; 256];
+        for t in &tokens {
+            first_bytes[t.as_bytes()[0].to_ascii_lowercase() as usize] = true;
+        }
+        let max_len = tokens.iter().map(String::len).max().unwrap_or(0);
+        TokenMap {
+            tokens,
+            values,
+            matcher,
+            first_bytes,
+            max_len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// Every token in `text` replaced by its value (a buffered response).
+    pub fn restore_all(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let kept = self.restore(text, true, &mut out);
+        debug_assert_eq!(kept, text.len());
+        out
+    }
+
+    /// Restores tokens in `text` into `out`, and returns how far it got: everything before
+    /// the returned offset is final; the rest could still become (or end) a token once more
+    /// text arrives. With `last`, nothing more will arrive and everything is final.
+    fn restore(&self, text: &str, last: bool, out: &mut String) -> usize {
+        let Some(matcher) = &self.matcher else {
+            out.push_str(text);
+            return text.len();
+        };
+        let bytes = text.as_bytes();
+        let mut done = 0;
+        for m in matcher.find_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            let token = &self.tokens[m.pattern().as_usize()];
+            if start > 0 && continues(token.as_bytes()[0], bytes[start - 1]) {
+                continue; // inside a longer word or number
+            }
+            match ending(token, &bytes[end..], last) {
+                Ending::Token => {
+                    out.push_str(&text[done..start]);
+                    out.push_str(&self.values[m.pattern().as_usize()]);
+                    done = end;
+                }
+                Ending::NotToken => {}
+                Ending::Undecided => {
+                    out.push_str(&text[done..start]);
+                    return start;
+                }
+            }
+        }
+        let keep = if last {
+            text.len()
+        } else {
+            self.held_back_from(text, done)
+        };
+        out.push_str(&text[done..keep]);
+        keep
+    }
+
+    /// The start of the shortest tail of `text` (after `from`) that could be the beginning
+    /// of a token, or `text.len()` if none could.
+    fn held_back_from(&self, text: &str, from: usize) -> usize {
+        let bytes = text.as_bytes();
+        let earliest = text
+            .len()
+            .saturating_sub(self.max_len.saturating_sub(1))
+            .max(from);
+        for start in earliest..text.len() {
+            if !text.is_char_boundary(start)
+                || !self.first_bytes[bytes[start].to_ascii_lowercase() as usize]
+            {
+                continue;
+            }
+            let tail = &bytes[start..];
+            let could_start = self.tokens.iter().any(|t| {
+                t.len() > tail.len() && t.as_bytes()[..tail.len()].eq_ignore_ascii_case(tail)
+            });
+            let boundary_ok = start == 0 || !continues(bytes[start], bytes[start - 1]);
+            if could_start && boundary_ok {
+                return start;
+            }
+        }
+        text.len()
+    }
+}
+
+enum Ending {
+    Token,
+    NotToken,
+    /// The text ends right after a match (or inside its possible plural suffix): wait.
+    Undecided,
+}
+
+/// Whether `prev` continues the word or number that `first` (a token's first byte) starts:
+/// then the match is part of something longer.
+fn continues(first: u8, prev: u8) -> bool {
+    if first.is_ascii_digit() || first == b'+' || first == b'(' {
+        prev.is_ascii_digit()
+    } else {
+        prev.is_ascii_alphanumeric() || prev == b'_'
+    }
+}
+
+/// What follows a match decides whether it is the token: a word or number boundary, or a
+/// plural suffix then a boundary.
+fn ending(token: &str, after: &[u8], last: bool) -> Ending {
+    let last_byte = *token.as_bytes().last().expect("tokens are not empty");
+    let typed = token.contains('_');
+    // A typed token's id mixes letters and digits; a digit token ends where digits do.
+    let joins = |b: u8| {
+        if last_byte.is_ascii_digit() && !typed {
+            b.is_ascii_digit()
+        } else {
+            b.is_ascii_alphanumeric() || b == b'_'
+        }
+    };
+    let mut suffixes: &[&[u8]] = &[b""];
+    if typed {
+        suffixes = &[b"", b"s", b"es"];
+    }
+    let mut undecided = false;
+    for suffix in suffixes {
+        if after.len() < suffix.len() {
+            if !last && after.eq_ignore_ascii_case(&suffix[..after.len()]) {
+                undecided = true;
+            }
+            continue;
+        }
+        if !after[..suffix.len()].eq_ignore_ascii_case(suffix) {
+            continue;
+        }
+        match after.get(suffix.len()) {
+            Some(&b) if joins(b) => {}
+            Some(_) => return Ending::Token,
+            None if last => return Ending::Token,
+            None => undecided = true,
+        }
+    }
+    if undecided {
+        Ending::Undecided
+    } else {
+        Ending::NotToken
+    }
+}
+
+/// Restores one streamed text (a choice's content, a tool call's arguments): push each piece
+/// as it arrives, send what comes back at once, `finish` at the end of the stream.
+#[derive(Debug)]
+pub struct StreamRestorer {
+    map: Arc<TokenMap>,
+    pending: String,
+}
+
+impl StreamRestorer {
+    pub fn new(map: Arc<TokenMap>) -> Self {
+        StreamRestorer {
+            map,
+            pending: String::new(),
+        }
+    }
+
+    /// The text that can be sent now: everything up to a possible token prefix.
+    pub fn push(&mut self, piece: &str) -> String {
+        self.pending.push_str(piece);
+        let mut out = String::new();
+        let keep = self.map.restore(&self.pending, false, &mut out);
+        self.pending.drain(..keep);
+        out
+    }
+
+    /// The rest, at the end of the stream (a held-back prefix that never became a token is
+    /// sent as written).
+    pub fn finish(&mut self) -> String {
+        let pending = std::mem::take(&mut self.pending);
+        let mut out = String::new();
+        self.map.restore(&pending, true, &mut out);
+        out
+    }
+
+    /// Bytes held back, waiting for the next piece.
+    pub fn held_back(&self) -> usize {
+        self.pending.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map() -> Arc<TokenMap> {
+        Arc::new(TokenMap::new([
+            ("Person_7QF2".to_string(), "Jane Roe".to_string()),
+            ("Person_7QF".to_string(), "Shorter Token".to_string()),
+            (
+                "email-3y9tm3d4@example.com".to_string(),
+                "jane@corp.com".to_string(),
+            ),
+            ("(324) 555-0177".to_string(), "(415) 867-5309".to_string()),
+            (
+                "0073 6555 7214 2076".to_string(),
+                "4111 1111 1111 1111".to_string(),
+            ),
+        ]))
+    }
+
+    /// Streams `text` in pieces split at every pair of positions; the output must equal the
+    /// whole-text restoration every time.
+    fn streamed_everywhere(text: &str) -> String {
+        let whole = map().restore_all(text);
+        let cuts: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for &a in &cuts {
+            for &b in cuts.iter().filter(|&&b| b >= a) {
+                let mut r = StreamRestorer::new(map());
+                let mut out = r.push(&text[..a]);
+                out += &r.push(&text[a..b]);
+                out += &r.push(&text[b..]);
+                out += &r.finish();
+                assert_eq!(out, whole, "cut at {a} and {b}");
+            }
+        }
+        whole
+    }
+
+    #[test]
+    fn tokens_split_anywhere_are_restored_exactly_once() {
+        assert_eq!(
+            streamed_everywhere(
+                "Hi Person_7QF2, mail email-3y9tm3d4@example.com or call (324) 555-0177."
+            ),
+            "Hi Jane Roe, mail jane@corp.com or call (415) 867-5309."
+        );
+        assert_eq!(
+            streamed_everywhere("card 0073 6555 7214 2076 ok"),
+            "card 4111 1111 1111 1111 ok"
+        );
+        assert_eq!(
+            streamed_everywhere("Person_7QF2Person_7QF2"),
+            "Person_7QF2Person_7QF2"
+        );
+        assert_eq!(
+            streamed_everywhere("ends with Person_7QF2"),
+            "ends with Jane Roe"
+        );
+        assert_eq!(
+            streamed_everywhere("née Person_7QF2 — ok"),
+            "née Jane Roe — ok"
+        );
+    }
+
+    #[test]
+    fn what_counts_as_the_token() {
+        let m = map();
+        assert_eq!(
+            m.restore_all("PERSON_7QF2 and person_7qf2"),
+            "Jane Roe and Jane Roe"
+        );
+        assert_eq!(
+            m.restore_all("(Person_7QF2), Person_7QF2's"),
+            "(Jane Roe), Jane Roe's"
+        );
+        assert_eq!(m.restore_all("the Person_7QF2s"), "the Jane Roes");
+        assert_eq!(
+            m.restore_all("xPerson_7QF2 Person_7QF2X"),
+            "xPerson_7QF2 Person_7QF2X"
+        );
+        assert_eq!(
+            m.restore_all("Person_7QF is shorter"),
+            "Shorter Token is shorter"
+        );
+        assert_eq!(m.restore_all("call 324.555.0177"), "call 324.555.0177");
+        assert_eq!(
+            m.restore_all("10073 6555 7214 2076"),
+            "10073 6555 7214 2076"
+        );
+    }
+
+    #[test]
+    fn only_a_possible_token_prefix_is_held_back() {
+        let mut r = StreamRestorer::new(map());
+        assert_eq!(r.push("Hello, Pers"), "Hello, ");
+        assert_eq!(r.held_back(), 4);
+        assert_eq!(r.push("uade me"), "Persuade me");
+        assert_eq!(r.held_back(), 0);
+        assert_eq!(r.push("Person_7Q"), "");
+        assert_eq!(r.push("F2"), "", "could still grow into a longer word");
+        assert_eq!(r.push(" is here"), "Jane Roe is here");
+        assert_eq!(r.push("Person_7Q"), "");
+        assert_eq!(
+            r.finish(),
+            "Person_7Q",
+            "a prefix that never completed goes out as written"
+        );
+    }
+}
