@@ -5,13 +5,17 @@
 //!   chunks or across SSE events is restored exactly once and nothing else waits.
 //! - `sse`: splits a `text/event-stream` body into whole events, carrying the incomplete
 //!   tail from one network chunk to the next.
+//! - `stream`: both together for OpenAI and Anthropic streams: one restorer per choice, tool
+//!   call or content block, events rewritten in place.
 //!
 //! The filter knows every token it can restore before the response starts: the tokens it
 //! minted for this request, and those found in the request's history (rehydrated in the same
 //! request-phase callout). Restoring a stream therefore never waits on a callout.
 
 pub mod sse;
+pub mod stream;
 pub mod text;
 
 pub use sse::EventSplitter;
-pub use text::{StreamRestorer, TokenMap};
+pub use stream::SseRestorer;
+pub use text::{Context, StreamRestorer, TokenMap};

@@ -65,8 +65,13 @@ impl TokenMap {
 
     /// Every token in `text` replaced by its value (a buffered response).
     pub fn restore_all(&self, text: &str) -> String {
+        self.restore_all_as(text, Context::Text)
+    }
+
+    /// `restore_all` for text of the given kind (JSON text gets JSON-escaped values).
+    pub fn restore_all_as(&self, text: &str, context: Context) -> String {
         let mut out = String::with_capacity(text.len());
-        let kept = self.restore(text, true, &mut out);
+        let kept = self.restore(text, true, context, &mut out);
         debug_assert_eq!(kept, text.len());
         out
     }
@@ -74,7 +79,7 @@ impl TokenMap {
     /// Restores tokens in `text` into `out`, and returns how far it got: everything before
     /// the returned offset is final; the rest could still become (or end) a token once more
     /// text arrives. With `last`, nothing more will arrive and everything is final.
-    fn restore(&self, text: &str, last: bool, out: &mut String) -> usize {
+    fn restore(&self, text: &str, last: bool, context: Context, out: &mut String) -> usize {
         let Some(matcher) = &self.matcher else {
             out.push_str(text);
             return text.len();
@@ -90,7 +95,7 @@ impl TokenMap {
             match ending(token, &bytes[end..], last) {
                 Ending::Token => {
                     out.push_str(&text[done..start]);
-                    out.push_str(&self.values[m.pattern().as_usize()]);
+                    context.push_value(&self.values[m.pattern().as_usize()], out);
                     done = end;
                 }
                 Ending::NotToken => {}
@@ -133,6 +138,28 @@ impl TokenMap {
             }
         }
         text.len()
+    }
+}
+
+/// Where restored text goes, which decides how a value is written into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Plain text (message content).
+    Text,
+    /// JSON text, such as tool-call arguments: a token stands inside a JSON string there, so
+    /// its value is written JSON-escaped (a value with a quote keeps the arguments valid).
+    JsonText,
+}
+
+impl Context {
+    fn push_value(self, value: &str, out: &mut String) {
+        match self {
+            Context::Text => out.push_str(value),
+            Context::JsonText => {
+                let quoted = serde_json::to_string(value).expect("strings serialize");
+                out.push_str(&quoted[1..quoted.len() - 1]);
+            }
+        }
     }
 }
 
@@ -200,13 +227,19 @@ fn ending(token: &str, after: &[u8], last: bool) -> Ending {
 #[derive(Debug)]
 pub struct StreamRestorer {
     map: Arc<TokenMap>,
+    context: Context,
     pending: String,
 }
 
 impl StreamRestorer {
     pub fn new(map: Arc<TokenMap>) -> Self {
+        Self::with_context(map, Context::Text)
+    }
+
+    pub fn with_context(map: Arc<TokenMap>, context: Context) -> Self {
         StreamRestorer {
             map,
+            context,
             pending: String::new(),
         }
     }
@@ -215,7 +248,9 @@ impl StreamRestorer {
     pub fn push(&mut self, piece: &str) -> String {
         self.pending.push_str(piece);
         let mut out = String::new();
-        let keep = self.map.restore(&self.pending, false, &mut out);
+        let keep = self
+            .map
+            .restore(&self.pending, false, self.context, &mut out);
         self.pending.drain(..keep);
         out
     }
@@ -225,7 +260,7 @@ impl StreamRestorer {
     pub fn finish(&mut self) -> String {
         let pending = std::mem::take(&mut self.pending);
         let mut out = String::new();
-        self.map.restore(&pending, true, &mut out);
+        self.map.restore(&pending, true, self.context, &mut out);
         out
     }
 
@@ -326,6 +361,15 @@ mod tests {
             m.restore_all("10073 6555 7214 2076"),
             "10073 6555 7214 2076"
         );
+    }
+
+    #[test]
+    fn values_in_json_text_are_escaped() {
+        let m = TokenMap::new([("Person_7QF2".to_string(), "Jane \"JR\" Roe".to_string())]);
+        let args = r#"{"name": "Person_7QF2"}"#;
+        let restored = m.restore_all_as(args, Context::JsonText);
+        let parsed: serde_json::Value = serde_json::from_str(&restored).unwrap();
+        assert_eq!(parsed["name"], "Jane \"JR\" Roe");
     }
 
     #[test]
