@@ -19,6 +19,9 @@ pub struct VeilConfig {
     pub detection: DetectionConfig,
     #[serde(default)]
     pub body: BodyConfig,
+    /// The Envoy filter's settings; absent for `veil scan`.
+    #[serde(default)]
+    pub gateway: Option<crate::gateway::GatewayConfig>,
 }
 
 /// What to detect and how sure to be.
@@ -186,6 +189,9 @@ impl VeilConfig {
             ConfigError::new(field, redact_serde_message(&e.into_inner().to_string()))
         })?;
         config.body.json.validate()?;
+        if let Some(gateway) = &config.gateway {
+            gateway.validate()?;
+        }
         crate::detect::Engine::new(&config.detection)?;
         Ok(config)
     }

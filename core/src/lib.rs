@@ -6,7 +6,8 @@
 //! - `detect`: the engine, candidates, context words, overlap rules, the `Recognizer` seam.
 //! - `recognizers`: one file per kind of tier-1 entity.
 //! - `validate`: checksums and structural validators.
-//! - `config`: the one configuration schema, validated with errors that name the field.
+//! - `config`: the one configuration schema, validated with errors that name the field;
+//!   `gateway`: its part for the Envoy filter.
 //! - `body`: JSON, form and text bodies: find the text fields, map offsets, rewrite spans.
 //! - `token`: the token grammar (mint, recognise), shared by the vault and the filter.
 //! - `restore`: putting values back into responses, whole or streamed (SSE), chunk by chunk.
@@ -15,6 +16,7 @@ pub mod body;
 pub mod config;
 pub mod detect;
 pub mod entity;
+pub mod gateway;
 pub mod recognizers;
 pub mod restore;
 pub mod token;

@@ -1,0 +1,18 @@
+//! veil-filter: the Envoy HTTP filter. All decisions live in plain Rust modules tested
+//! natively; `glue` (built for wasm32 only) is the thin proxy-wasm adapter that moves bytes
+//! between Envoy and them.
+//!
+//! - `settings`: the plugin configuration, parsed and compiled once per VM.
+//! - `request`: detect, decide per kind (tokenize, redact, block, allow), rewrite the body.
+//! - `vault_call`: the tokenize callout's request and answer.
+//! - `response`: restore tokens in buffered JSON or streamed SSE responses.
+//! - `reply`: the JSON errors the filter answers with (never a value).
+
+pub mod reply;
+pub mod request;
+pub mod response;
+pub mod settings;
+pub mod vault_call;
+
+#[cfg(target_arch = "wasm32")]
+mod glue;

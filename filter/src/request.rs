@@ -1,0 +1,201 @@
+//! The request path's decisions: find what the body holds, apply each kind's action, and say
+//! which values need tokens from the vault. No I/O: the glue sends the callout and comes back
+//! with the tokens.
+
+use veil_core::body::{BodyKind, Document, Edit};
+use veil_core::gateway::Action;
+
+use crate::settings::Settings;
+
+/// What to do with a request body.
+#[derive(Debug)]
+pub enum Plan {
+    /// Nothing to change: forward as is.
+    Forward,
+    /// A kind whose action is `block` was found: reject with 422, naming the kind.
+    Block { entity: String },
+    /// The body cannot be read as its content type says (400).
+    Invalid { message: String },
+    /// Values to tokenize (ask the vault), then `Pending::apply`.
+    Tokenize(Pending),
+    /// Only redactions: the new body is ready.
+    Rewritten(Vec<u8>),
+}
+
+/// A masked body and the (token, value) pairs the response path restores.
+pub type Masked = (Vec<u8>, Vec<(String, String)>);
+
+/// A body waiting for its tokens.
+#[derive(Debug)]
+pub struct Pending {
+    body: Vec<u8>,
+    kind: BodyKind,
+    /// (type, value) to send to the vault, each distinct pair once.
+    pub items: Vec<(String, String)>,
+    /// Edits whose replacement is the token of `items[i]`.
+    token_edits: Vec<(Edit, usize)>,
+    /// Edits decided locally (redactions).
+    fixed_edits: Vec<Edit>,
+}
+
+pub fn plan(body: &[u8], kind: BodyKind, settings: &Settings) -> Plan {
+    let doc = match Document::parse(body, kind, &settings.config.body.json) {
+        Ok(doc) => doc,
+        Err(e) => {
+            return Plan::Invalid {
+                message: e.to_string(),
+            }
+        }
+    };
+    let findings = doc.detect(&settings.engine);
+    let mut items: Vec<(String, String)> = Vec::new();
+    let mut token_edits = Vec::new();
+    let mut fixed_edits = Vec::new();
+    for f in &findings {
+        let entity = &f.detection.entity;
+        match settings.gateway.action(entity) {
+            Action::Allow => {}
+            Action::Block => {
+                return Plan::Block {
+                    entity: entity.to_string(),
+                }
+            }
+            Action::Redact => fixed_edits.push(f.edit(format!("[{entity}]"))),
+            Action::Tokenize => {
+                let value =
+                    doc.fields()[f.field].text[f.detection.start..f.detection.end].to_string();
+                let pair = (entity.to_string(), value);
+                let index = items.iter().position(|p| *p == pair).unwrap_or_else(|| {
+                    items.push(pair);
+                    items.len() - 1
+                });
+                token_edits.push((f.edit(String::new()), index));
+            }
+        }
+    }
+    if !token_edits.is_empty() {
+        return Plan::Tokenize(Pending {
+            body: body.to_vec(),
+            kind,
+            items,
+            token_edits,
+            fixed_edits,
+        });
+    }
+    if fixed_edits.is_empty() {
+        return Plan::Forward;
+    }
+    match doc.rewrite(&fixed_edits) {
+        Ok(new) => Plan::Rewritten(new),
+        Err(e) => Plan::Invalid {
+            message: e.to_string(),
+        },
+    }
+}
+
+impl Pending {
+    /// The masked body, given one token per item (in order), and the (token, value) pairs
+    /// the response path restores.
+    pub fn apply(&self, tokens: &[String], settings: &Settings) -> Result<Masked, String> {
+        if tokens.len() != self.items.len() {
+            return Err(format!(
+                "vault returned {} tokens for {} values",
+                tokens.len(),
+                self.items.len()
+            ));
+        }
+        let doc = Document::parse(&self.body, self.kind, &settings.config.body.json)
+            .map_err(|e| e.to_string())?;
+        let mut edits = self.fixed_edits.clone();
+        edits.extend(self.token_edits.iter().map(|(e, i)| Edit {
+            replacement: tokens[*i].clone(),
+            ..e.clone()
+        }));
+        let body = doc.rewrite(&edits).map_err(|e| e.to_string())?;
+        let pairs = tokens
+            .iter()
+            .cloned()
+            .zip(self.items.iter().map(|(_, v)| v.clone()))
+            .collect();
+        Ok((body, pairs))
+    }
+
+    /// The body as received (failure mode `open`).
+    pub fn original(&self) -> &[u8] {
+        &self.body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(actions: &str) -> std::sync::Arc<Settings> {
+        Settings::parse(format!(r#"{{"gateway": {{"tenant": {{"static": "acme"}}, "vault": {{"api_key": "k"}}, "actions": {actions}}}}}"#).as_bytes()).unwrap()
+    }
+
+    const BODY: &[u8] = br#"{"model": "m", "messages": [{"role": "user", "content": "Mail jane@corp.com or jane@corp.com, card 4111 1111 1111 1111"}]}"#;
+
+    #[test]
+    fn values_are_tokenized_once_each_and_the_body_stays_json() {
+        let s = settings("{}");
+        let Plan::Tokenize(p) = plan(BODY, BodyKind::Json, &s) else {
+            panic!()
+        };
+        assert_eq!(
+            p.items,
+            vec![
+                ("EMAIL_ADDRESS".into(), "jane@corp.com".into()),
+                ("CREDIT_CARD".into(), "4111 1111 1111 1111".into())
+            ]
+        );
+        let (body, pairs) = p
+            .apply(
+                &["email-x@example.com".into(), "0073 6555 7214 2076".into()],
+                &s,
+            )
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            v["messages"][0]["content"],
+            "Mail email-x@example.com or email-x@example.com, card 0073 6555 7214 2076"
+        );
+        assert_eq!(
+            pairs[1],
+            (
+                "0073 6555 7214 2076".to_string(),
+                "4111 1111 1111 1111".to_string()
+            )
+        );
+        assert!(p.apply(&["one".into()], &s).is_err());
+    }
+
+    #[test]
+    fn actions_per_kind() {
+        assert!(
+            matches!(plan(BODY, BodyKind::Json, &settings(r#"{"CREDIT_CARD": "block"}"#)), Plan::Block { entity } if entity == "CREDIT_CARD")
+        );
+        let Plan::Rewritten(body) = plan(
+            BODY,
+            BodyKind::Json,
+            &settings(r#"{"CREDIT_CARD": "redact", "EMAIL_ADDRESS": "allow"}"#),
+        ) else {
+            panic!()
+        };
+        assert!(String::from_utf8(body)
+            .unwrap()
+            .contains("jane@corp.com, card [CREDIT_CARD]"));
+        assert!(matches!(
+            plan(
+                BODY,
+                BodyKind::Json,
+                &settings(r#"{"CREDIT_CARD": "allow", "EMAIL_ADDRESS": "allow"}"#)
+            ),
+            Plan::Forward
+        ));
+        assert!(matches!(
+            plan(b"{not json", BodyKind::Json, &settings("{}")),
+            Plan::Invalid { .. }
+        ));
+    }
+}

@@ -1,0 +1,58 @@
+//! The plugin configuration: the one Veil schema (`veil scan --config` reads the same
+//! document), parsed once per VM in `on_configure`. A bad configuration is kept as an error
+//! so every request fails closed with 503 and the field named in the log, instead of traffic
+//! passing unmasked.
+
+use std::sync::Arc;
+
+use veil_core::gateway::GatewayConfig;
+use veil_core::{Engine, VeilConfig};
+
+pub struct Settings {
+    pub config: VeilConfig,
+    pub gateway: GatewayConfig,
+    pub engine: Engine,
+}
+
+impl Settings {
+    pub fn parse(bytes: &[u8]) -> Result<Arc<Settings>, String> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| "plugin configuration is not UTF-8".to_string())?;
+        let config =
+            VeilConfig::from_json(text).map_err(|e| format!("plugin configuration: {e}"))?;
+        let gateway = config.gateway.clone().ok_or_else(|| {
+            "plugin configuration: field `gateway` is required in the filter".to_string()
+        })?;
+        if gateway.vault.api_key.is_empty() {
+            return Err("plugin configuration: field `gateway.vault.api_key`: required".into());
+        }
+        let engine =
+            Engine::new(&config.detection).map_err(|e| format!("plugin configuration: {e}"))?;
+        Ok(Arc::new(Settings {
+            config,
+            gateway,
+            engine,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = Settings::parse(br#"{"gateway": {"tenant": {"static": "acme"}, "vault": {"api_key": "k"}, "failure_mod": "open"}}"#).err().unwrap();
+        assert!(e.contains("gateway") && e.contains("failure_mod"), "{e}");
+        let e = Settings::parse(br#"{"detection": {}}"#).err().unwrap();
+        assert!(e.contains("`gateway`"), "{e}");
+        let e = Settings::parse(br#"{"gateway": {"tenant": {"static": "acme"}}}"#)
+            .err()
+            .unwrap();
+        assert!(e.contains("api_key"), "{e}");
+        assert!(Settings::parse(
+            br#"{"gateway": {"tenant": {"static": "acme"}, "vault": {"api_key": "k"}}}"#
+        )
+        .is_ok());
+    }
+}

@@ -1,0 +1,148 @@
+//! Through a real Envoy: requests are masked before the provider sees them, answers come
+//! back with the real values, buffered and streamed; bad configuration and a missing vault
+//! fail closed (or open, when configured so); blocked kinds are rejected.
+
+use veil_e2e::Gateway;
+
+const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
+
+const EMAIL: &str = "canary.mira@corp-mail.com";
+const CARD: &str = "4929 3862 7781 4403";
+const PHONE: &str = "(415) 867-5309";
+
+fn chat(stream: bool) -> String {
+    let text = format!("Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.");
+    serde_json::json!({"model": "gpt-x", "stream": stream, "messages": [{"role": "user", "content": text}]}).to_string()
+}
+
+fn assert_provider_saw_no_canary(g: &Gateway) {
+    let received = g.received();
+    assert!(!received.is_empty(), "the provider got nothing");
+    for body in received {
+        for canary in [EMAIL, CARD, PHONE] {
+            assert!(!body.contains(canary), "the provider saw {canary}: {body}");
+        }
+    }
+}
+
+#[test]
+fn buffered_answers_come_back_with_the_real_values() {
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    let (status, _, body) = g.post(
+        "/v1/chat/completions",
+        &[("x-veil-tenant", "acme"), ("x-veil-scope", "user-1")],
+        &chat(false),
+    );
+    assert_eq!(status, 200, "{body}\n{}", g.envoy_log());
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let answer = v["choices"][0]["message"]["content"].as_str().unwrap();
+    assert_eq!(
+        answer,
+        format!("You said: Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.")
+    );
+    assert_provider_saw_no_canary(&g);
+    let masked = &g.received()[0];
+    assert!(
+        masked.contains("@example.com") && masked.contains("555-01"),
+        "{masked}"
+    );
+}
+
+#[test]
+fn streamed_answers_are_restored_across_split_events() {
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    let (status, ct, body) = g.post(
+        "/v1/chat/completions",
+        &[("x-veil-tenant", "acme")],
+        &chat(true),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(ct.starts_with("text/event-stream"), "{ct}");
+    let text: String = body
+        .split("\n\n")
+        .filter_map(|e| e.strip_prefix("data: "))
+        .filter(|d| *d != "[DONE]")
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .filter_map(|v| {
+            v["choices"][0]["delta"]["content"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect();
+    assert_eq!(
+        text,
+        format!("You said: Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.")
+    );
+    assert!(body.trim_end().ends_with("data: [DONE]"), "{body}");
+    assert_provider_saw_no_canary(&g);
+}
+
+#[test]
+fn a_bad_plugin_configuration_fails_closed() {
+    let Some(g) = Gateway::start(
+        r#"{"gateway": {"tenant": {"static": "acme"}, "vault": {"api_key": "k"}, "failure_mod": "open"}}"#,
+    ) else {
+        return;
+    };
+    let (status, _, body) = g.post("/v1/chat/completions", &[], &chat(false));
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("veil_misconfigured"), "{body}");
+    assert!(g.received().is_empty(), "nothing may reach the provider");
+    assert!(
+        g.envoy_log().contains("failure_mod"),
+        "the log names the field:\n{}",
+        g.envoy_log()
+            .lines()
+            .filter(|l| l.contains("wasm") || l.contains("veil"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn a_missing_vault_fails_closed_by_default_and_open_when_asked() {
+    let Some(g) = Gateway::start_without_vault(CONFIG) else {
+        return;
+    };
+    let (status, _, body) = g.post("/v1/chat/completions", &[], &chat(false));
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body.contains("vault_unavailable") && !body.contains(EMAIL),
+        "{body}"
+    );
+    assert!(g.received().is_empty());
+    drop(g);
+
+    let open = CONFIG.replace(r#""failure_mode": "closed""#, r#""failure_mode": "open""#);
+    let Some(g) = Gateway::start_without_vault(&open) else {
+        return;
+    };
+    let (status, _, _) = g.post("/v1/chat/completions", &[], &chat(false));
+    assert_eq!(status, 200);
+    assert!(
+        g.received()[0].contains(EMAIL),
+        "failure_mode open forwards unmasked, as configured"
+    );
+}
+
+#[test]
+fn blocked_kinds_are_rejected_without_naming_the_value() {
+    let config = CONFIG.replace(
+        r#""failure_mode": "closed""#,
+        r#""failure_mode": "closed", "actions": {"CREDIT_CARD": "block"}"#,
+    );
+    let Some(g) = Gateway::start(&config) else {
+        return;
+    };
+    let (status, _, body) = g.post("/v1/chat/completions", &[], &chat(false));
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("CREDIT_CARD") && !body.contains(CARD),
+        "{body}"
+    );
+    assert!(g.received().is_empty());
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""A stand-in LLM provider for tests and the demo: OpenAI-compatible chat completions that
+answer "You said: <last user message>", buffered or streamed as SSE in 5-character deltas
+(so tokens are split across events), and record every request body it received.
+
+    python3 fake_llm.py PORT      (0 picks a free port; the first line printed names it)
+    GET /__received               the bodies received so far, as a JSON array of strings
+"""
+import json
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+RECEIVED = []
+
+
+def last_user_text(body):
+    for message in reversed(body.get("messages", [])):
+        if message.get("role") == "user":
+            content = message.get("content", "")
+            if isinstance(content, list):
+                return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+            return content
+    return ""
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status, body, content_type="application/json"):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path == "/__received":
+            self._send(200, json.dumps(RECEIVED))
+        else:
+            self._send(404, json.dumps({"error": "not found"}))
+
+    def read_body(self):
+        """The request body, with a length or chunked; None if the client went away first."""
+        if self.headers.get("transfer-encoding", "").lower() == "chunked":
+            raw = b""
+            while True:
+                size_line = self.rfile.readline()
+                if not size_line:
+                    return None
+                size = int(size_line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return raw
+                data = self.rfile.read(size + 2)
+                if len(data) < size + 2:
+                    return None
+                raw += data[:size]
+        length = int(self.headers.get("content-length", "0") or 0)
+        raw = self.rfile.read(length)
+        return raw if len(raw) == length else None
+
+    def do_POST(self):
+        raw = self.read_body()
+        if raw is None:
+            return  # reset before the body was complete: nothing was received
+        RECEIVED.append(raw.decode("utf-8", "replace"))
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            self._send(400, json.dumps({"error": "bad json"}))
+            return
+        answer = "You said: " + last_user_text(body)
+        if not body.get("stream"):
+            self._send(200, json.dumps({
+                "id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": body.get("model", "fake"),
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
+            }))
+            return
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+
+        def chunk(text):
+            data = text.encode()
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+
+        for i in range(0, len(answer), 5):
+            event = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": "fake",
+                     "choices": [{"index": 0, "delta": {"content": answer[i:i + 5]}, "finish_reason": None}]}
+            chunk("data: %s\n\n" % json.dumps(event))
+        done = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": "fake",
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        chunk("data: %s\n\n" % json.dumps(done))
+        chunk("data: [DONE]\n\n")
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+
+def main():
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 8082
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    print("fake-llm listening on %d" % server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
