@@ -3,15 +3,19 @@
 //! behaviour it relies on (pause only in body callbacks, replace bodies whole, remove
 //! content-length when a body may change, fail closed with a local reply in the request phase).
 
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+use proxy_wasm::hostcalls;
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
-use proxy_wasm::types::{Action, ContextType, LogLevel};
+use proxy_wasm::types::{Action, ContextType, LogLevel, MetricType};
 use veil_core::body::BodyKind;
 use veil_core::gateway::FailureMode;
 use veil_core::restore::TokenMap;
 
+use crate::metrics;
 use crate::reply::error_body;
 use crate::request::{self, Pending, Plan};
 use crate::response::{self, Mode};
@@ -20,17 +24,60 @@ use crate::vault_call;
 
 proxy_wasm::main! {{
     proxy_wasm::set_log_level(LogLevel::Info);
-    proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> { Box::new(Root { settings: Err("not configured".into()) }) });
+    proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> {
+        Box::new(Root { settings: Err("not configured".into()), meters: Rc::new(Meters::default()) })
+    });
 }}
 
 struct Root {
     settings: Result<Arc<Settings>, String>,
+    meters: Rc<Meters>,
+}
+
+/// The VM's metric ids by name (defined once, in `on_configure`).
+#[derive(Default)]
+struct Meters {
+    ids: HashMap<String, u32>,
+}
+
+impl Meters {
+    fn define() -> Meters {
+        let mut ids = HashMap::new();
+        let counters = metrics::COUNTERS
+            .iter()
+            .map(|c| c.to_string())
+            .chain(metrics::masked_counters());
+        for name in counters {
+            if let Ok(id) = hostcalls::define_metric(MetricType::Counter, &name) {
+                ids.insert(name, id);
+            }
+        }
+        if let Ok(id) = hostcalls::define_metric(MetricType::Histogram, metrics::CALLOUT_MS) {
+            ids.insert(metrics::CALLOUT_MS.to_string(), id);
+        }
+        Meters { ids }
+    }
+
+    fn inc(&self, name: &str) {
+        if let Some(&id) = self.ids.get(name) {
+            let _ = hostcalls::increment_metric(id, 1);
+        }
+    }
+
+    fn record(&self, name: &str, value: u64) {
+        if let Some(&id) = self.ids.get(name) {
+            let _ = hostcalls::record_metric(id, value);
+        }
+    }
 }
 
 impl Context for Root {}
 
 impl RootContext for Root {
     fn on_configure(&mut self, _size: usize) -> bool {
+        if self.meters.ids.is_empty() {
+            self.meters = Rc::new(Meters::define());
+        }
         let bytes = self.get_plugin_configuration().unwrap_or_default();
         self.settings = Settings::parse(&bytes);
         if let Err(e) = &self.settings {
@@ -43,6 +90,8 @@ impl RootContext for Root {
     fn create_http_context(&self, _id: u32) -> Option<Box<dyn HttpContext>> {
         Some(Box::new(Flow {
             settings: self.settings.clone(),
+            meters: self.meters.clone(),
+            called_at: None,
             kind: None,
             tenant: String::new(),
             scope: None,
@@ -61,6 +110,9 @@ impl RootContext for Root {
 /// One HTTP exchange.
 struct Flow {
     settings: Result<Arc<Settings>, String>,
+    meters: Rc<Meters>,
+    /// When the tokenize callout left.
+    called_at: Option<SystemTime>,
     /// Set when the request body is scanned.
     kind: Option<BodyKind>,
     tenant: String,
@@ -96,6 +148,13 @@ impl Context for Flow {
         let Some((pending, size)) = self.pending.take() else {
             return;
         };
+        if let Some(ms) = self
+            .called_at
+            .and_then(|t| self.get_current_time().duration_since(t).ok())
+        {
+            self.meters
+                .record(metrics::CALLOUT_MS, ms.as_millis() as u64);
+        }
         let status = self.get_http_call_response_header(":status");
         let body = self
             .get_http_call_response_body(0, body_size)
@@ -104,15 +163,21 @@ impl Context for Flow {
             .and_then(|tokens| pending.apply(&tokens, &settings));
         match masked {
             Ok((body, pairs)) => {
+                for entity in &pending.masked {
+                    self.meters.inc(&metrics::masked(entity));
+                }
                 self.map = Arc::new(TokenMap::new(pairs));
                 self.set_http_request_body(0, size, &body);
                 self.resume_http_request();
             }
             Err(e) if settings.gateway.failure_mode == FailureMode::Open => {
+                self.meters.inc(metrics::CALLOUT_FAILURES);
+                self.meters.inc(metrics::FAIL_OPEN_PASSES);
                 log::warn!("veil: tokenize failed ({e}); failure_mode open: forwarding unmasked");
                 self.resume_http_request();
             }
             Err(e) => {
+                self.meters.inc(metrics::CALLOUT_FAILURES);
                 log::warn!("veil: tokenize failed ({e}); failing closed");
                 self.send_http_response(
                     503,
@@ -185,6 +250,7 @@ impl HttpContext for Flow {
             return Action::Continue;
         };
         if size > settings.gateway.max_body_bytes {
+            self.meters.inc(metrics::TOO_LARGE);
             return self.reject(
                 413,
                 "body_too_large",
@@ -198,15 +264,25 @@ impl HttpContext for Flow {
             return Action::Pause; // buffer the whole body
         }
         let body = self.get_http_request_body(0, size).unwrap_or_default();
+        self.meters.inc(metrics::SCANNED);
         match request::plan(&body, kind, &settings) {
             Plan::Forward => Action::Continue,
-            Plan::Block { entity } => self.reject(
-                422,
-                "blocked_entity",
-                &format!("the request contains a {entity}, which this gateway does not allow"),
-            ),
-            Plan::Invalid { message } => self.reject(400, "invalid_body", &message),
-            Plan::Rewritten(new) => {
+            Plan::Block { entity } => {
+                self.meters.inc(metrics::BLOCKED);
+                self.reject(
+                    422,
+                    "blocked_entity",
+                    &format!("the request contains a {entity}, which this gateway does not allow"),
+                )
+            }
+            Plan::Invalid { message } => {
+                self.meters.inc(metrics::INVALID);
+                self.reject(400, "invalid_body", &message)
+            }
+            Plan::Rewritten { body: new, masked } => {
+                for entity in &masked {
+                    self.meters.inc(&metrics::masked(entity));
+                }
                 self.set_http_request_body(0, size, &new);
                 Action::Continue
             }
@@ -233,14 +309,18 @@ impl HttpContext for Flow {
                     timeout,
                 ) {
                     Ok(_) => {
+                        self.called_at = Some(self.get_current_time());
                         self.pending = Some((pending, size));
                         Action::Pause
                     }
                     Err(e) if settings.gateway.failure_mode == FailureMode::Open => {
+                        self.meters.inc(metrics::CALLOUT_FAILURES);
+                        self.meters.inc(metrics::FAIL_OPEN_PASSES);
                         log::warn!("veil: cannot call the vault ({e:?}); failure_mode open: forwarding unmasked");
                         Action::Continue
                     }
                     Err(e) => {
+                        self.meters.inc(metrics::CALLOUT_FAILURES);
                         log::error!("veil: cannot call the vault cluster ({e:?}); failing closed");
                         self.reject(
                             503,
@@ -259,6 +339,7 @@ impl HttpContext for Flow {
             .unwrap_or_default();
         self.mode = Mode::for_response(&content_type, &self.map);
         if !matches!(self.mode, Mode::Pass) {
+            self.meters.inc(metrics::RESPONSES_RESTORED);
             self.set_http_response_header("content-length", None);
         }
         Action::Continue

@@ -7,7 +7,9 @@
 //! - `vault_call`: the tokenize callout's request and answer.
 //! - `response`: restore tokens in buffered JSON or streamed SSE responses.
 //! - `reply`: the JSON errors the filter answers with (never a value).
+//! - `metrics`: the counters Envoy shows in /stats.
 
+pub mod metrics;
 pub mod reply;
 pub mod request;
 pub mod response;

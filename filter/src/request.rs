@@ -4,6 +4,7 @@
 
 use veil_core::body::{BodyKind, Document, Edit};
 use veil_core::gateway::Action;
+use veil_core::Entity;
 
 use crate::settings::Settings;
 
@@ -19,7 +20,7 @@ pub enum Plan {
     /// Values to tokenize (ask the vault), then `Pending::apply`.
     Tokenize(Pending),
     /// Only redactions: the new body is ready.
-    Rewritten(Vec<u8>),
+    Rewritten { body: Vec<u8>, masked: Vec<Entity> },
 }
 
 /// A masked body and the (token, value) pairs the response path restores.
@@ -36,6 +37,8 @@ pub struct Pending {
     token_edits: Vec<(Edit, usize)>,
     /// Edits decided locally (redactions).
     fixed_edits: Vec<Edit>,
+    /// The kind of every value masked (tokenized or redacted), for the counters.
+    pub masked: Vec<Entity>,
 }
 
 pub fn plan(body: &[u8], kind: BodyKind, settings: &Settings) -> Plan {
@@ -51,6 +54,7 @@ pub fn plan(body: &[u8], kind: BodyKind, settings: &Settings) -> Plan {
     let mut items: Vec<(String, String)> = Vec::new();
     let mut token_edits = Vec::new();
     let mut fixed_edits = Vec::new();
+    let mut masked = Vec::new();
     for f in &findings {
         let entity = &f.detection.entity;
         match settings.gateway.action(entity) {
@@ -60,8 +64,12 @@ pub fn plan(body: &[u8], kind: BodyKind, settings: &Settings) -> Plan {
                     entity: entity.to_string(),
                 }
             }
-            Action::Redact => fixed_edits.push(f.edit(format!("[{entity}]"))),
+            Action::Redact => {
+                fixed_edits.push(f.edit(format!("[{entity}]")));
+                masked.push(entity.clone());
+            }
             Action::Tokenize => {
+                masked.push(entity.clone());
                 let value =
                     doc.fields()[f.field].text[f.detection.start..f.detection.end].to_string();
                 let pair = (entity.to_string(), value);
@@ -80,13 +88,14 @@ pub fn plan(body: &[u8], kind: BodyKind, settings: &Settings) -> Plan {
             items,
             token_edits,
             fixed_edits,
+            masked,
         });
     }
     if fixed_edits.is_empty() {
         return Plan::Forward;
     }
     match doc.rewrite(&fixed_edits) {
-        Ok(new) => Plan::Rewritten(new),
+        Ok(new) => Plan::Rewritten { body: new, masked },
         Err(e) => Plan::Invalid {
             message: e.to_string(),
         },
@@ -175,7 +184,7 @@ mod tests {
         assert!(
             matches!(plan(BODY, BodyKind::Json, &settings(r#"{"CREDIT_CARD": "block"}"#)), Plan::Block { entity } if entity == "CREDIT_CARD")
         );
-        let Plan::Rewritten(body) = plan(
+        let Plan::Rewritten { body, .. } = plan(
             BODY,
             BodyKind::Json,
             &settings(r#"{"CREDIT_CARD": "redact", "EMAIL_ADDRESS": "allow"}"#),

@@ -99,6 +99,7 @@ fn spawn_waiting(mut cmd: Command, prefix: &'static str, on_stderr: bool) -> (Ch
 pub struct Gateway {
     pub url: String,
     upstream_url: String,
+    admin_url: String,
     children: Vec<Child>,
     envoy_log: PathBuf,
     _dir: tempfile::TempDir,
@@ -183,6 +184,7 @@ impl Gateway {
         let gateway = Gateway {
             url: format!("http://127.0.0.1:{listen}"),
             upstream_url: format!("http://127.0.0.1:{upstream_port}"),
+            admin_url: format!("http://127.0.0.1:{admin}"),
             children,
             envoy_log,
             _dir: dir,
@@ -233,6 +235,20 @@ impl Gateway {
             .unwrap_or("")
             .to_string();
         (status, ct, resp.text().unwrap())
+    }
+
+    /// A counter from Envoy's /stats (the filter's appear as `wasmcustom.<name>`); 0 if absent.
+    pub fn stat(&self, name: &str) -> u64 {
+        let stats = reqwest::blocking::get(format!("{}/stats?filter={name}", self.admin_url))
+            .unwrap()
+            .text()
+            .unwrap();
+        stats
+            .lines()
+            .filter_map(|l| l.split_once(": "))
+            .find(|(k, _)| k.ends_with(name))
+            .and_then(|(_, v)| v.trim().parse().ok())
+            .unwrap_or(0)
     }
 
     /// Every body the fake provider received.

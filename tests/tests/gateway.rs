@@ -50,6 +50,88 @@ fn buffered_answers_come_back_with_the_real_values() {
     );
 }
 
+fn streamed_text(body: &str) -> String {
+    body.split("\n\n")
+        .filter_map(|e| e.strip_prefix("data: "))
+        .filter(|d| *d != "[DONE]")
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .filter_map(|v| {
+            v["choices"][0]["delta"]["content"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+#[test]
+fn streams_sent_one_byte_at_a_time_are_restored() {
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    let (status, _, body) = g.post(
+        "/v1/chat/completions",
+        &[("x-fake-chunk-bytes", "1")],
+        &chat(true),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        streamed_text(&body),
+        format!("You said: Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.")
+    );
+    assert_provider_saw_no_canary(&g);
+}
+
+#[test]
+fn tenants_and_scopes_never_see_each_others_values() {
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    std::thread::scope(|s| {
+        for i in 0..8 {
+            let g = &g;
+            s.spawn(move || {
+                let (tenant, scope) = (format!("tenant-{}", i % 2), format!("user-{i}"));
+                let email = format!("person{i}.canary@corp-mail.com");
+                let body = serde_json::json!({"model": "m", "stream": i % 3 == 0, "messages": [{"role": "user", "content": format!("I am {email}")}]}).to_string();
+                let (status, ct, answer) = g.post("/v1/chat/completions", &[("x-veil-tenant", &tenant), ("x-veil-scope", &scope)], &body);
+                assert_eq!(status, 200, "{answer}");
+                let text = if ct.starts_with("text/event-stream") {
+                    streamed_text(&answer)
+                } else {
+                    let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+                    v["choices"][0]["message"]["content"].as_str().unwrap().to_string()
+                };
+                assert_eq!(text, format!("You said: I am {email}"), "each client gets its own value back");
+            });
+        }
+    });
+    let received = g.received();
+    assert_eq!(received.len(), 8);
+    for i in 0..8 {
+        assert!(
+            !received.join("\n").contains(&format!("person{i}.canary")),
+            "the provider saw a value"
+        );
+    }
+}
+
+#[test]
+fn counters_show_in_envoy_stats() {
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    g.post("/v1/chat/completions", &[], &chat(false));
+    assert_eq!(g.stat("veil_entities_masked_EMAIL_ADDRESS"), 1);
+    assert_eq!(g.stat("veil_entities_masked_CREDIT_CARD"), 1);
+    assert_eq!(g.stat("veil_requests_scanned"), 1);
+    assert_eq!(g.stat("veil_responses_restored"), 1);
+    let log = g.envoy_log();
+    assert!(
+        !log.contains(EMAIL) && !log.contains(CARD),
+        "Envoy's log holds no value"
+    );
+}
+
 #[test]
 fn streamed_answers_are_restored_across_split_events() {
     let Some(g) = Gateway::start(CONFIG) else {
@@ -62,17 +144,7 @@ fn streamed_answers_are_restored_across_split_events() {
     );
     assert_eq!(status, 200, "{body}");
     assert!(ct.starts_with("text/event-stream"), "{ct}");
-    let text: String = body
-        .split("\n\n")
-        .filter_map(|e| e.strip_prefix("data: "))
-        .filter(|d| *d != "[DONE]")
-        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-        .filter_map(|v| {
-            v["choices"][0]["delta"]["content"]
-                .as_str()
-                .map(str::to_string)
-        })
-        .collect();
+    let text = streamed_text(&body);
     assert_eq!(
         text,
         format!("You said: Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.")

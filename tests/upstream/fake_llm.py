@@ -85,10 +85,15 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("transfer-encoding", "chunked")
         self.end_headers()
 
+        # x-fake-chunk-bytes: 1 sends the stream one byte per network write (adversarial).
+        piece = int(self.headers.get("x-fake-chunk-bytes", "0") or 0)
+
         def chunk(text):
             data = text.encode()
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-            self.wfile.flush()
+            parts = [data[i:i + piece] for i in range(0, len(data), piece)] if piece else [data]
+            for part in parts:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+                self.wfile.flush()
 
         for i in range(0, len(answer), 5):
             event = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": "fake",

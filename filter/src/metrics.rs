@@ -1,0 +1,69 @@
+//! The filter's counters, as Envoy shows them in `/stats` (prefixed `wasmcustom.`). Names
+//! carry kinds and outcomes only, never a value; custom kinds are folded into `CUSTOM` so a
+//! configuration cannot grow the set without bound.
+
+use veil_core::entity::BUILTIN;
+use veil_core::Entity;
+
+/// Requests whose body was scanned.
+pub const SCANNED: &str = "veil_requests_scanned";
+/// Requests rejected because a kind's action is `block`.
+pub const BLOCKED: &str = "veil_requests_blocked";
+/// Request bodies over `max_body_bytes` (413).
+pub const TOO_LARGE: &str = "veil_requests_too_large";
+/// Bodies that could not be read as their content type (400).
+pub const INVALID: &str = "veil_requests_invalid";
+/// Tokenize callouts that failed (dispatch error, timeout, bad answer).
+pub const CALLOUT_FAILURES: &str = "veil_vault_callout_failures";
+/// Requests forwarded unmasked because `failure_mode` is `open` and the vault failed.
+pub const FAIL_OPEN_PASSES: &str = "veil_fail_open_passes";
+/// Tokenize callout latency in milliseconds (histogram).
+pub const CALLOUT_MS: &str = "veil_vault_callout_ms";
+/// Responses whose body went through restoration.
+pub const RESPONSES_RESTORED: &str = "veil_responses_restored";
+
+/// Every plain counter, defined once per VM.
+pub const COUNTERS: &[&str] = &[
+    SCANNED,
+    BLOCKED,
+    TOO_LARGE,
+    INVALID,
+    CALLOUT_FAILURES,
+    FAIL_OPEN_PASSES,
+    RESPONSES_RESTORED,
+];
+
+/// The counter of values of `entity` masked (tokenized or redacted).
+pub fn masked(entity: &Entity) -> String {
+    match entity {
+        Entity::Custom(_) => "veil_entities_masked_CUSTOM".into(),
+        e => format!("veil_entities_masked_{}", e.as_str()),
+    }
+}
+
+/// Every per-kind counter name.
+pub fn masked_counters() -> Vec<String> {
+    BUILTIN
+        .iter()
+        .map(masked)
+        .chain(std::iter::once("veil_entities_masked_CUSTOM".to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_bounded_and_carry_no_values() {
+        assert_eq!(
+            masked(&Entity::EmailAddress),
+            "veil_entities_masked_EMAIL_ADDRESS"
+        );
+        assert_eq!(
+            masked(&Entity::Custom("EMPLOYEE_ID".into())),
+            "veil_entities_masked_CUSTOM"
+        );
+        assert_eq!(masked_counters().len(), BUILTIN.len() + 1);
+    }
+}
