@@ -218,3 +218,75 @@ fn blocked_kinds_are_rejected_without_naming_the_value() {
     );
     assert!(g.received().is_empty());
 }
+
+fn sse_data(body: &str) -> Vec<serde_json::Value> {
+    body.split("\n\n")
+        .filter_map(|e| e.lines().find_map(|l| l.strip_prefix("data: ")))
+        .filter_map(|d| serde_json::from_str(d).ok())
+        .collect()
+}
+
+fn said() -> String {
+    format!("You said: Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.")
+}
+
+fn prompt() -> String {
+    format!("Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.")
+}
+
+#[test]
+fn anthropic_messages_buffered_and_streamed() {
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    for stream in [false, true] {
+        let body = serde_json::json!({"model": "claude-x", "max_tokens": 100, "stream": stream,
+            "messages": [{"role": "user", "content": [{"type": "text", "text": prompt()}]}]});
+        let (status, _, answer) = g.post(
+            "/v1/messages",
+            &[("x-fake-chunk-bytes", "3")],
+            &body.to_string(),
+        );
+        assert_eq!(status, 200, "{answer}");
+        let text: String = if stream {
+            sse_data(&answer)
+                .iter()
+                .filter_map(|e| e["delta"]["text"].as_str().map(str::to_string))
+                .collect()
+        } else {
+            let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+            v["content"][0]["text"].as_str().unwrap().to_string()
+        };
+        assert_eq!(text, said(), "stream: {stream}");
+    }
+    assert_provider_saw_no_canary(&g);
+}
+
+#[test]
+fn openai_responses_buffered_and_streamed() {
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    for stream in [false, true] {
+        let body = serde_json::json!({"model": "gpt-x", "stream": stream, "input": prompt()});
+        let (status, _, answer) = g.post("/v1/responses", &[], &body.to_string());
+        assert_eq!(status, 200, "{answer}");
+        if stream {
+            let events = sse_data(&answer);
+            let text: String = events
+                .iter()
+                .filter_map(|e| e["delta"].as_str().map(str::to_string))
+                .collect();
+            assert_eq!(text, said());
+            let done = events
+                .iter()
+                .find(|e| e["type"] == "response.output_text.done")
+                .unwrap();
+            assert_eq!(done["text"], said().as_str());
+        } else {
+            let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+            assert_eq!(v["output"][0]["content"][0]["text"], said().as_str());
+        }
+    }
+    assert_provider_saw_no_canary(&g);
+}

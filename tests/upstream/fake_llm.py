@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""A stand-in LLM provider for tests and the demo: OpenAI-compatible chat completions that
-answer "You said: <last user message>", buffered or streamed as SSE in 5-character deltas
-(so tokens are split across events), and record every request body it received.
+"""A stand-in LLM provider for tests and the demo. OpenAI chat completions (/v1/chat/completions),
+OpenAI Responses (/v1/responses) and Anthropic messages (/v1/messages) that answer
+"You said: <last user message>", buffered or streamed as SSE in 5-character deltas (so tokens
+are split across events), and record every request body they received.
 
     python3 fake_llm.py PORT      (0 picks a free port; the first line printed names it)
     GET /__received               the bodies received so far, as a JSON array of strings
@@ -14,7 +15,9 @@ RECEIVED = []
 
 
 def last_user_text(body):
-    for message in reversed(body.get("messages", [])):
+    if isinstance(body.get("input"), str):
+        return body["input"]
+    for message in reversed(body.get("messages", body.get("input", []))):
         if message.get("role") == "user":
             content = message.get("content", "")
             if isinstance(content, list):
@@ -74,17 +77,40 @@ class Handler(BaseHTTPRequestHandler):
             self._send(400, json.dumps({"error": "bad json"}))
             return
         answer = "You said: " + last_user_text(body)
+        pieces = [answer[i:i + 5] for i in range(0, len(answer), 5)]
+        if self.path.startswith("/v1/messages"):
+            final = {"id": "msg_fake", "type": "message", "role": "assistant", "model": "fake",
+                     "content": [{"type": "text", "text": answer}], "stop_reason": "end_turn"}
+            events = [("message_start", {"type": "message_start", "message": dict(final, content=[])}),
+                      ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})]
+            events += [("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}}) for p in pieces]
+            events += [("content_block_stop", {"type": "content_block_stop", "index": 0}),
+                       ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn"}}),
+                       ("message_stop", {"type": "message_stop"})]
+            done = None
+        elif self.path.startswith("/v1/responses"):
+            output = [{"type": "message", "id": "msg_1", "role": "assistant", "content": [{"type": "output_text", "text": answer}]}]
+            final = {"id": "resp_fake", "object": "response", "status": "completed", "output": output}
+            where = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
+            events = [("response.created", {"type": "response.created", "response": dict(final, output=[], status="in_progress")})]
+            events += [("response.output_text.delta", dict(where, type="response.output_text.delta", delta=p)) for p in pieces]
+            events += [("response.output_text.done", dict(where, type="response.output_text.done", text=answer)),
+                       ("response.completed", {"type": "response.completed", "response": final})]
+            done = None
+        else:
+            final = {"id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": body.get("model", "fake"),
+                     "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}]}
+            chunk_of = lambda delta, reason: {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": "fake",
+                                              "choices": [{"index": 0, "delta": delta, "finish_reason": reason}]}
+            events = [(None, chunk_of({"content": p}, None)) for p in pieces] + [(None, chunk_of({}, "stop"))]
+            done = "[DONE]"
         if not body.get("stream"):
-            self._send(200, json.dumps({
-                "id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": body.get("model", "fake"),
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
-            }))
+            self._send(200, json.dumps(final))
             return
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("transfer-encoding", "chunked")
         self.end_headers()
-
         # x-fake-chunk-bytes: 1 sends the stream one byte per network write (adversarial).
         piece = int(self.headers.get("x-fake-chunk-bytes", "0") or 0)
 
@@ -95,14 +121,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
                 self.wfile.flush()
 
-        for i in range(0, len(answer), 5):
-            event = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": "fake",
-                     "choices": [{"index": 0, "delta": {"content": answer[i:i + 5]}, "finish_reason": None}]}
-            chunk("data: %s\n\n" % json.dumps(event))
-        done = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": "fake",
-                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
-        chunk("data: %s\n\n" % json.dumps(done))
-        chunk("data: [DONE]\n\n")
+        for name, data in events:
+            chunk(("event: %s\n" % name if name else "") + "data: %s\n\n" % json.dumps(data))
+        if done:
+            chunk("data: %s\n\n" % done)
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 
