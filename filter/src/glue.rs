@@ -97,6 +97,11 @@ impl RootContext for Root {
             scope: None,
             request_id: None,
             pending: None,
+            body_size: 0,
+            new_body: None,
+            calls: Vec::new(),
+            pairs: Vec::new(),
+            answered: false,
             map: Arc::new(TokenMap::new([])),
             mode: Mode::Pass,
         }))
@@ -118,11 +123,29 @@ struct Flow {
     tenant: String,
     scope: Option<String>,
     request_id: Option<String>,
-    /// The body waiting for its tokens, with its size as Envoy holds it.
-    pending: Option<(Pending, usize)>,
-    /// The tokens minted for this request: what the response may contain.
+    /// The body waiting for its tokens.
+    pending: Option<Pending>,
+    /// The request body's size as Envoy holds it, and its replacement once decided.
+    body_size: usize,
+    new_body: Option<Vec<u8>>,
+    /// Callouts in flight (token id, what it is); the request resumes when none is left.
+    calls: Vec<(u32, Call)>,
+    /// (token, value) pairs the response may contain: minted now, or from the history.
+    pairs: Vec<(String, String)>,
+    /// The request was answered locally (503); late callouts are ignored.
+    answered: bool,
+    /// What the response restores.
     map: Arc<TokenMap>,
     mode: Mode,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Call {
+    /// Values to tokens (required, unless failure_mode is open).
+    Tokenize,
+    /// Tokens from the conversation's history to values this scope may see (best effort:
+    /// a token that is not restored stays a token, which reveals nothing).
+    Rehydrate,
 }
 
 const JSON: (&str, &str) = ("content-type", "application/json");
@@ -132,12 +155,73 @@ impl Flow {
         self.send_http_response(status, vec![JSON], Some(&error_body(code, message)));
         Action::Pause
     }
+
+    /// Sends a callout to the vault; its answer comes to `on_http_call_response`.
+    fn call_vault(&mut self, settings: &Settings, call: Call, path: &str, body: &[u8]) -> bool {
+        let auth = format!("Bearer {}", settings.gateway.vault.api_key);
+        let mut headers = vec![
+            (":method", "POST"),
+            (":path", path),
+            (":authority", settings.gateway.vault.authority.as_str()),
+            ("authorization", auth.as_str()),
+            JSON,
+        ];
+        if let Some(id) = &self.request_id {
+            headers.push(("x-request-id", id.as_str()));
+        }
+        let timeout = Duration::from_millis(settings.gateway.vault.timeout_ms);
+        match self.dispatch_http_call(
+            &settings.gateway.vault.cluster,
+            headers,
+            Some(body),
+            vec![],
+            timeout,
+        ) {
+            Ok(id) => {
+                self.calls.push((id, call));
+                true
+            }
+            Err(e) => {
+                log::warn!("veil: cannot call the vault cluster ({e:?})");
+                false
+            }
+        }
+    }
+
+    /// A tokenize that failed: 503 when closed, or on with the body as it came when open.
+    fn tokenize_failed(&mut self, settings: &Settings, why: &str) {
+        self.meters.inc(metrics::CALLOUT_FAILURES);
+        self.pending = None;
+        if settings.gateway.failure_mode == FailureMode::Open {
+            self.meters.inc(metrics::FAIL_OPEN_PASSES);
+            log::warn!("veil: tokenize failed ({why}); failure_mode open: forwarding unmasked");
+            return;
+        }
+        log::warn!("veil: tokenize failed ({why}); failing closed");
+        self.answered = true;
+        self.send_http_response(
+            503,
+            vec![JSON, ("retry-after", "1")],
+            Some(&error_body(
+                "vault_unavailable",
+                "personal data could not be protected; retry shortly",
+            )),
+        );
+    }
+
+    /// Everything decided: set the body, arm the response path.
+    fn finish_request(&mut self) {
+        if let Some(body) = self.new_body.take() {
+            self.set_http_request_body(0, self.body_size, &body);
+        }
+        self.map = Arc::new(TokenMap::new(std::mem::take(&mut self.pairs)));
+    }
 }
 
 impl Context for Flow {
     fn on_http_call_response(
         &mut self,
-        _token: u32,
+        token: u32,
         _headers: usize,
         body_size: usize,
         _trailers: usize,
@@ -145,49 +229,60 @@ impl Context for Flow {
         let Ok(settings) = self.settings.clone() else {
             return;
         };
-        let Some((pending, size)) = self.pending.take() else {
+        let Some(at) = self.calls.iter().position(|(id, _)| *id == token) else {
             return;
         };
-        if let Some(ms) = self
-            .called_at
-            .and_then(|t| self.get_current_time().duration_since(t).ok())
-        {
-            self.meters
-                .record(metrics::CALLOUT_MS, ms.as_millis() as u64);
+        let (_, call) = self.calls.remove(at);
+        if self.answered {
+            return;
         }
         let status = self.get_http_call_response_header(":status");
         let body = self
             .get_http_call_response_body(0, body_size)
             .unwrap_or_default();
-        let masked = vault_call::tokens(status.as_deref(), &body, pending.items.len())
-            .and_then(|tokens| pending.apply(&tokens, &settings));
-        match masked {
-            Ok((body, pairs)) => {
-                for entity in &pending.masked {
-                    self.meters.inc(&metrics::masked(entity));
+        match call {
+            Call::Tokenize => {
+                if let Some(ms) = self
+                    .called_at
+                    .and_then(|t| self.get_current_time().duration_since(t).ok())
+                {
+                    self.meters
+                        .record(metrics::CALLOUT_MS, ms.as_millis() as u64);
                 }
-                self.map = Arc::new(TokenMap::new(pairs));
-                self.set_http_request_body(0, size, &body);
-                self.resume_http_request();
+                let Some(pending) = self.pending.take() else {
+                    return;
+                };
+                let masked = vault_call::tokens(status.as_deref(), &body, pending.items.len())
+                    .and_then(|tokens| pending.apply(&tokens, &settings));
+                match masked {
+                    Ok((body, pairs)) => {
+                        for entity in &pending.masked {
+                            self.meters.inc(&metrics::masked(entity));
+                        }
+                        self.new_body = Some(body);
+                        self.pairs.extend(pairs);
+                    }
+                    Err(e) => {
+                        self.tokenize_failed(&settings, &e);
+                        if self.answered {
+                            return;
+                        }
+                    }
+                }
             }
-            Err(e) if settings.gateway.failure_mode == FailureMode::Open => {
-                self.meters.inc(metrics::CALLOUT_FAILURES);
-                self.meters.inc(metrics::FAIL_OPEN_PASSES);
-                log::warn!("veil: tokenize failed ({e}); failure_mode open: forwarding unmasked");
-                self.resume_http_request();
-            }
-            Err(e) => {
-                self.meters.inc(metrics::CALLOUT_FAILURES);
-                log::warn!("veil: tokenize failed ({e}); failing closed");
-                self.send_http_response(
-                    503,
-                    vec![JSON, ("retry-after", "1")],
-                    Some(&error_body(
-                        "vault_unavailable",
-                        "personal data could not be protected; retry shortly",
-                    )),
-                );
-            }
+            Call::Rehydrate => match vault_call::granted(status.as_deref(), &body) {
+                Ok(pairs) => self.pairs.extend(pairs),
+                Err(e) => {
+                    self.meters.inc(metrics::CALLOUT_FAILURES);
+                    log::warn!(
+                        "veil: rehydrating the history failed ({e}); its tokens stay tokens"
+                    );
+                }
+            },
+        }
+        if self.calls.is_empty() {
+            self.finish_request();
+            self.resume_http_request();
         }
     }
 }
@@ -265,71 +360,52 @@ impl HttpContext for Flow {
         }
         let body = self.get_http_request_body(0, size).unwrap_or_default();
         self.meters.inc(metrics::SCANNED);
+        self.body_size = size;
         match request::plan(&body, kind, &settings) {
-            Plan::Forward => Action::Continue,
+            Plan::Forward => {}
             Plan::Block { entity } => {
                 self.meters.inc(metrics::BLOCKED);
-                self.reject(
+                return self.reject(
                     422,
                     "blocked_entity",
                     &format!("the request contains a {entity}, which this gateway does not allow"),
-                )
+                );
             }
             Plan::Invalid { message } => {
                 self.meters.inc(metrics::INVALID);
-                self.reject(400, "invalid_body", &message)
+                return self.reject(400, "invalid_body", &message);
             }
             Plan::Rewritten { body: new, masked } => {
                 for entity in &masked {
                     self.meters.inc(&metrics::masked(entity));
                 }
-                self.set_http_request_body(0, size, &new);
-                Action::Continue
+                self.new_body = Some(new);
             }
             Plan::Tokenize(pending) => {
                 let call_body =
                     vault_call::tokenize_body(&self.tenant, self.scope.as_deref(), &pending.items);
-                let auth = format!("Bearer {}", settings.gateway.vault.api_key);
-                let mut headers = vec![
-                    (":method", "POST"),
-                    (":path", "/v1/tokenize"),
-                    (":authority", settings.gateway.vault.authority.as_str()),
-                    ("authorization", auth.as_str()),
-                    JSON,
-                ];
-                if let Some(id) = &self.request_id {
-                    headers.push(("x-request-id", id.as_str()));
-                }
-                let timeout = Duration::from_millis(settings.gateway.vault.timeout_ms);
-                match self.dispatch_http_call(
-                    &settings.gateway.vault.cluster,
-                    headers,
-                    Some(&call_body),
-                    vec![],
-                    timeout,
-                ) {
-                    Ok(_) => {
-                        self.called_at = Some(self.get_current_time());
-                        self.pending = Some((pending, size));
-                        Action::Pause
-                    }
-                    Err(e) if settings.gateway.failure_mode == FailureMode::Open => {
-                        self.meters.inc(metrics::CALLOUT_FAILURES);
-                        self.meters.inc(metrics::FAIL_OPEN_PASSES);
-                        log::warn!("veil: cannot call the vault ({e:?}); failure_mode open: forwarding unmasked");
-                        Action::Continue
-                    }
-                    Err(e) => {
-                        self.meters.inc(metrics::CALLOUT_FAILURES);
-                        log::error!("veil: cannot call the vault cluster ({e:?}); failing closed");
-                        self.reject(
-                            503,
-                            "vault_unavailable",
-                            "personal data could not be protected; retry shortly",
-                        )
+                self.pending = Some(pending);
+                if self.call_vault(&settings, Call::Tokenize, "/v1/tokenize", &call_body) {
+                    self.called_at = Some(self.get_current_time());
+                } else {
+                    self.tokenize_failed(&settings, "dispatch failed");
+                    if self.answered {
+                        return Action::Pause;
                     }
                 }
             }
+        }
+        let history = request::history_tokens(&body, kind, &settings);
+        if !history.is_empty() {
+            let call_body =
+                vault_call::rehydrate_body(&self.tenant, self.scope.as_deref(), &history);
+            self.call_vault(&settings, Call::Rehydrate, "/v1/rehydrate", &call_body);
+        }
+        if self.calls.is_empty() {
+            self.finish_request();
+            Action::Continue
+        } else {
+            Action::Pause
         }
     }
 

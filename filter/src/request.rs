@@ -102,6 +102,25 @@ pub fn plan(body: &[u8], kind: BodyKind, settings: &Settings) -> Plan {
     }
 }
 
+/// Tokens already in the body (earlier turns of the conversation), each once: the response
+/// may repeat them, so the filter asks the vault for the ones this scope may see.
+pub fn history_tokens(body: &[u8], kind: BodyKind, settings: &Settings) -> Vec<String> {
+    let Ok(doc) = Document::parse(body, kind, &settings.config.body.json) else {
+        return Vec::new();
+    };
+    let mut tokens: Vec<String> = Vec::new();
+    for field in doc.fields() {
+        for r in veil_core::token::find_tokens(&field.text) {
+            let t = field.text[r].to_string();
+            if !tokens.contains(&t) {
+                tokens.push(t);
+            }
+        }
+    }
+    tokens.truncate(1000);
+    tokens
+}
+
 impl Pending {
     /// The masked body, given one token per item (in order), and the (token, value) pairs
     /// the response path restores.
@@ -177,6 +196,15 @@ mod tests {
             )
         );
         assert!(p.apply(&["one".into()], &s).is_err());
+    }
+
+    #[test]
+    fn history_tokens_are_found_once() {
+        let body = br#"{"messages": [{"role": "user", "content": "I am Person_7QF2"}, {"role": "assistant", "content": "Hi Person_7QF2, mail email-3y9tm3d4@example.com"}]}"#;
+        assert_eq!(
+            history_tokens(body, BodyKind::Json, &settings("{}")),
+            vec!["Person_7QF2", "email-3y9tm3d4@example.com"]
+        );
     }
 
     #[test]

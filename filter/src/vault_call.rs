@@ -41,6 +41,35 @@ pub fn tokens(status: Option<&str>, body: &[u8], expected: usize) -> Result<Vec<
     Ok(tokens)
 }
 
+pub fn rehydrate_body(tenant: &str, scope: Option<&str>, tokens: &[String]) -> Vec<u8> {
+    let mut body = json!({"tenant": tenant, "tokens": tokens});
+    if let Some(scope) = scope {
+        body["scope"] = Value::String(scope.to_string());
+    }
+    body.to_string().into_bytes()
+}
+
+/// The (token, value) pairs a rehydrate answer grants; denied, unknown and expired tokens
+/// are left out (they stay tokens in the response).
+pub fn granted(status: Option<&str>, body: &[u8]) -> Result<Vec<(String, String)>, String> {
+    if status != Some("200") {
+        return Err(format!("vault answered {}", status.unwrap_or("nothing")));
+    }
+    let v: Value =
+        serde_json::from_slice(body).map_err(|_| "vault answer is not JSON".to_string())?;
+    let values = v["values"].as_array().ok_or("vault answer has no values")?;
+    Ok(values
+        .iter()
+        .filter(|e| e["status"] == "ok")
+        .filter_map(|e| {
+            Some((
+                e["token"].as_str()?.to_string(),
+                e["value"].as_str()?.to_string(),
+            ))
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

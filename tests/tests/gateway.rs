@@ -290,3 +290,41 @@ fn openai_responses_buffered_and_streamed() {
     }
     assert_provider_saw_no_canary(&g);
 }
+
+#[test]
+fn a_pasted_token_is_restored_only_for_the_scope_that_sent_the_value() {
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    let ask = |scope: &str, text: &str| {
+        let body =
+            serde_json::json!({"model": "m", "messages": [{"role": "user", "content": text}]})
+                .to_string();
+        let (status, _, answer) = g.post(
+            "/v1/chat/completions",
+            &[("x-veil-tenant", "acme"), ("x-veil-scope", scope)],
+            &body,
+        );
+        assert_eq!(status, 200, "{answer}");
+        let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        v["choices"][0]["message"]["content"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    ask("user-1", &format!("My email is {EMAIL}"));
+    let masked = g.received()[0].clone();
+    let start = masked.find("email-").expect("the provider saw a token");
+    let token = &masked
+        [start..start + masked[start..].find("@example.com").unwrap() + "@example.com".len()];
+
+    assert_eq!(
+        ask("user-1", &format!("Remind me: {token}")),
+        format!("You said: Remind me: {EMAIL}")
+    );
+    assert_eq!(
+        ask("user-2", &format!("Remind me: {token}")),
+        format!("You said: Remind me: {token}"),
+        "another scope gets the token back, not the value"
+    );
+}

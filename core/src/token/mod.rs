@@ -25,6 +25,7 @@
 //! ids grow longer as attempts climb, so minting always terminates with a free token.
 
 mod digits;
+mod find;
 mod network;
 mod phone;
 mod typed;
@@ -33,6 +34,7 @@ use sha2::{Digest, Sha256};
 
 use crate::entity::Entity;
 
+pub use find::find_tokens;
 pub use typed::{starts_with_typed_token, typed_label};
 
 /// Longest format-preserving token; a longer original (odd spacing) gets the typed token.
