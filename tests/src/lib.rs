@@ -117,13 +117,36 @@ impl Gateway {
         Self::start_with(plugin_config, false)
     }
 
+    /// As `start`, with a vault that accepts connections and never answers (a hung vault).
+    pub fn start_with_silent_vault(plugin_config: &str) -> Option<Gateway> {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for conn in listener.incoming().map_while(Result::ok) {
+                held.push(conn); // read nothing, answer nothing
+            }
+        });
+        Self::start_on(plugin_config, Some(port))
+    }
+
     fn start_with(plugin_config: &str, with_vault: bool) -> Option<Gateway> {
+        Self::start_on(
+            plugin_config,
+            if with_vault { None } else { Some(free_port()) },
+        )
+    }
+
+    /// `vault_port`: `None` starts a real vault; `Some(port)` points the cluster there.
+    fn start_on(plugin_config: &str, vault_port: Option<u16>) -> Option<Gateway> {
         if !envoy_available() {
             return None;
         }
         let dir = tempfile::tempdir().unwrap();
         let mut children = Vec::new();
-        let vault_port = if with_vault {
+        let vault_port = if let Some(port) = vault_port {
+            port
+        } else {
             let mut cmd = Command::new(target_dir().join("debug/veil-vault"));
             cmd.args(["--dev", "--listen", "127.0.0.1:0", "--data-dir"])
                 .arg(dir.path().join("vault"))
@@ -138,8 +161,6 @@ impl Gateway {
                 .unwrap()
                 .parse()
                 .unwrap()
-        } else {
-            free_port()
         };
         let mut cmd = Command::new("python3");
         cmd.arg(repo().join("tests/upstream/fake_llm.py")).arg("0");

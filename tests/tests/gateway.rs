@@ -328,3 +328,20 @@ fn a_pasted_token_is_restored_only_for_the_scope_that_sent_the_value() {
         "another scope gets the token back, not the value"
     );
 }
+
+#[test]
+fn a_hung_vault_times_out_into_a_503() {
+    let config = CONFIG.replace(r#""timeout_ms": 2000"#, r#""timeout_ms": 300"#);
+    assert_ne!(config, CONFIG, "the plugin config sets timeout_ms");
+    let Some(g) = Gateway::start_with_silent_vault(&config) else {
+        return;
+    };
+    let (status, _, body) = g.post("/v1/chat/completions", &[], &chat(false));
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body.contains("vault_unavailable") && !body.contains(EMAIL),
+        "{body}"
+    );
+    assert!(g.received().is_empty(), "nothing reaches the provider");
+    assert_eq!(g.stat("veil_vault_callout_failures"), 1);
+}
