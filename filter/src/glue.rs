@@ -361,7 +361,8 @@ impl HttpContext for Flow {
         let body = self.get_http_request_body(0, size).unwrap_or_default();
         self.meters.inc(metrics::SCANNED);
         self.body_size = size;
-        match request::plan(&body, kind, &settings) {
+        let scan = request::scan(&body, kind, &settings);
+        match scan.plan {
             Plan::Forward => {}
             Plan::Block { entity } => {
                 self.meters.inc(metrics::BLOCKED);
@@ -395,7 +396,7 @@ impl HttpContext for Flow {
                 }
             }
         }
-        let history = request::history_tokens(&body, kind, &settings);
+        let history = scan.history;
         if !history.is_empty() {
             let call_body =
                 vault_call::rehydrate_body(&self.tenant, self.scope.as_deref(), &history);

@@ -2,6 +2,8 @@
 //! which values need tokens from the vault. No I/O: the glue sends the callout and comes back
 //! with the tokens.
 
+use std::collections::{HashMap, HashSet};
+
 use veil_core::body::{BodyKind, Document, Edit};
 use veil_core::gateway::Action;
 use veil_core::Entity;
@@ -41,17 +43,33 @@ pub struct Pending {
     pub masked: Vec<Entity>,
 }
 
-pub fn plan(body: &[u8], kind: BodyKind, settings: &Settings) -> Plan {
-    let doc = match Document::parse(body, kind, &settings.config.body.json) {
-        Ok(doc) => doc,
-        Err(e) => {
-            return Plan::Invalid {
+/// A request body read once: what to do with it, and the tokens it already holds (earlier
+/// turns, pasted text): the response may repeat those, so the filter asks the vault for the
+/// ones this scope may see.
+pub struct Scan {
+    pub plan: Plan,
+    pub history: Vec<String>,
+}
+
+pub fn scan(body: &[u8], kind: BodyKind, settings: &Settings) -> Scan {
+    match Document::parse(body, kind, &settings.config.body.json) {
+        Ok(doc) => Scan {
+            history: history_tokens(&doc),
+            plan: plan(&doc, body, kind, settings),
+        },
+        Err(e) => Scan {
+            plan: Plan::Invalid {
                 message: e.to_string(),
-            }
-        }
-    };
+            },
+            history: Vec::new(),
+        },
+    }
+}
+
+fn plan(doc: &Document<'_>, body: &[u8], kind: BodyKind, settings: &Settings) -> Plan {
     let findings = doc.detect(&settings.engine);
     let mut items: Vec<(String, String)> = Vec::new();
+    let mut item_index: HashMap<(String, String), usize> = HashMap::new();
     let mut token_edits = Vec::new();
     let mut fixed_edits = Vec::new();
     let mut masked = Vec::new();
@@ -73,8 +91,8 @@ pub fn plan(body: &[u8], kind: BodyKind, settings: &Settings) -> Plan {
                 let value =
                     doc.fields()[f.field].text[f.detection.start..f.detection.end].to_string();
                 let pair = (entity.to_string(), value);
-                let index = items.iter().position(|p| *p == pair).unwrap_or_else(|| {
-                    items.push(pair);
+                let index = *item_index.entry(pair).or_insert_with_key(|pair| {
+                    items.push(pair.clone());
                     items.len() - 1
                 });
                 token_edits.push((f.edit(String::new()), index));
@@ -102,22 +120,18 @@ pub fn plan(body: &[u8], kind: BodyKind, settings: &Settings) -> Plan {
     }
 }
 
-/// Tokens already in the body (earlier turns of the conversation), each once: the response
-/// may repeat them, so the filter asks the vault for the ones this scope may see.
-pub fn history_tokens(body: &[u8], kind: BodyKind, settings: &Settings) -> Vec<String> {
-    let Ok(doc) = Document::parse(body, kind, &settings.config.body.json) else {
-        return Vec::new();
-    };
-    let mut tokens: Vec<String> = Vec::new();
+/// The tokens in the body's fields, each once, at most 1,000 (the vault's batch limit).
+fn history_tokens(doc: &Document<'_>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut tokens = Vec::new();
     for field in doc.fields() {
         for r in veil_core::token::find_tokens(&field.text) {
-            let t = field.text[r].to_string();
-            if !tokens.contains(&t) {
-                tokens.push(t);
+            let t = &field.text[r];
+            if tokens.len() < 1000 && seen.insert(t) {
+                tokens.push(t.to_string());
             }
         }
     }
-    tokens.truncate(1000);
     tokens
 }
 
@@ -167,7 +181,7 @@ mod tests {
     #[test]
     fn values_are_tokenized_once_each_and_the_body_stays_json() {
         let s = settings("{}");
-        let Plan::Tokenize(p) = plan(BODY, BodyKind::Json, &s) else {
+        let Plan::Tokenize(p) = scan(BODY, BodyKind::Json, &s).plan else {
             panic!()
         };
         assert_eq!(
@@ -202,7 +216,7 @@ mod tests {
     fn history_tokens_are_found_once() {
         let body = br#"{"messages": [{"role": "user", "content": "I am Person_7QF2"}, {"role": "assistant", "content": "Hi Person_7QF2, mail email-3y9tm3d4@example.com"}]}"#;
         assert_eq!(
-            history_tokens(body, BodyKind::Json, &settings("{}")),
+            scan(body, BodyKind::Json, &settings("{}")).history,
             vec!["Person_7QF2", "email-3y9tm3d4@example.com"]
         );
     }
@@ -210,28 +224,31 @@ mod tests {
     #[test]
     fn actions_per_kind() {
         assert!(
-            matches!(plan(BODY, BodyKind::Json, &settings(r#"{"CREDIT_CARD": "block"}"#)), Plan::Block { entity } if entity == "CREDIT_CARD")
+            matches!(scan(BODY, BodyKind::Json, &settings(r#"{"CREDIT_CARD": "block"}"#)).plan, Plan::Block { entity } if entity == "CREDIT_CARD")
         );
-        let Plan::Rewritten { body, .. } = plan(
+        let Plan::Rewritten { body, .. } = scan(
             BODY,
             BodyKind::Json,
             &settings(r#"{"CREDIT_CARD": "redact", "EMAIL_ADDRESS": "allow"}"#),
-        ) else {
+        )
+        .plan
+        else {
             panic!()
         };
         assert!(String::from_utf8(body)
             .unwrap()
             .contains("jane@corp.com, card [CREDIT_CARD]"));
         assert!(matches!(
-            plan(
+            scan(
                 BODY,
                 BodyKind::Json,
                 &settings(r#"{"CREDIT_CARD": "allow", "EMAIL_ADDRESS": "allow"}"#)
-            ),
+            )
+            .plan,
             Plan::Forward
         ));
         assert!(matches!(
-            plan(b"{not json", BodyKind::Json, &settings("{}")),
+            scan(b"{not json", BodyKind::Json, &settings("{}")).plan,
             Plan::Invalid { .. }
         ));
     }

@@ -10,8 +10,17 @@ const EMAIL: &str = "canary.mira@corp-mail.com";
 const CARD: &str = "4929 3862 7781 4403";
 const PHONE: &str = "(415) 867-5309";
 
+/// The prompt every test sends, and the fake provider's answer to it.
+fn prompt() -> String {
+    format!("Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.")
+}
+
+fn said() -> String {
+    format!("You said: {}", prompt())
+}
+
 fn chat(stream: bool) -> String {
-    let text = format!("Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.");
+    let text = prompt();
     serde_json::json!({"model": "gpt-x", "stream": stream, "messages": [{"role": "user", "content": text}]}).to_string()
 }
 
@@ -38,10 +47,7 @@ fn buffered_answers_come_back_with_the_real_values() {
     assert_eq!(status, 200, "{body}\n{}", g.envoy_log());
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     let answer = v["choices"][0]["message"]["content"].as_str().unwrap();
-    assert_eq!(
-        answer,
-        format!("You said: Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.")
-    );
+    assert_eq!(answer, said());
     assert_provider_saw_no_canary(&g);
     let masked = &g.received()[0];
     assert!(
@@ -74,10 +80,7 @@ fn streams_sent_one_byte_at_a_time_are_restored() {
         &chat(true),
     );
     assert_eq!(status, 200, "{body}");
-    assert_eq!(
-        streamed_text(&body),
-        format!("You said: Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.")
-    );
+    assert_eq!(streamed_text(&body), said());
     assert_provider_saw_no_canary(&g);
 }
 
@@ -145,10 +148,7 @@ fn streamed_answers_are_restored_across_split_events() {
     assert_eq!(status, 200, "{body}");
     assert!(ct.starts_with("text/event-stream"), "{ct}");
     let text = streamed_text(&body);
-    assert_eq!(
-        text,
-        format!("You said: Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.")
-    );
+    assert_eq!(text, said());
     assert!(body.trim_end().ends_with("data: [DONE]"), "{body}");
     assert_provider_saw_no_canary(&g);
 }
@@ -224,14 +224,6 @@ fn sse_data(body: &str) -> Vec<serde_json::Value> {
         .filter_map(|e| e.lines().find_map(|l| l.strip_prefix("data: ")))
         .filter_map(|d| serde_json::from_str(d).ok())
         .collect()
-}
-
-fn said() -> String {
-    format!("You said: Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.")
-}
-
-fn prompt() -> String {
-    format!("Please email {EMAIL}, charge card {CARD} and call me at {PHONE}.")
 }
 
 #[test]

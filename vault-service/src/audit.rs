@@ -54,6 +54,15 @@ impl<'a> Event<'a> {
     }
 }
 
+impl<'a> Event<'a> {
+    /// The event of a caller acting on a tenant.
+    pub fn by(mut self, tenant: &'a str, role: &'a str) -> Self {
+        self.tenant = Some(tenant);
+        self.role = Some(role);
+        self
+    }
+}
+
 pub struct AuditSink {
     out: Mutex<Box<dyn Write + Send>>,
 }

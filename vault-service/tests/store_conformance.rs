@@ -109,6 +109,15 @@ async fn ok_values(v: &Vault, tenant: &str, scope: &str, tokens: &[String]) -> V
         .collect()
 }
 
+async fn statuses(v: &Vault, tenant: &str, scope: &str, tokens: &[String]) -> Vec<Status> {
+    v.rehydrate(tenant, scope, &HashSet::new(), tokens)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.status)
+        .collect()
+}
+
 /// Same value, same token: within a call, across calls, across a restart; tokens keep the
 /// value's format, and the tokens rehydrate to the exact values.
 async fn deterministic_and_reversible(b: Backend) {
@@ -380,12 +389,8 @@ async fn erasure(b: Backend) {
         0,
         "erasing twice removes nothing"
     );
-    let r = v
-        .rehydrate(&tenant, "user-42", &HashSet::new(), &t)
-        .await
-        .unwrap();
     assert_eq!(
-        r.iter().map(|r| r.status).collect::<Vec<_>>(),
+        statuses(&v, &tenant, "user-42", &t).await,
         vec![Status::Ok, Status::Ok, Status::Unknown]
     );
 
@@ -394,12 +399,8 @@ async fn erasure(b: Backend) {
         1,
         "only the unshared value goes"
     );
-    let r = v
-        .rehydrate(&tenant, "user-42", &HashSet::new(), &t)
-        .await
-        .unwrap();
     assert_eq!(
-        r.iter().map(|r| r.status).collect::<Vec<_>>(),
+        statuses(&v, &tenant, "user-42", &t).await,
         vec![Status::Unknown, Status::Denied, Status::Unknown]
     );
     let r = v

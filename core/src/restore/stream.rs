@@ -115,35 +115,38 @@ impl SseRestorer {
             out.extend_from_slice(event); // not JSON: nothing of ours can be in a known place
             return;
         };
+        let Ok(doc) = Document::parse(data.as_bytes(), BodyKind::Json, &self.scan) else {
+            out.extend_from_slice(event);
+            return;
+        };
+        // Each field's channel (None for whole-text fields), worked out once per event.
+        let channels: Vec<Option<(String, Flush)>> = doc
+            .fields()
+            .iter()
+            .map(|f| channel_of(&f.pointer, &value))
+            .collect();
         let ending = ending_channels(&value);
         // Channels that end here without text in this event are flushed just before it.
-        let present = self.channels_in(&data, &value);
         let absent_ending = |key: &str| {
             ending.iter().any(|e| key.starts_with(e.as_str()))
-                && !present.contains(&key.to_string())
+                && !channels.iter().flatten().any(|(k, _)| k == key)
         };
         self.flush_where(absent_ending, out);
-        let rewritten = self.rewrite(&data, &value, &ending);
+        let rewritten = self.rewrite(&doc, channels, &value, &ending);
         write_event(event, rewritten.as_deref().unwrap_or(&data), out);
     }
 
-    /// The channel keys of this event's delta fields.
-    fn channels_in(&self, data: &str, value: &Value) -> Vec<String> {
-        let Ok(doc) = Document::parse(data.as_bytes(), BodyKind::Json, &self.scan) else {
-            return Vec::new();
-        };
-        doc.fields()
-            .iter()
-            .filter_map(|f| channel_of(&f.pointer, value).map(|(k, _)| k))
-            .collect()
-    }
-
     /// The data with every token restored, or `None` when nothing changed.
-    fn rewrite(&mut self, data: &str, value: &Value, ending: &[String]) -> Option<String> {
-        let doc = Document::parse(data.as_bytes(), BodyKind::Json, &self.scan).ok()?;
+    fn rewrite(
+        &mut self,
+        doc: &Document<'_>,
+        channels: Vec<Option<(String, Flush)>>,
+        value: &Value,
+        ending: &[String],
+    ) -> Option<String> {
         let mut edits = Vec::new();
-        for (i, field) in doc.fields().iter().enumerate() {
-            let replacement = match channel_of(&field.pointer, value) {
+        for ((i, field), channel) in doc.fields().iter().enumerate().zip(channels) {
+            let replacement = match channel {
                 Some((key, flush)) => {
                     let map = self.map.clone();
                     let context = context_of(&field.pointer, value);

@@ -32,8 +32,9 @@ impl TokenMap {
     pub fn new<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
         let mut tokens = Vec::new();
         let mut values = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (t, v) in pairs {
-            if !t.is_empty() && !tokens.iter().any(|x: &String| x.eq_ignore_ascii_case(&t)) {
+            if !t.is_empty() && seen.insert(t.to_ascii_lowercase()) {
                 tokens.push(t);
                 values.push(v);
             }

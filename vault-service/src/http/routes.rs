@@ -167,9 +167,7 @@ pub async fn tokenize(
                 })
                 .inc();
         }
-        let mut event = Event::new("tokenize", "ok", rid);
-        event.tenant = Some(&req.tenant);
-        event.role = Some(&principal.role);
+        let mut event = Event::new("tokenize", "ok", rid).by(&req.tenant, &principal.role);
         event.scope = Some(scope_hex(state, &req.tenant, &scope));
         event.entities = count_types(labels());
         state.audit.record(&event);
@@ -214,17 +212,13 @@ pub async fn rehydrate(
         let denied: Vec<&str> = answers.iter().filter(|a| a.status == Status::Denied).filter_map(|a| a.entity.as_deref()).collect();
         if !denied.is_empty() {
             // Every denial is its own audit event: someone asked for values their scope never sent.
-            let mut event = Event::new("rehydrate", "denied", rid);
-            event.tenant = Some(&req.tenant);
-            event.role = Some(&principal.role);
-            event.scope = Some(scope_h.clone());
+            let mut event = Event::new("rehydrate", "denied", rid).by(&req.tenant, &principal.role);
+                        event.scope = Some(scope_h.clone());
             event.entities = count_types(denied.into_iter());
             state.audit.record(&event);
         }
-        let mut event = Event::new("rehydrate", "ok", rid);
-        event.tenant = Some(&req.tenant);
-        event.role = Some(&principal.role);
-        event.scope = Some(scope_h);
+        let mut event = Event::new("rehydrate", "ok", rid).by(&req.tenant, &principal.role);
+                event.scope = Some(scope_h);
         event.entities = count_types(answers.iter().filter_map(|a| a.entity.as_deref()));
         event.statuses = statuses;
         state.audit.record(&event);
@@ -245,7 +239,7 @@ pub async fn erase(State(state): State<Arc<AppState>>, headers: HeaderMap, body:
         let req: EraseBody = body::read_json(&headers, body).await?;
         authorize(state, principal, &req.tenant, "erase", rid)?;
         body::check_scope(req.scope.as_deref())?;
-        let mut event = Event::new("erase", "ok", rid);
+        let mut event = Event::new("erase", "ok", rid).by(&req.tenant, &principal.role);
         let removed = match (req.scope.as_deref(), req.entities) {
             (Some(scope), None) => {
                 event.scope = Some(scope_hex(state, &req.tenant, scope));
@@ -258,8 +252,6 @@ pub async fn erase(State(state): State<Arc<AppState>>, headers: HeaderMap, body:
             }
             _ => return Err(ApiError::bad_request("give either scope (erase what it tokenized) or entities (erase those values), not both")),
         };
-        event.tenant = Some(&req.tenant);
-        event.role = Some(&principal.role);
         event.removed = Some(removed);
         state.audit.record(&event);
         Ok(Json(json!({ "removed": removed })).into_response())

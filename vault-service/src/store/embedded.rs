@@ -22,7 +22,7 @@
 //! - `scopes`:   `tenant \0 scope \0 token` → () (erasure by scope)
 //! - `expiry`:   `expires_at (big-endian) tenant \0 token` → () (the sweeper's queue)
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};
@@ -381,20 +381,16 @@ impl Store for EmbeddedStore {
         self.write(move |s, batch| {
             let t = tenant.as_bytes();
             // What this batch writes, so later items in it see earlier ones.
-            let mut indexed: Vec<(IndexKey, String)> = Vec::new();
+            let mut indexed: HashMap<IndexKey, String> = HashMap::new();
             let mut tokens: HashSet<String> = HashSet::new();
             let mut out = Vec::with_capacity(new.len());
             for n in &new {
                 let m = &n.mapping;
-                let earlier = indexed
-                    .iter()
-                    .find(|(ik, _)| *ik == m.index_key)
-                    .map(|(_, tok)| tok.clone());
-                if let Some(existing) = earlier
-                    .map(Ok)
-                    .or_else(|| s.token_of(&tenant, &m.index_key).transpose())
-                    .transpose()?
-                {
+                let existing = match indexed.get(&m.index_key) {
+                    Some(token) => Some(token.clone()),
+                    None => s.token_of(&tenant, &m.index_key)?,
+                };
+                if let Some(existing) = existing {
                     out.push(Inserted::AlreadyMapped(existing));
                     continue;
                 }
@@ -406,7 +402,7 @@ impl Store for EmbeddedStore {
                 batch.insert(&s.index, key(&[t, &m.index_key]), m.token.as_bytes());
                 batch.insert(&s.expiry, expiry_key(m.expires_at, &tenant, &m.token), []);
                 s.grant(batch, &tenant, &m.token, &n.scope);
-                indexed.push((m.index_key, m.token.clone()));
+                indexed.insert(m.index_key, m.token.clone());
                 tokens.insert(m.token.clone());
                 out.push(Inserted::Created);
             }
