@@ -17,17 +17,48 @@ pub struct GatewayConfig {
     pub vault: VaultEndpoint,
     #[serde(default)]
     pub tenant: TenantSource,
-    /// Request header naming the scope (user, conversation) whose values these are.
-    #[serde(default = "default_scope_header")]
-    pub scope_header: Option<String>,
-    /// Larger request bodies are rejected (413); they are never passed unscanned.
+    /// Where the scope (user, conversation) whose values these are comes from.
+    #[serde(default)]
+    pub scope: ScopeSource,
+    /// The key Envoy's `jwt_authn` filter writes the verified payload under
+    /// (its `payload_in_metadata`), for `jwt_claim` sources.
+    #[serde(default = "default_jwt_payload")]
+    pub jwt_payload_in_metadata: String,
+    /// Request bodies larger than this are not scanned: see `over_limit`.
     #[serde(default = "default_max_body")]
     pub max_body_bytes: usize,
+    /// What a body over `max_body_bytes` gets: `reject` (413, the default) or `pass`
+    /// (forwarded unscanned, counted; for routes that carry bulk uploads, never prompts).
+    #[serde(default)]
+    pub over_limit: OverLimit,
+    /// What a JSON body that does not parse gets: `reject` (400, the default) or
+    /// `scan_as_text` (masked as plain text, so nothing leaves unscanned).
+    #[serde(default)]
+    pub invalid_json: InvalidJson,
     /// What a request gets when the vault cannot tokenize: `closed` (503, the default) or
     /// `open` (forwarded unmasked; for teams that rank availability over privacy).
     #[serde(default)]
     pub failure_mode: FailureMode,
     /// Per-kind action; kinds not listed are tokenized.
+    #[serde(default)]
+    pub actions: BTreeMap<String, Action>,
+    /// Named per-route overrides; an Envoy route selects one with its metadata
+    /// (`filter_metadata: {veil: {route: NAME}}`).
+    #[serde(default)]
+    pub routes: BTreeMap<String, RouteOverride>,
+}
+
+/// What a route may change. Absent fields keep the plugin-wide value; `actions` entries are
+/// merged over the plugin-wide ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteOverride {
+    pub tenant: Option<TenantSource>,
+    pub scope: Option<ScopeSource>,
+    pub max_body_bytes: Option<usize>,
+    pub over_limit: Option<OverLimit>,
+    pub invalid_json: Option<InvalidJson>,
+    pub failure_mode: Option<FailureMode>,
     #[serde(default)]
     pub actions: BTreeMap<String, Action>,
 }
@@ -37,16 +68,20 @@ impl Default for GatewayConfig {
         GatewayConfig {
             vault: VaultEndpoint::default(),
             tenant: TenantSource::default(),
-            scope_header: default_scope_header(),
+            scope: ScopeSource::default(),
+            jwt_payload_in_metadata: default_jwt_payload(),
             max_body_bytes: default_max_body(),
+            over_limit: OverLimit::Reject,
+            invalid_json: InvalidJson::Reject,
             failure_mode: FailureMode::Closed,
             actions: BTreeMap::new(),
+            routes: BTreeMap::new(),
         }
     }
 }
 
-fn default_scope_header() -> Option<String> {
-    Some("x-veil-scope".into())
+fn default_jwt_payload() -> String {
+    "jwt_payload".into()
 }
 
 fn default_max_body() -> usize {
@@ -89,16 +124,86 @@ fn default_timeout() -> u64 {
     2000
 }
 
-/// Where a request's tenant comes from: a header set by the authentication in front, or a
-/// fixed value (per route); `default` applies when the header is absent. No tenant at all
-/// is a 400.
+/// Where a request's tenant comes from: a header set by the authentication in front, a claim
+/// of the JWT that Envoy's `jwt_authn` verified, or a fixed value (per route); `default`
+/// applies when the header or claim is absent. No tenant at all is a 400.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TenantSource {
     pub header: Option<String>,
+    pub jwt_claim: Option<String>,
     #[serde(rename = "static")]
     pub fixed: Option<String>,
     pub default: Option<String>,
+}
+
+/// Where a request's scope comes from: a header (default `x-veil-scope`) or a JWT claim
+/// (`sub`, say). A request without one has no scope: its values are the tenant's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeSource {
+    pub header: Option<String>,
+    pub jwt_claim: Option<String>,
+}
+
+impl Default for ScopeSource {
+    fn default() -> Self {
+        ScopeSource {
+            header: Some("x-veil-scope".into()),
+            jwt_claim: None,
+        }
+    }
+}
+
+/// Where a request attribute is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source<'a> {
+    Header(&'a str),
+    JwtClaim(&'a str),
+}
+
+impl TenantSource {
+    /// The tenant, given a way to read headers and claims.
+    pub fn resolve(&self, read: impl Fn(Source<'_>) -> Option<String>) -> Option<String> {
+        if let Some(fixed) = &self.fixed {
+            return Some(fixed.clone());
+        }
+        let found = match (&self.header, &self.jwt_claim) {
+            (Some(h), _) => read(Source::Header(h)),
+            (None, Some(c)) => read(Source::JwtClaim(c)),
+            (None, None) => None,
+        };
+        found
+            .filter(|t| !t.is_empty())
+            .or_else(|| self.default.clone())
+    }
+}
+
+impl ScopeSource {
+    pub fn resolve(&self, read: impl Fn(Source<'_>) -> Option<String>) -> Option<String> {
+        match (&self.header, &self.jwt_claim) {
+            (Some(h), _) => read(Source::Header(h)),
+            (None, Some(c)) => read(Source::JwtClaim(c)),
+            (None, None) => None,
+        }
+        .filter(|s| !s.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverLimit {
+    #[default]
+    Reject,
+    Pass,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvalidJson {
+    #[default]
+    Reject,
+    ScanAsText,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -131,29 +236,76 @@ impl GatewayConfig {
             .unwrap_or(Action::Tokenize)
     }
 
+    /// The configuration a route gets: the plugin-wide one with the route's override applied,
+    /// or `None` when no override has that name.
+    pub fn for_route(&self, name: &str) -> Option<GatewayConfig> {
+        let o = self.routes.get(name)?;
+        let mut merged = self.clone();
+        merged.routes.clear();
+        if let Some(t) = &o.tenant {
+            merged.tenant = t.clone();
+        }
+        if let Some(s) = &o.scope {
+            merged.scope = s.clone();
+        }
+        if let Some(m) = o.max_body_bytes {
+            merged.max_body_bytes = m;
+        }
+        if let Some(v) = o.over_limit {
+            merged.over_limit = v;
+        }
+        if let Some(v) = o.invalid_json {
+            merged.invalid_json = v;
+        }
+        if let Some(v) = o.failure_mode {
+            merged.failure_mode = v;
+        }
+        merged
+            .actions
+            .extend(o.actions.iter().map(|(k, v)| (k.clone(), *v)));
+        Some(merged)
+    }
+
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
+        self.validate_at("gateway")?;
+        for name in self.routes.keys() {
+            let merged = self.for_route(name).expect("the route exists");
+            merged.validate_at(&format!("gateway.routes.{name}"))?;
+        }
+        Ok(())
+    }
+
+    fn validate_at(&self, at: &str) -> Result<(), ConfigError> {
         for label in self.actions.keys() {
             if Entity::builtin(label).is_none() && !is_valid_custom_label(label) {
                 return Err(ConfigError::new(
-                    format!("gateway.actions.{label}"),
+                    format!("{at}.actions.{label}"),
                     "unknown entity kind",
                 ));
             }
         }
-        match (&self.tenant.header, &self.tenant.fixed) {
-            (Some(_), Some(_)) => {
+        let t = &self.tenant;
+        let given = [t.header.is_some(), t.jwt_claim.is_some(), t.fixed.is_some()];
+        match given.iter().filter(|g| **g).count() {
+            0 if t.default.is_none() => {
                 return Err(ConfigError::new(
-                    "gateway.tenant",
-                    "give header or static, not both",
+                    format!("{at}.tenant"),
+                    "give header, jwt_claim, static or default",
                 ));
             }
-            (None, None) if self.tenant.default.is_none() => {
+            0 | 1 => {}
+            _ => {
                 return Err(ConfigError::new(
-                    "gateway.tenant",
-                    "give header, static or default",
+                    format!("{at}.tenant"),
+                    "give one of header, jwt_claim and static",
                 ));
             }
-            _ => {}
+        }
+        if self.scope.header.is_some() && self.scope.jwt_claim.is_some() {
+            return Err(ConfigError::new(
+                format!("{at}.scope"),
+                "give header or jwt_claim, not both",
+            ));
         }
         if self.vault.cluster.is_empty() {
             return Err(ConfigError::new(
@@ -163,10 +315,78 @@ impl GatewayConfig {
         }
         if self.max_body_bytes == 0 {
             return Err(ConfigError::new(
-                "gateway.max_body_bytes",
+                format!("{at}.max_body_bytes"),
                 "must be positive",
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::VeilConfig;
+
+    fn gateway(json: &str) -> Result<GatewayConfig, String> {
+        VeilConfig::from_json(&format!(r#"{{"gateway": {json}}}"#))
+            .map(|c| c.gateway.unwrap())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn routes_override_the_plugin_wide_settings() {
+        let g = gateway(
+            r#"{"tenant": {"header": "x-t"}, "actions": {"EMAIL_ADDRESS": "redact"},
+                "routes": {"partner": {"tenant": {"static": "partner"}, "failure_mode": "open",
+                                       "actions": {"CREDIT_CARD": "block"}}}}"#,
+        )
+        .unwrap();
+        let r = g.for_route("partner").unwrap();
+        assert_eq!(r.tenant.fixed.as_deref(), Some("partner"));
+        assert_eq!(r.failure_mode, FailureMode::Open);
+        assert_eq!(r.action(&Entity::EmailAddress), Action::Redact);
+        assert_eq!(r.action(&Entity::CreditCard), Action::Block);
+        assert_eq!(g.action(&Entity::CreditCard), Action::Tokenize);
+        assert!(g.for_route("other").is_none());
+    }
+
+    #[test]
+    fn errors_name_the_route_field() {
+        let e = gateway(r#"{"tenant": {"default": "d"}, "routes": {"r1": {"max_body_bytes": 0}}}"#)
+            .unwrap_err();
+        assert!(e.contains("gateway.routes.r1.max_body_bytes"), "{e}");
+        let e =
+            gateway(r#"{"tenant": {"default": "d"}, "routes": {"r1": {"bogus": 1}}}"#).unwrap_err();
+        assert!(e.contains("bogus"), "{e}");
+        let e = gateway(r#"{"tenant": {"header": "x", "jwt_claim": "org"}}"#).unwrap_err();
+        assert!(e.contains("gateway.tenant"), "{e}");
+        let e = gateway(r#"{"tenant": {"default": "d"}, "invalid_json": "pass"}"#).unwrap_err();
+        assert!(e.contains("invalid_json"), "{e}");
+    }
+
+    #[test]
+    fn tenant_and_scope_resolve_from_their_sources() {
+        let read = |s: Source<'_>| match s {
+            Source::Header("x-t") => Some("from-header".to_string()),
+            Source::JwtClaim("org") => Some("from-claim".to_string()),
+            Source::JwtClaim("sub") => Some(String::new()),
+            _ => None,
+        };
+        let header = gateway(r#"{"tenant": {"header": "x-t"}}"#).unwrap();
+        assert_eq!(header.tenant.resolve(read).as_deref(), Some("from-header"));
+        let claim =
+            gateway(r#"{"tenant": {"jwt_claim": "org"}, "scope": {"jwt_claim": "sub"}}"#).unwrap();
+        assert_eq!(claim.tenant.resolve(read).as_deref(), Some("from-claim"));
+        assert_eq!(
+            claim.scope.resolve(read),
+            None,
+            "an empty claim is no scope"
+        );
+        let fallback = gateway(r#"{"tenant": {"header": "x-none", "default": "d"}}"#).unwrap();
+        assert_eq!(fallback.tenant.resolve(read).as_deref(), Some("d"));
+        assert_eq!(fallback.scope.resolve(read), None);
+        let none = gateway(r#"{"tenant": {"jwt_claim": "tid"}}"#).unwrap();
+        assert_eq!(none.tenant.resolve(read), None);
     }
 }

@@ -12,7 +12,7 @@ use proxy_wasm::hostcalls;
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType, LogLevel, MetricType};
 use veil_core::body::BodyKind;
-use veil_core::gateway::FailureMode;
+use veil_core::gateway::{FailureMode, GatewayConfig, OverLimit, Source};
 use veil_core::restore::TokenMap;
 
 use crate::metrics;
@@ -90,6 +90,7 @@ impl RootContext for Root {
     fn create_http_context(&self, _id: u32) -> Option<Box<dyn HttpContext>> {
         Some(Box::new(Flow {
             settings: self.settings.clone(),
+            gateway: None,
             meters: self.meters.clone(),
             called_at: None,
             kind: None,
@@ -97,6 +98,7 @@ impl RootContext for Root {
             scope: None,
             request_id: None,
             pending: None,
+            body_scanned: false,
             body_size: 0,
             new_body: None,
             calls: Vec::new(),
@@ -115,6 +117,8 @@ impl RootContext for Root {
 /// One HTTP exchange.
 struct Flow {
     settings: Result<Arc<Settings>, String>,
+    /// This route's gateway settings; set when the request is one Veil reads.
+    gateway: Option<Arc<GatewayConfig>>,
     meters: Rc<Meters>,
     /// When the tokenize callout left.
     called_at: Option<SystemTime>,
@@ -125,6 +129,8 @@ struct Flow {
     request_id: Option<String>,
     /// The body waiting for its tokens.
     pending: Option<Pending>,
+    /// The request body was scanned (in its last body callback, or at its trailers).
+    body_scanned: bool,
     /// The request body's size as Envoy holds it, and its replacement once decided.
     body_size: usize,
     new_body: Option<Vec<u8>>,
@@ -157,26 +163,20 @@ impl Flow {
     }
 
     /// Sends a callout to the vault; its answer comes to `on_http_call_response`.
-    fn call_vault(&mut self, settings: &Settings, call: Call, path: &str, body: &[u8]) -> bool {
-        let auth = format!("Bearer {}", settings.gateway.vault.api_key);
+    fn call_vault(&mut self, g: &GatewayConfig, call: Call, path: &str, body: &[u8]) -> bool {
+        let auth = format!("Bearer {}", g.vault.api_key);
         let mut headers = vec![
             (":method", "POST"),
             (":path", path),
-            (":authority", settings.gateway.vault.authority.as_str()),
+            (":authority", g.vault.authority.as_str()),
             ("authorization", auth.as_str()),
             JSON,
         ];
         if let Some(id) = &self.request_id {
             headers.push(("x-request-id", id.as_str()));
         }
-        let timeout = Duration::from_millis(settings.gateway.vault.timeout_ms);
-        match self.dispatch_http_call(
-            &settings.gateway.vault.cluster,
-            headers,
-            Some(body),
-            vec![],
-            timeout,
-        ) {
+        let timeout = Duration::from_millis(g.vault.timeout_ms);
+        match self.dispatch_http_call(&g.vault.cluster, headers, Some(body), vec![], timeout) {
             Ok(id) => {
                 self.calls.push((id, call));
                 true
@@ -189,10 +189,10 @@ impl Flow {
     }
 
     /// A tokenize that failed: 503 when closed, or on with the body as it came when open.
-    fn tokenize_failed(&mut self, settings: &Settings, why: &str) {
+    fn tokenize_failed(&mut self, gateway: &GatewayConfig, why: &str) {
         self.meters.inc(metrics::CALLOUT_FAILURES);
         self.pending = None;
-        if settings.gateway.failure_mode == FailureMode::Open {
+        if gateway.failure_mode == FailureMode::Open {
             self.meters.inc(metrics::FAIL_OPEN_PASSES);
             log::warn!("veil: tokenize failed ({why}); failure_mode open: forwarding unmasked");
             return;
@@ -209,12 +209,86 @@ impl Flow {
         );
     }
 
+    /// Scans the whole buffered request body (`size` bytes) and acts on it: forward, reject,
+    /// or pause for the vault's callouts.
+    fn scan_request(&mut self, size: usize) -> Action {
+        let (Some(kind), Ok(settings), Some(gateway)) =
+            (self.kind, self.settings.clone(), self.gateway.clone())
+        else {
+            return Action::Continue;
+        };
+        self.body_scanned = true;
+        let body = self.get_http_request_body(0, size).unwrap_or_default();
+        self.meters.inc(metrics::SCANNED);
+        self.body_size = size;
+        let scan = request::scan(&body, kind, &settings, &gateway);
+        if scan.as_text {
+            self.meters.inc(metrics::SCANNED_AS_TEXT);
+        }
+        match scan.plan {
+            Plan::Forward => {}
+            Plan::Block { entity } => {
+                self.meters.inc(metrics::BLOCKED);
+                return self.reject(
+                    422,
+                    "blocked_entity",
+                    &format!("the request contains a {entity}, which this gateway does not allow"),
+                );
+            }
+            Plan::Invalid { message } => {
+                self.meters.inc(metrics::INVALID);
+                return self.reject(400, "invalid_body", &message);
+            }
+            Plan::Rewritten { body: new, masked } => {
+                for entity in &masked {
+                    self.meters.inc(&metrics::masked(entity));
+                }
+                self.new_body = Some(new);
+            }
+            Plan::Tokenize(pending) => {
+                let call_body =
+                    vault_call::tokenize_body(&self.tenant, self.scope.as_deref(), &pending.items);
+                self.pending = Some(pending);
+                if self.call_vault(&gateway, Call::Tokenize, "/v1/tokenize", &call_body) {
+                    self.called_at = Some(self.get_current_time());
+                } else {
+                    self.tokenize_failed(&gateway, "dispatch failed");
+                    if self.answered {
+                        return Action::Pause;
+                    }
+                }
+            }
+        }
+        let history = scan.history;
+        if !history.is_empty() {
+            let call_body =
+                vault_call::rehydrate_body(&self.tenant, self.scope.as_deref(), &history);
+            if !self.call_vault(&gateway, Call::Rehydrate, "/v1/rehydrate", &call_body) {
+                self.meters.inc(metrics::REHYDRATION_INCOMPLETE);
+            }
+        }
+        if self.calls.is_empty() {
+            self.finish_request();
+            Action::Continue
+        } else {
+            Action::Pause
+        }
+    }
+
     /// Everything decided: set the body, arm the response path.
     fn finish_request(&mut self) {
         if let Some(body) = self.new_body.take() {
             self.set_http_request_body(0, self.body_size, &body);
         }
         self.map = Arc::new(TokenMap::new(std::mem::take(&mut self.pairs)));
+    }
+}
+
+impl Flow {
+    /// A string property (route metadata, a JWT claim); `None` when absent or not text.
+    fn property_text(&self, path: &[&str]) -> Option<String> {
+        let bytes = self.get_property(path.to_vec())?;
+        String::from_utf8(bytes).ok().filter(|s| !s.is_empty())
     }
 }
 
@@ -226,7 +300,7 @@ impl Context for Flow {
         body_size: usize,
         _trailers: usize,
     ) {
-        let Ok(settings) = self.settings.clone() else {
+        let (Ok(settings), Some(gateway)) = (self.settings.clone(), self.gateway.clone()) else {
             return;
         };
         let Some(at) = self.calls.iter().position(|(id, _)| *id == token) else {
@@ -263,7 +337,7 @@ impl Context for Flow {
                         self.pairs.extend(pairs);
                     }
                     Err(e) => {
-                        self.tokenize_failed(&settings, &e);
+                        self.tokenize_failed(&gateway, &e);
                         if self.answered {
                             return;
                         }
@@ -274,6 +348,7 @@ impl Context for Flow {
                 Ok(pairs) => self.pairs.extend(pairs),
                 Err(e) => {
                     self.meters.inc(metrics::CALLOUT_FAILURES);
+                    self.meters.inc(metrics::REHYDRATION_INCOMPLETE);
                     log::warn!(
                         "veil: rehydrating the history failed ({e}); its tokens stay tokens"
                     );
@@ -315,24 +390,38 @@ impl HttpContext for Flow {
                 "compressed request bodies cannot be scanned; send them uncompressed",
             );
         }
-        let g = &settings.gateway;
-        let tenant = match (&g.tenant.fixed, &g.tenant.header) {
-            (Some(fixed), _) => Some(fixed.clone()),
-            (None, Some(h)) => self.get_http_request_header(h).filter(|t| !t.is_empty()),
-            (None, None) => None,
-        }
-        .or_else(|| g.tenant.default.clone());
+        let route =
+            self.property_text(&["xds", "route_metadata", "filter_metadata", "veil", "route"]);
+        let g = match settings.for_route(route.as_deref()) {
+            Ok(g) => g,
+            Err(e) => {
+                log::error!("veil: {e}; failing closed");
+                return self.reject(
+                    503,
+                    "veil_misconfigured",
+                    "this route's Veil configuration is invalid; see the gateway log",
+                );
+            }
+        };
+        let read = |source: Source<'_>| match source {
+            Source::Header(name) => self.get_http_request_header(name),
+            Source::JwtClaim(claim) => self.property_text(&[
+                "metadata",
+                "filter_metadata",
+                "envoy.filters.http.jwt_authn",
+                &g.jwt_payload_in_metadata,
+                claim,
+            ]),
+        };
+        let (tenant, scope) = (g.tenant.resolve(read), g.scope.resolve(read));
         let Some(tenant) = tenant else {
             return self.reject(400, "no_tenant", "the request names no tenant");
         };
         self.tenant = tenant;
-        self.scope = g
-            .scope_header
-            .as_ref()
-            .and_then(|h| self.get_http_request_header(h))
-            .filter(|s| !s.is_empty());
+        self.scope = scope;
         self.request_id = self.get_http_request_header("x-request-id");
         self.kind = Some(kind);
+        self.gateway = Some(g);
         if !end_of_stream {
             // The body may change length.
             self.set_http_request_header("content-length", None);
@@ -341,79 +430,63 @@ impl HttpContext for Flow {
     }
 
     fn on_http_request_body(&mut self, size: usize, end_of_stream: bool) -> Action {
-        let (Some(kind), Ok(settings)) = (self.kind, self.settings.clone()) else {
+        let (Some(_), Some(gateway)) = (self.kind, self.gateway.clone()) else {
             return Action::Continue;
         };
-        if size > settings.gateway.max_body_bytes {
+        if size > gateway.max_body_bytes {
             self.meters.inc(metrics::TOO_LARGE);
+            if gateway.over_limit == OverLimit::Pass {
+                self.meters.inc(metrics::OVER_LIMIT_PASSED);
+                // Configured for this route: forwarded unscanned, counted, and nothing to
+                // restore in the response.
+                log::warn!(
+                    "veil: request body over the limit; over_limit pass: forwarded unscanned"
+                );
+                self.kind = None;
+                return Action::Continue;
+            }
             return self.reject(
                 413,
                 "body_too_large",
                 &format!(
                     "request bodies over {} bytes are not accepted",
-                    settings.gateway.max_body_bytes
+                    gateway.max_body_bytes
                 ),
             );
         }
         if !end_of_stream {
             return Action::Pause; // buffer the whole body
         }
-        let body = self.get_http_request_body(0, size).unwrap_or_default();
-        self.meters.inc(metrics::SCANNED);
-        self.body_size = size;
-        let scan = request::scan(&body, kind, &settings);
-        match scan.plan {
-            Plan::Forward => {}
-            Plan::Block { entity } => {
-                self.meters.inc(metrics::BLOCKED);
-                return self.reject(
-                    422,
-                    "blocked_entity",
-                    &format!("the request contains a {entity}, which this gateway does not allow"),
-                );
-            }
-            Plan::Invalid { message } => {
-                self.meters.inc(metrics::INVALID);
-                return self.reject(400, "invalid_body", &message);
-            }
-            Plan::Rewritten { body: new, masked } => {
-                for entity in &masked {
-                    self.meters.inc(&metrics::masked(entity));
-                }
-                self.new_body = Some(new);
-            }
-            Plan::Tokenize(pending) => {
-                let call_body =
-                    vault_call::tokenize_body(&self.tenant, self.scope.as_deref(), &pending.items);
-                self.pending = Some(pending);
-                if self.call_vault(&settings, Call::Tokenize, "/v1/tokenize", &call_body) {
-                    self.called_at = Some(self.get_current_time());
-                } else {
-                    self.tokenize_failed(&settings, "dispatch failed");
-                    if self.answered {
-                        return Action::Pause;
-                    }
-                }
-            }
+        self.scan_request(size)
+    }
+
+    /// A request body that ends with trailers (Envoy's decompressor adds them) never reaches
+    /// `end_of_stream` in the body callback: it is scanned here, never forwarded unscanned.
+    fn on_http_request_trailers(&mut self, _trailers: usize) -> Action {
+        if self.kind.is_none() || self.body_scanned {
+            return Action::Continue;
         }
-        let history = scan.history;
-        if !history.is_empty() {
-            let call_body =
-                vault_call::rehydrate_body(&self.tenant, self.scope.as_deref(), &history);
-            self.call_vault(&settings, Call::Rehydrate, "/v1/rehydrate", &call_body);
-        }
-        if self.calls.is_empty() {
-            self.finish_request();
-            Action::Continue
-        } else {
-            Action::Pause
-        }
+        let size = self
+            .get_http_request_body(0, usize::MAX)
+            .map_or(0, |b| b.len());
+        self.scan_request(size)
     }
 
     fn on_http_response_headers(&mut self, _headers: usize, _end_of_stream: bool) -> Action {
         let content_type = self
             .get_http_response_header("content-type")
             .unwrap_or_default();
+        if !self.map.is_empty()
+            && self
+                .get_http_response_header("content-encoding")
+                .is_some_and(|e| !e.eq_ignore_ascii_case("identity"))
+        {
+            // A decompressor belongs between Veil and the provider (envoy/provider.yaml);
+            // without one the tokens stay tokens, which reveal nothing.
+            self.meters.inc(metrics::REHYDRATION_INCOMPLETE);
+            log::warn!("veil: compressed response; its tokens are not restored");
+            return Action::Continue;
+        }
         self.mode = Mode::for_response(&content_type, &self.map);
         if !matches!(self.mode, Mode::Pass) {
             self.meters.inc(metrics::RESPONSES_RESTORED);
@@ -441,12 +514,42 @@ impl HttpContext for Flow {
                 if !end_of_stream {
                     return Action::Pause;
                 }
-                let json = matches!(self.mode, Mode::Json);
-                let body = self.get_http_response_body(0, size).unwrap_or_default();
-                let out = response::restore_buffered(&body, json, &self.map);
-                self.set_http_response_body(0, size, &out);
+                self.restore_buffered_response(size);
                 Action::Continue
             }
         }
+    }
+
+    /// A response that ends with trailers (Envoy's decompressor adds them) never reaches
+    /// `end_of_stream` in the body callback: a buffered body is restored here; a stream has
+    /// already gone out, and a token prefix still held back (a stream cut mid-token) cannot
+    /// be sent, so it is counted and logged.
+    fn on_http_response_trailers(&mut self, _trailers: usize) -> Action {
+        match &mut self.mode {
+            Mode::Pass => {}
+            Mode::Stream(restorer) => {
+                if !restorer.finish().is_empty() {
+                    self.meters.inc(metrics::REHYDRATION_INCOMPLETE);
+                    log::warn!("veil: the stream ended in trailers with a token prefix held back");
+                }
+            }
+            Mode::Json | Mode::Text => {
+                let size = self
+                    .get_http_response_body(0, usize::MAX)
+                    .map_or(0, |b| b.len());
+                self.restore_buffered_response(size);
+            }
+        }
+        self.mode = Mode::Pass;
+        Action::Continue
+    }
+}
+
+impl Flow {
+    fn restore_buffered_response(&mut self, size: usize) {
+        let json = matches!(self.mode, Mode::Json);
+        let body = self.get_http_response_body(0, size).unwrap_or_default();
+        let out = response::restore_buffered(&body, json, &self.map);
+        self.set_http_response_body(0, size, &out);
     }
 }

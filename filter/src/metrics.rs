@@ -11,6 +11,14 @@ pub const SCANNED: &str = "veil_requests_scanned";
 pub const BLOCKED: &str = "veil_requests_blocked";
 /// Request bodies over `max_body_bytes` (413).
 pub const TOO_LARGE: &str = "veil_requests_too_large";
+/// Bodies over the limit forwarded unscanned because the route's `over_limit` is `pass`
+/// (also counted in `TOO_LARGE`).
+pub const OVER_LIMIT_PASSED: &str = "veil_requests_over_limit_passed";
+/// Malformed JSON bodies scanned as text (`invalid_json: scan_as_text`).
+pub const SCANNED_AS_TEXT: &str = "veil_requests_scanned_as_text";
+/// Responses whose tokens could not all be restored (the history's rehydrate callout
+/// failed, or the response came compressed); the tokens stay in the text.
+pub const REHYDRATION_INCOMPLETE: &str = "veil_responses_rehydration_incomplete";
 /// Bodies that could not be read as their content type (400).
 pub const INVALID: &str = "veil_requests_invalid";
 /// Tokenize callouts that failed (dispatch error, timeout, bad answer).
@@ -27,10 +35,13 @@ pub const COUNTERS: &[&str] = &[
     SCANNED,
     BLOCKED,
     TOO_LARGE,
+    OVER_LIMIT_PASSED,
+    SCANNED_AS_TEXT,
     INVALID,
     CALLOUT_FAILURES,
     FAIL_OPEN_PASSES,
     RESPONSES_RESTORED,
+    REHYDRATION_INCOMPLETE,
 ];
 
 /// The counter of values of `entity` masked (tokenized or redacted).

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use veil_core::body::{BodyKind, Document, Edit};
-use veil_core::gateway::Action;
+use veil_core::gateway::{Action, GatewayConfig, InvalidJson};
 use veil_core::Entity;
 
 use crate::settings::Settings;
@@ -49,24 +49,44 @@ pub struct Pending {
 pub struct Scan {
     pub plan: Plan,
     pub history: Vec<String>,
+    /// A JSON body that did not parse was scanned as plain text (`invalid_json: scan_as_text`).
+    pub as_text: bool,
 }
 
-pub fn scan(body: &[u8], kind: BodyKind, settings: &Settings) -> Scan {
-    match Document::parse(body, kind, &settings.config.body.json) {
+/// Reads `body` as `kind` and decides, with the route's gateway settings.
+pub fn scan(body: &[u8], kind: BodyKind, settings: &Settings, gateway: &GatewayConfig) -> Scan {
+    let parsed = Document::parse(body, kind, &settings.config.body.json);
+    let (parsed, kind, as_text) = match parsed {
+        Err(_) if kind == BodyKind::Json && gateway.invalid_json == InvalidJson::ScanAsText => (
+            Document::parse(body, BodyKind::Text, &settings.config.body.json),
+            BodyKind::Text,
+            true,
+        ),
+        parsed => (parsed, kind, false),
+    };
+    match parsed {
         Ok(doc) => Scan {
             history: history_tokens(&doc),
-            plan: plan(&doc, body, kind, settings),
+            plan: plan(&doc, body, kind, settings, gateway),
+            as_text,
         },
         Err(e) => Scan {
             plan: Plan::Invalid {
                 message: e.to_string(),
             },
             history: Vec::new(),
+            as_text,
         },
     }
 }
 
-fn plan(doc: &Document<'_>, body: &[u8], kind: BodyKind, settings: &Settings) -> Plan {
+fn plan(
+    doc: &Document<'_>,
+    body: &[u8],
+    kind: BodyKind,
+    settings: &Settings,
+    gateway: &GatewayConfig,
+) -> Plan {
     let findings = doc.detect(&settings.engine);
     let mut items: Vec<(String, String)> = Vec::new();
     let mut item_index: HashMap<(String, String), usize> = HashMap::new();
@@ -75,7 +95,7 @@ fn plan(doc: &Document<'_>, body: &[u8], kind: BodyKind, settings: &Settings) ->
     let mut masked = Vec::new();
     for f in &findings {
         let entity = &f.detection.entity;
-        match settings.gateway.action(entity) {
+        match gateway.action(entity) {
             Action::Allow => {}
             Action::Block => {
                 return Plan::Block {
@@ -176,6 +196,10 @@ mod tests {
         Settings::parse(format!(r#"{{"gateway": {{"tenant": {{"static": "acme"}}, "vault": {{"api_key": "k"}}, "actions": {actions}}}}}"#).as_bytes()).unwrap()
     }
 
+    fn scan(body: &[u8], kind: BodyKind, s: &Settings) -> Scan {
+        super::scan(body, kind, s, &s.gateway)
+    }
+
     const BODY: &[u8] = br#"{"model": "m", "messages": [{"role": "user", "content": "Mail jane@corp.com or jane@corp.com, card 4111 1111 1111 1111"}]}"#;
 
     #[test]
@@ -251,5 +275,27 @@ mod tests {
             scan(b"{not json", BodyKind::Json, &settings("{}")).plan,
             Plan::Invalid { .. }
         ));
+    }
+
+    #[test]
+    fn malformed_json_is_rejected_or_scanned_as_text_by_config() {
+        let body = br#"{"messages": [{"content": "mail jane@corp.com"}"#;
+        let s = settings("{}");
+        let rejected = scan(body, BodyKind::Json, &s);
+        assert!(matches!(rejected.plan, Plan::Invalid { .. }) && !rejected.as_text);
+        let mut lenient = (*s.gateway).clone();
+        lenient.invalid_json = InvalidJson::ScanAsText;
+        let text = super::scan(body, BodyKind::Json, &s, &lenient);
+        assert!(text.as_text);
+        let Plan::Tokenize(p) = text.plan else {
+            panic!("the e-mail is found in the text")
+        };
+        let (out, _) = p.apply(&["email-x@example.com".into()], &s).unwrap();
+        assert_eq!(
+            out,
+            br#"{"messages": [{"content": "mail email-x@example.com"}"#
+        );
+        let invalid_utf8 = super::scan(b"{\"a\": \"\xff", BodyKind::Json, &s, &lenient);
+        assert!(matches!(invalid_utf8.plan, Plan::Invalid { .. }));
     }
 }

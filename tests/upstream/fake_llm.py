@@ -4,14 +4,23 @@ OpenAI Responses (/v1/responses) and Anthropic messages (/v1/messages) that answ
 "You said: <last user message>", buffered or streamed as SSE in 5-character deltas (so tokens
 are split across events), and record every request body they received.
 
-    python3 fake_llm.py PORT      (0 picks a free port; the first line printed names it)
+    python3 fake_llm.py PORT [--tls CERT KEY] [--gzip]
+        0 picks a free port; the first line printed names it. --tls serves HTTPS (like a real
+        provider); --gzip compresses answers, buffered and streamed, when the request accepts
+        gzip (as real providers do), so the gateway's decompression is exercised.
     GET /__received               the bodies received so far, as a JSON array of strings
+    GET /__headers                per request: its authorization, accept-encoding and host
 """
+import argparse
 import json
-import sys
+import ssl
+import threading
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 RECEIVED = []
+HEADERS = []
+GZIP = False
 
 
 def last_user_text(body):
@@ -32,10 +41,20 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def _send(self, status, body, content_type="application/json"):
+    def _gzip(self):
+        # x-fake-force-gzip: 1 compresses even when not asked (a misbehaving provider).
+        if self.headers.get("x-fake-force-gzip") == "1":
+            return True
+        return GZIP and "gzip" in self.headers.get("accept-encoding", "")
+
+    def _send(self, status, body, content_type="application/json", compress=False):
         data = body.encode()
         self.send_response(status)
         self.send_header("content-type", content_type)
+        if compress:
+            packer = zlib.compressobj(wbits=31)  # gzip framing
+            data = packer.compress(data) + packer.flush()
+            self.send_header("content-encoding", "gzip")
         self.send_header("content-length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -43,6 +62,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/__received":
             self._send(200, json.dumps(RECEIVED))
+        elif self.path == "/__headers":
+            self._send(200, json.dumps(HEADERS))
         else:
             self._send(404, json.dumps({"error": "not found"}))
 
@@ -71,6 +92,7 @@ class Handler(BaseHTTPRequestHandler):
         if raw is None:
             return  # reset before the body was complete: nothing was received
         RECEIVED.append(raw.decode("utf-8", "replace"))
+        HEADERS.append({k: self.headers.get(k, "") for k in ("authorization", "accept-encoding", "host")})
         try:
             body = json.loads(raw)
         except ValueError:
@@ -104,34 +126,55 @@ class Handler(BaseHTTPRequestHandler):
                                               "choices": [{"index": 0, "delta": delta, "finish_reason": reason}]}
             events = [(None, chunk_of({"content": p}, None)) for p in pieces] + [(None, chunk_of({}, "stop"))]
             done = "[DONE]"
+        compress = self._gzip()
         if not body.get("stream"):
-            self._send(200, json.dumps(final))
+            self._send(200, json.dumps(final), compress=compress)
             return
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("transfer-encoding", "chunked")
+        if compress:
+            self.send_header("content-encoding", "gzip")
         self.end_headers()
         # x-fake-chunk-bytes: 1 sends the stream one byte per network write (adversarial).
         piece = int(self.headers.get("x-fake-chunk-bytes", "0") or 0)
+        packer = zlib.compressobj(wbits=31) if compress else None
 
-        def chunk(text):
+        def chunk(text, last=False):
             data = text.encode()
+            if packer:  # flushed per event, as a streaming provider does
+                data = packer.compress(data) + packer.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
             parts = [data[i:i + piece] for i in range(0, len(data), piece)] if piece else [data]
             for part in parts:
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
                 self.wfile.flush()
 
-        for name, data in events:
-            chunk(("event: %s\n" % name if name else "") + "data: %s\n\n" % json.dumps(data))
+        for i, (name, data) in enumerate(events):
+            last = i == len(events) - 1 and not done
+            chunk(("event: %s\n" % name if name else "") + "data: %s\n\n" % json.dumps(data), last)
         if done:
-            chunk("data: %s\n\n" % done)
+            chunk("data: %s\n\n" % done, True)
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 
 
 def main():
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 8082
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    global GZIP
+    args = argparse.ArgumentParser()
+    args.add_argument("port", type=int, nargs="?", default=8082)
+    args.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    args.add_argument("--gzip", action="store_true")
+    opts = args.parse_args()
+    GZIP = opts.gzip
+    server = ThreadingHTTPServer(("127.0.0.1", opts.port), Handler)
+    if opts.tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*opts.tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        # The test reads /__received in plain HTTP, on a second port.
+        control = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=control.serve_forever, daemon=True).start()
+        print("fake-llm control on %d" % control.server_address[1], flush=True)
     print("fake-llm listening on %d" % server.server_address[1], flush=True)
     server.serve_forever()
 

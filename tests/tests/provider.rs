@@ -1,0 +1,103 @@
+//! Through a real Envoy with the shipped provider configuration (`envoy/provider.yaml`): TLS
+//! to the provider, the client's API key passed through, a provider that compresses when asked
+//! is asked for identity (buffered and streamed answers restored), one that compresses anyway
+//! keeps its tokens (counted), and compressed requests are decompressed before Veil masks them.
+
+use veil_e2e::{Gateway, Provider, Vault};
+
+const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
+const EMAIL: &str = "canary.tls@corp-mail.com";
+const CLIENT_KEY: &str = "Bearer sk-client-key-passes-through";
+
+fn chat(stream: bool) -> String {
+    serde_json::json!({"model": "m", "stream": stream, "messages": [{"role": "user", "content": format!("mail {EMAIL}")}]})
+        .to_string()
+}
+
+#[test]
+fn tls_provider_asked_for_identity_answers() {
+    let Some(g) = Gateway::launch(CONFIG, Vault::Real, Provider::TlsGzip) else {
+        return;
+    };
+    let headers = [("authorization", CLIENT_KEY), ("accept-encoding", "gzip")];
+    let (status, _, body) = g.post("/v1/chat/completions", &headers, &chat(false));
+    assert_eq!(status, 200, "{body}\n{}", g.envoy_log());
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        v["choices"][0]["message"]["content"],
+        format!("You said: mail {EMAIL}")
+    );
+
+    let (status, ct, body) = g.post("/v1/chat/completions", &headers, &chat(true));
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("text/event-stream"));
+    let text: String = body
+        .split("\n\n")
+        .filter_map(|e| e.strip_prefix("data: "))
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .filter_map(|v| {
+            v["choices"][0]["delta"]["content"]
+                .as_str()
+                .map(String::from)
+        })
+        .collect();
+    assert_eq!(text, format!("You said: mail {EMAIL}"));
+
+    let (status, _, body) = g.post_bytes(
+        "/v1/chat/completions",
+        &[("authorization", CLIENT_KEY), ("content-encoding", "gzip")],
+        gzip(chat(false).as_bytes()),
+    );
+    assert_eq!(
+        status, 200,
+        "a compressed request is decompressed, then masked: {body}"
+    );
+    assert!(body.contains(EMAIL));
+
+    let received = g.received();
+    assert_eq!(received.len(), 3);
+    for body in &received {
+        assert!(
+            !body.contains(EMAIL) && body.contains("@example.com"),
+            "{body}"
+        );
+    }
+    for h in g.received_headers() {
+        assert_eq!(
+            h["authorization"], CLIENT_KEY,
+            "the client's key reaches the provider"
+        );
+        assert_eq!(h["accept-encoding"], "identity", "{h}");
+    }
+    assert_eq!(g.stat("veil_responses_rehydration_incomplete"), 0);
+
+    // A provider that compresses unasked: the answer passes as it came, tokens in place.
+    let (status, body) = g.post_raw(
+        "/v1/chat/completions",
+        &[("authorization", CLIENT_KEY), ("x-fake-force-gzip", "1")],
+        chat(false).into_bytes(),
+    );
+    assert_eq!(status, 200);
+    let text = gunzip(&body);
+    assert!(
+        !text.contains(EMAIL) && text.contains("@example.com"),
+        "{text}"
+    );
+    assert_eq!(g.stat("veil_responses_rehydration_incomplete"), 1);
+}
+
+fn gunzip(bytes: &[u8]) -> String {
+    use std::io::Read as _;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .expect("a gzip body");
+    text
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}

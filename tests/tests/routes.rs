@@ -1,0 +1,194 @@
+//! Through a real Envoy: what a route and the plugin configuration decide. Routes with Veil
+//! turned off pass untouched; a route's named override applies there only, and a name the
+//! configuration lacks fails closed; tenant and scope come from a verified JWT's claims;
+//! malformed JSON and bodies over the limit are rejected, or handled as configured.
+
+use veil_e2e::{jwt, Gateway, Provider, Vault};
+
+const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
+const EMAIL: &str = "canary.route@corp-mail.com";
+const CARD: &str = "4929 3862 7781 4403";
+
+fn chat(text: &str) -> String {
+    serde_json::json!({"model": "m", "messages": [{"role": "user", "content": text}]}).to_string()
+}
+
+fn answer(body: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    v["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The plugin configuration with more `gateway` fields.
+fn config_with(fields: &str) -> String {
+    let config = CONFIG.replace(
+        r#""failure_mode": "closed""#,
+        &format!(r#""failure_mode": "closed", {fields}"#),
+    );
+    assert_ne!(config, CONFIG);
+    config
+}
+
+#[test]
+fn routes_with_veil_turned_off_pass_untouched() {
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    let body = chat(&format!("mail {EMAIL}"));
+    let (status, _, _) = g.post("/passthrough/v1/chat/completions", &[], &body);
+    assert_eq!(status, 200);
+    assert_eq!(
+        g.received(),
+        vec![body],
+        "byte for byte as the client sent it"
+    );
+    assert_eq!(g.stat("veil_requests_scanned"), 0);
+}
+
+#[test]
+fn a_route_override_applies_on_its_route_only() {
+    let config = config_with(r#""routes": {"partner": {"actions": {"CREDIT_CARD": "block"}}}"#);
+    let Some(g) = Gateway::start(&config) else {
+        return;
+    };
+    let body = chat(&format!("charge card {CARD}"));
+    let (status, _, reply) = g.post("/partner/v1/chat/completions", &[], &body);
+    assert_eq!(status, 422, "{reply}");
+    assert!(
+        reply.contains("CREDIT_CARD") && !reply.contains(CARD),
+        "{reply}"
+    );
+    assert!(g.received().is_empty());
+
+    let (status, _, reply) = g.post("/v1/chat/completions", &[], &body);
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(answer(&reply), format!("You said: charge card {CARD}"));
+    assert!(!g.received()[0].contains(CARD));
+
+    let (status, _, reply) = g.post("/unknown-override/v1/chat/completions", &[], &body);
+    assert_eq!(status, 503, "{reply}");
+    assert!(reply.contains("veil_misconfigured"), "{reply}");
+    assert_eq!(g.received().len(), 1, "nothing more reached the provider");
+    assert!(g.log_shows("`no-such-override`"), "{}", g.envoy_log());
+}
+
+#[test]
+fn tenant_and_scope_come_from_verified_jwt_claims() {
+    let config = CONFIG.replace(
+        r#""tenant": { "header": "x-veil-tenant", "default": "demo" },
+    "scope": { "header": "x-veil-scope" },"#,
+        r#""tenant": { "jwt_claim": "org" }, "scope": { "jwt_claim": "sub" },"#,
+    );
+    assert_ne!(config, CONFIG);
+    let Some(g) = Gateway::launch(&config, Vault::Real, Provider::DemoJwt) else {
+        return;
+    };
+    let (status, _, reply) = g.post("/v1/chat/completions", &[], &chat(&format!("mail {EMAIL}")));
+    assert_eq!(status, 400, "no token, no tenant: {reply}");
+    assert!(reply.contains("no_tenant"));
+
+    let ask = |sub: &str, text: &str| {
+        let bearer = format!(
+            "Bearer {}",
+            jwt(serde_json::json!({"org": "acme", "sub": sub}))
+        );
+        let (status, _, reply) = g.post(
+            "/v1/chat/completions",
+            &[("authorization", bearer.as_str())],
+            &chat(text),
+        );
+        assert_eq!(status, 200, "{reply}\n{}", g.envoy_log());
+        answer(&reply)
+    };
+    ask("user-1", &format!("mail {EMAIL}"));
+    let masked = g.received()[0].clone();
+    let start = masked.find("email-").expect("masked");
+    let end = start + masked[start..].find("@example.com").unwrap() + "@example.com".len();
+    let token = &masked[start..end];
+    assert_eq!(ask("user-1", token), format!("You said: {EMAIL}"));
+    assert_eq!(
+        ask("user-2", token),
+        format!("You said: {token}"),
+        "the scope is the JWT's subject: another subject gets the token"
+    );
+}
+
+#[test]
+fn malformed_json_is_rejected_by_default_or_scanned_as_text() {
+    let broken =
+        format!(r#"{{"model": "m", "messages": [{{"role": "user", "content": "mail {EMAIL}"}}"#);
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    let (status, _, reply) = g.post("/v1/chat/completions", &[], &broken);
+    assert_eq!(status, 400, "{reply}");
+    assert!(
+        reply.contains("invalid_body") && !reply.contains(EMAIL),
+        "{reply}"
+    );
+    assert!(g.received().is_empty());
+    drop(g);
+
+    let Some(g) = Gateway::start(&config_with(r#""invalid_json": "scan_as_text""#)) else {
+        return;
+    };
+    g.post("/v1/chat/completions", &[], &broken);
+    let received = g.received();
+    assert_eq!(received.len(), 1);
+    assert!(
+        !received[0].contains(EMAIL) && received[0].contains("@example.com"),
+        "masked as text: {}",
+        received[0]
+    );
+    assert_eq!(g.stat("veil_requests_scanned_as_text"), 1);
+}
+
+#[test]
+fn bodies_over_the_limit_are_rejected_by_default_or_passed_when_configured() {
+    let big = chat(&format!("mail {EMAIL} {}", "lorem ipsum ".repeat(100)));
+    let Some(g) = Gateway::start(&config_with(r#""max_body_bytes": 512"#)) else {
+        return;
+    };
+    let (status, _, reply) = g.post("/v1/chat/completions", &[], &big);
+    assert_eq!(status, 413, "{reply}");
+    assert!(g.received().is_empty());
+    assert_eq!(g.stat("veil_requests_too_large"), 1);
+    drop(g);
+
+    let Some(g) = Gateway::start(&config_with(
+        r#""max_body_bytes": 512, "over_limit": "pass""#,
+    )) else {
+        return;
+    };
+    let (status, _, _) = g.post("/v1/chat/completions", &[], &big);
+    assert_eq!(status, 200);
+    assert_eq!(
+        g.received(),
+        vec![big],
+        "forwarded unscanned, as configured"
+    );
+    assert_eq!(g.stat("veil_requests_over_limit_passed"), 1);
+}
+
+#[test]
+fn compressed_request_bodies_are_refused_without_a_decompressor() {
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    let (status, _, reply) = g.post_bytes(
+        "/v1/chat/completions",
+        &[("content-encoding", "gzip")],
+        gzip(chat(&format!("mail {EMAIL}")).as_bytes()),
+    );
+    assert_eq!(status, 415, "{reply}");
+    assert!(g.received().is_empty());
+}
+
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}

@@ -1,0 +1,83 @@
+//! Through a real Envoy: the vault dies while the gateway runs. Requests fail closed with 503
+//! and nothing reaches the provider; answers whose tokens need the vault keep their tokens,
+//! well-formed and counted; once the vault is back, the same values get the same tokens.
+
+use veil_e2e::Gateway;
+
+const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
+const EMAIL: &str = "canary.outage@corp-mail.com";
+
+fn chat(text: &str, stream: bool) -> String {
+    serde_json::json!({"model": "m", "stream": stream, "messages": [{"role": "user", "content": text}]})
+        .to_string()
+}
+
+const WHO: [(&str, &str); 2] = [("x-veil-tenant", "acme"), ("x-veil-scope", "user-1")];
+
+#[test]
+fn a_vault_killed_mid_run_fails_closed_then_recovers_with_the_same_tokens() {
+    let Some(mut g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    let ask = chat(&format!("mail {EMAIL}"), false);
+    assert_eq!(g.post("/v1/chat/completions", &WHO, &ask).0, 200);
+    let before = g.received()[0].clone();
+    assert!(!before.contains(EMAIL));
+
+    g.kill_vault();
+    let (status, _, reply) = g.post("/v1/chat/completions", &WHO, &ask);
+    assert_eq!(status, 503, "{reply}");
+    assert!(reply.contains("vault_unavailable") && !reply.contains(EMAIL));
+    assert_eq!(g.received().len(), 1, "nothing reached the provider");
+
+    g.restart_vault();
+    let (status, _, reply) = g.post("/v1/chat/completions", &WHO, &ask);
+    assert_eq!(status, 200, "{reply}");
+    assert!(reply.contains(EMAIL), "{reply}");
+    assert_eq!(g.received()[1], before, "the same value, the same token");
+    assert!(!g.envoy_log().contains(EMAIL));
+}
+
+#[test]
+fn when_the_vault_cannot_rehydrate_tokens_stay_and_the_stream_stays_well_formed() {
+    let Some(mut g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    assert_eq!(
+        g.post(
+            "/v1/chat/completions",
+            &WHO,
+            &chat(&format!("mail {EMAIL}"), false)
+        )
+        .0,
+        200
+    );
+    let masked = g.received()[0].clone();
+    let start = masked.find("email-").expect("masked");
+    let end = start + masked[start..].find("@example.com").unwrap() + "@example.com".len();
+    let token = masked[start..end].to_string();
+
+    // A pasted token needs the vault's rehydrate; the request itself has nothing new to
+    // tokenize, so it goes on, and the answer keeps the token.
+    g.kill_vault();
+    let (status, ct, body) = g.post(
+        "/v1/chat/completions",
+        &WHO,
+        &chat(&format!("Remind me: {token}"), true),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(ct.starts_with("text/event-stream"));
+    let mut text = String::new();
+    for event in body.split("\n\n").filter(|e| !e.trim().is_empty()) {
+        let data = event.strip_prefix("data: ").expect("every event is data");
+        if data == "[DONE]" {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(data).expect("every event is JSON");
+        text.push_str(v["choices"][0]["delta"]["content"].as_str().unwrap_or(""));
+    }
+    assert_eq!(text, format!("You said: Remind me: {token}"));
+    assert!(!body.contains(EMAIL));
+    assert_eq!(g.stat("veil_responses_rehydration_incomplete"), 1);
+    assert!(g.log_shows("its tokens stay tokens"));
+}
