@@ -46,7 +46,7 @@ impl Meters {
         let counters = metrics::COUNTERS
             .iter()
             .map(|c| c.to_string())
-            .chain(metrics::masked_counters());
+            .chain(metrics::per_kind_counters());
         for name in counters {
             if let Ok(id) = hostcalls::define_metric(MetricType::Counter, &name) {
                 ids.insert(name, id);
@@ -59,8 +59,14 @@ impl Meters {
     }
 
     fn inc(&self, name: &str) {
+        self.add(name, 1);
+    }
+
+    fn add(&self, name: &str, n: u64) {
         if let Some(&id) = self.ids.get(name) {
-            let _ = hostcalls::increment_metric(id, 1);
+            if n > 0 {
+                let _ = hostcalls::increment_metric(id, n as i64);
+            }
         }
     }
 
@@ -224,6 +230,9 @@ impl Flow {
         let scan = request::scan(&body, kind, &settings, &gateway);
         if scan.as_text {
             self.meters.inc(metrics::SCANNED_AS_TEXT);
+        }
+        for entity in &scan.detected {
+            self.meters.inc(&metrics::detected(entity));
         }
         match scan.plan {
             Plan::Forward => {}
@@ -518,6 +527,12 @@ impl HttpContext for Flow {
                 Action::Continue
             }
         }
+    }
+
+    /// The exchange is over: count what its response restored.
+    fn on_log(&mut self) {
+        self.meters
+            .add(metrics::TOKENS_RESTORED, self.map.restored());
     }
 
     /// A response that ends with trailers (Envoy's decompressor adds them) never reaches

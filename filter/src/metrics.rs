@@ -30,6 +30,9 @@ pub const CALLOUT_MS: &str = "veil_vault_callout_ms";
 /// Responses whose body went through restoration.
 pub const RESPONSES_RESTORED: &str = "veil_responses_restored";
 
+/// Tokens restored in responses (minted for the request, or granted by the vault).
+pub const TOKENS_RESTORED: &str = "veil_tokens_restored";
+
 /// Every plain counter, defined once per VM.
 pub const COUNTERS: &[&str] = &[
     SCANNED,
@@ -42,22 +45,33 @@ pub const COUNTERS: &[&str] = &[
     FAIL_OPEN_PASSES,
     RESPONSES_RESTORED,
     REHYDRATION_INCOMPLETE,
+    TOKENS_RESTORED,
 ];
 
 /// The counter of values of `entity` masked (tokenized or redacted).
 pub fn masked(entity: &Entity) -> String {
+    per_kind("veil_entities_masked", entity)
+}
+
+/// The counter of values of `entity` found, whatever their action (allowed ones too).
+pub fn detected(entity: &Entity) -> String {
+    per_kind("veil_entities_detected", entity)
+}
+
+fn per_kind(prefix: &str, entity: &Entity) -> String {
     match entity {
-        Entity::Custom(_) => "veil_entities_masked_CUSTOM".into(),
-        e => format!("veil_entities_masked_{}", e.as_str()),
+        Entity::Custom(_) => format!("{prefix}_CUSTOM"),
+        e => format!("{prefix}_{}", e.as_str()),
     }
 }
 
 /// Every per-kind counter name.
-pub fn masked_counters() -> Vec<String> {
+pub fn per_kind_counters() -> Vec<String> {
+    let custom = Entity::Custom("CUSTOM".into());
     BUILTIN
         .iter()
-        .map(masked)
-        .chain(std::iter::once("veil_entities_masked_CUSTOM".to_string()))
+        .chain(std::iter::once(&custom))
+        .flat_map(|e| [masked(e), detected(e)])
         .collect()
 }
 
@@ -75,6 +89,10 @@ mod tests {
             masked(&Entity::Custom("EMPLOYEE_ID".into())),
             "veil_entities_masked_CUSTOM"
         );
-        assert_eq!(masked_counters().len(), BUILTIN.len() + 1);
+        assert_eq!(
+            detected(&Entity::Custom("MRN".into())),
+            "veil_entities_detected_CUSTOM"
+        );
+        assert_eq!(per_kind_counters().len(), 2 * (BUILTIN.len() + 1));
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use veil_core::body::{BodyKind, Document, Edit};
+use veil_core::body::{BodyKind, Document, Edit, Finding};
 use veil_core::gateway::{Action, GatewayConfig, InvalidJson};
 use veil_core::Entity;
 
@@ -51,6 +51,8 @@ pub struct Scan {
     pub history: Vec<String>,
     /// A JSON body that did not parse was scanned as plain text (`invalid_json: scan_as_text`).
     pub as_text: bool,
+    /// The kind of every value found, whatever its action (for the counters).
+    pub detected: Vec<Entity>,
 }
 
 /// Reads `body` as `kind` and decides, with the route's gateway settings.
@@ -65,35 +67,42 @@ pub fn scan(body: &[u8], kind: BodyKind, settings: &Settings, gateway: &GatewayC
         parsed => (parsed, kind, false),
     };
     match parsed {
-        Ok(doc) => Scan {
-            history: history_tokens(&doc),
-            plan: plan(&doc, body, kind, settings, gateway),
-            as_text,
-        },
+        Ok(doc) => {
+            let findings = doc.detect(&settings.engine);
+            Scan {
+                history: history_tokens(&doc),
+                detected: findings
+                    .iter()
+                    .map(|f| f.detection.entity.clone())
+                    .collect(),
+                plan: plan(&doc, &findings, body, kind, gateway),
+                as_text,
+            }
+        }
         Err(e) => Scan {
             plan: Plan::Invalid {
                 message: e.to_string(),
             },
             history: Vec::new(),
             as_text,
+            detected: Vec::new(),
         },
     }
 }
 
 fn plan(
     doc: &Document<'_>,
+    findings: &[Finding],
     body: &[u8],
     kind: BodyKind,
-    settings: &Settings,
     gateway: &GatewayConfig,
 ) -> Plan {
-    let findings = doc.detect(&settings.engine);
     let mut items: Vec<(String, String)> = Vec::new();
     let mut item_index: HashMap<(String, String), usize> = HashMap::new();
     let mut token_edits = Vec::new();
     let mut fixed_edits = Vec::new();
     let mut masked = Vec::new();
-    for f in &findings {
+    for f in findings {
         let entity = &f.detection.entity;
         match gateway.action(entity) {
             Action::Allow => {}

@@ -427,6 +427,19 @@ impl Gateway {
             .unwrap_or(0)
     }
 
+    /// A counter once it reaches `want` (some are counted when Envoy logs the exchange, just
+    /// after the client has its answer); polls for up to 10 s and returns the last value.
+    pub fn stat_reaching(&self, name: &str, want: u64) -> u64 {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let value = self.stat(name);
+            if value == want || Instant::now() > deadline {
+                return value;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Every body the fake provider received.
     pub fn received(&self) -> Vec<String> {
         reqwest::blocking::get(format!("{}/__received", self.upstream_url))

@@ -128,6 +128,8 @@ fn counters_show_in_envoy_stats() {
     assert_eq!(g.stat("veil_entities_masked_CREDIT_CARD"), 1);
     assert_eq!(g.stat("veil_requests_scanned"), 1);
     assert_eq!(g.stat("veil_responses_restored"), 1);
+    assert_eq!(g.stat("veil_entities_detected_PHONE_NUMBER"), 1);
+    assert_eq!(g.stat_reaching("veil_tokens_restored", 3), 3);
     let log = g.envoy_log();
     assert!(
         !log.contains(EMAIL) && !log.contains(CARD),

@@ -11,6 +11,7 @@
 //!   written. Only exact spellings are restored; the model saw the token's own format, and
 //!   guessing at digits could put a real value where it does not belong.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -24,6 +25,8 @@ pub struct TokenMap {
     /// Lowercased first bytes of the tokens: a held-back tail must start with one.
     first_bytes: [bool; 256],
     max_len: usize,
+    /// Tokens restored so far, for the gateway's counters.
+    restored: AtomicU64,
 }
 
 impl TokenMap {
@@ -57,11 +60,17 @@ impl TokenMap {
             matcher,
             first_bytes,
             max_len,
+            restored: AtomicU64::new(0),
         }
     }
 
     pub fn is_empty(&self) -> bool {
         self.tokens.is_empty()
+    }
+
+    /// How many tokens this map has restored, across all its uses.
+    pub fn restored(&self) -> u64 {
+        self.restored.load(Ordering::Relaxed)
     }
 
     /// Every token in `text` replaced by its value (a buffered response).
@@ -72,7 +81,7 @@ impl TokenMap {
     /// `restore_all` for text of the given kind (JSON text gets JSON-escaped values).
     pub fn restore_all_as(&self, text: &str, context: Context) -> String {
         let mut out = String::with_capacity(text.len());
-        let kept = self.restore(text, true, context, &mut out);
+        let kept = self.restore(text, None, true, context, &mut out);
         debug_assert_eq!(kept, text.len());
         out
     }
@@ -80,7 +89,16 @@ impl TokenMap {
     /// Restores tokens in `text` into `out`, and returns how far it got: everything before
     /// the returned offset is final; the rest could still become (or end) a token once more
     /// text arrives. With `last`, nothing more will arrive and everything is final.
-    fn restore(&self, text: &str, last: bool, context: Context, out: &mut String) -> usize {
+    /// `before` is the byte that came just before `text` in the stream, if any: a token right
+    /// after a letter or digit is part of a longer word, even across a chunk boundary.
+    fn restore(
+        &self,
+        text: &str,
+        before: Option<u8>,
+        last: bool,
+        context: Context,
+        out: &mut String,
+    ) -> usize {
         let Some(matcher) = &self.matcher else {
             out.push_str(text);
             return text.len();
@@ -90,11 +108,17 @@ impl TokenMap {
         for m in matcher.find_iter(text) {
             let (start, end) = (m.start(), m.end());
             let token = &self.tokens[m.pattern().as_usize()];
-            if start > 0 && continues(token.as_bytes()[0], bytes[start - 1]) {
+            let prev = if start > 0 {
+                Some(bytes[start - 1])
+            } else {
+                before
+            };
+            if prev.is_some_and(|p| continues(token.as_bytes()[0], p)) {
                 continue; // inside a longer word or number
             }
             match ending(token, &bytes[end..], last) {
                 Ending::Token => {
+                    self.restored.fetch_add(1, Ordering::Relaxed);
                     out.push_str(&text[done..start]);
                     context.push_value(&self.values[m.pattern().as_usize()], out);
                     done = end;
@@ -230,6 +254,8 @@ pub struct StreamRestorer {
     map: Arc<TokenMap>,
     context: Context,
     pending: String,
+    /// The last byte already sent, which decides whether a token starts a word.
+    sent_last: Option<u8>,
 }
 
 impl StreamRestorer {
@@ -242,6 +268,7 @@ impl StreamRestorer {
             map,
             context,
             pending: String::new(),
+            sent_last: None,
         }
     }
 
@@ -251,7 +278,10 @@ impl StreamRestorer {
         let mut out = String::new();
         let keep = self
             .map
-            .restore(&self.pending, false, self.context, &mut out);
+            .restore(&self.pending, self.sent_last, false, self.context, &mut out);
+        if keep > 0 {
+            self.sent_last = Some(self.pending.as_bytes()[keep - 1]);
+        }
         self.pending.drain(..keep);
         out
     }
@@ -261,7 +291,8 @@ impl StreamRestorer {
     pub fn finish(&mut self) -> String {
         let pending = std::mem::take(&mut self.pending);
         let mut out = String::new();
-        self.map.restore(&pending, true, self.context, &mut out);
+        self.map
+            .restore(&pending, self.sent_last, true, self.context, &mut out);
         out
     }
 
@@ -309,6 +340,23 @@ mod tests {
             }
         }
         whole
+    }
+
+    #[test]
+    fn restorations_are_counted_once_each_however_the_text_is_cut() {
+        let map = Arc::new(TokenMap::new([(
+            "Person_7QF2".to_string(),
+            "Jane Roe".to_string(),
+        )]));
+        let text = "Person_7QF2 met person_7qf2, not xPerson_7QF2";
+        for cut in 0..=text.len() {
+            let before = map.restored();
+            let mut r = StreamRestorer::new(map.clone());
+            r.push(&text[..cut]);
+            r.push(&text[cut..]);
+            r.finish();
+            assert_eq!(map.restored() - before, 2, "cut at {cut}");
+        }
     }
 
     #[test]
@@ -378,7 +426,7 @@ mod tests {
         let mut r = StreamRestorer::new(map());
         assert_eq!(r.push("Hello, Pers"), "Hello, ");
         assert_eq!(r.held_back(), 4);
-        assert_eq!(r.push("uade me"), "Persuade me");
+        assert_eq!(r.push("uade me "), "Persuade me ");
         assert_eq!(r.held_back(), 0);
         assert_eq!(r.push("Person_7Q"), "");
         assert_eq!(r.push("F2"), "", "could still grow into a longer word");
