@@ -133,10 +133,11 @@ struct VaultProcess {
     child: Option<Child>,
     port: u16,
     data_dir: PathBuf,
+    api_key: String,
 }
 
 impl VaultProcess {
-    fn spawn(port: u16, data_dir: PathBuf) -> VaultProcess {
+    fn spawn(port: u16, data_dir: PathBuf, api_key: String) -> VaultProcess {
         let mut cmd = Command::new(target_dir().join("debug/veil-vault"));
         cmd.args([
             "--dev",
@@ -145,7 +146,7 @@ impl VaultProcess {
             "--data-dir",
         ])
         .arg(&data_dir)
-        .env("VEIL_DEV_API_KEY", VAULT_KEY);
+        .env("VEIL_DEV_API_KEY", &api_key);
         let (child, rest) = spawn_waiting(cmd, &["veil-vault listening on "], true);
         let port = rest[0]
             .split_whitespace()
@@ -160,6 +161,7 @@ impl VaultProcess {
             child: Some(child),
             port,
             data_dir,
+            api_key,
         }
     }
 }
@@ -203,9 +205,23 @@ impl Gateway {
         }
         let dir = tempfile::tempdir().unwrap();
         let mut children = Vec::new();
+        // The plugin configuration as Envoy gets it; the vault runs with its API key, and the
+        // Envoy cluster takes the name it gives (Istio's `outbound|...` names too).
+        let compact: serde_json::Value =
+            serde_json::from_str(&plugin_config.replace("{{VAULT_API_KEY}}", VAULT_KEY))
+                .expect("plugin config is JSON");
+        let endpoint = &compact["gateway"]["vault"];
+        let api_key = endpoint["api_key"]
+            .as_str()
+            .unwrap_or(VAULT_KEY)
+            .to_string();
+        let cluster = endpoint["cluster"]
+            .as_str()
+            .unwrap_or("veil_vault")
+            .to_string();
         let (vault, vault_port) = match vault {
             Vault::Real => {
-                let v = VaultProcess::spawn(0, dir.path().join("vault"));
+                let v = VaultProcess::spawn(0, dir.path().join("vault"), api_key);
                 let port = v.port;
                 (Some(v), port)
             }
@@ -247,9 +263,6 @@ impl Gateway {
         };
 
         let (listen, admin) = (free_port(), free_port());
-        let compact: serde_json::Value =
-            serde_json::from_str(&plugin_config.replace("{{VAULT_API_KEY}}", VAULT_KEY))
-                .expect("plugin config is JSON");
         let demo =
             || with_test_routes(&std::fs::read_to_string(repo().join("envoy/veil.yaml")).unwrap());
         let template = match provider {
@@ -259,7 +272,13 @@ impl Gateway {
                 .unwrap()
                 .replace("0.0.0.0", "127.0.0.1"),
         };
+        let cluster_yaml = serde_json::Value::String(cluster).to_string();
         let config = template
+            .replace("name: veil_vault", &format!("name: {cluster_yaml}"))
+            .replace(
+                "cluster_name: veil_vault",
+                &format!("cluster_name: {cluster_yaml}"),
+            )
             .replace("{{ADMIN_PORT}}", &admin.to_string())
             .replace("{{LISTEN_PORT}}", &listen.to_string())
             .replace("{{UPSTREAM_PORT}}", &upstream_port.to_string())
@@ -337,7 +356,7 @@ impl Gateway {
     pub fn restart_vault(&mut self) {
         let v = self.vault.take().expect("a real vault");
         assert!(v.child.is_none(), "kill the vault first");
-        self.vault = Some(VaultProcess::spawn(v.port, v.data_dir));
+        self.vault = Some(VaultProcess::spawn(v.port, v.data_dir, v.api_key));
     }
 
     pub fn envoy_log(&self) -> String {
