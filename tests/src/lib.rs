@@ -74,15 +74,21 @@ fn spawn_waiting(
         .stderr(Stdio::piped())
         .spawn()
         .expect("process starts");
-    let pipe: Box<dyn std::io::Read + Send> = if on_stderr {
-        Box::new(child.stderr.take().unwrap())
+    let (stdout, stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let (pipe, other): (Box<dyn std::io::Read + Send>, Box<dyn std::io::Read + Send>) = if on_stderr
+    {
+        (Box::new(stderr), Box::new(stdout))
     } else {
-        Box::new(child.stdout.take().unwrap())
+        (Box::new(stdout), Box::new(stderr))
     };
+    // Both pipes are drained for the process's life: a full pipe would block it (the vault
+    // writes an audit line per call).
+    std::thread::spawn(move || std::io::copy(&mut { other }, &mut std::io::sink()));
     let (tx, rx) = mpsc::channel();
     let wanted: Vec<&'static str> = prefixes.to_vec();
     std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+        for line in BufReader::new(pipe).split(b'\n').map_while(Result::ok) {
+            let line = String::from_utf8_lossy(&line);
             for (i, prefix) in wanted.iter().enumerate() {
                 if let Some(rest) = line.strip_prefix(prefix) {
                     let _ = tx.send((i, rest.to_string()));
@@ -124,6 +130,9 @@ pub enum Provider {
     /// The demo with Envoy's `jwt_authn` in front of Veil, verifying HS256 tokens signed
     /// with `JWT_SECRET` (requests without a token pass it; Veil decides).
     DemoJwt,
+    /// The demo's Envoy configuration in front of a provider already listening on this
+    /// loopback port (the load benchmark's); `received` is not available.
+    External(u16),
 }
 
 /// The HS256 key the `DemoJwt` gateway's `jwt_authn` trusts.
@@ -138,7 +147,11 @@ struct VaultProcess {
 
 impl VaultProcess {
     fn spawn(port: u16, data_dir: PathBuf, api_key: String) -> VaultProcess {
-        let mut cmd = Command::new(target_dir().join("debug/veil-vault"));
+        // `VEIL_E2E_VAULT` names another build (the load benchmark runs the release one).
+        let bin = std::env::var_os("VEIL_E2E_VAULT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| target_dir().join("debug/veil-vault"));
+        let mut cmd = Command::new(bin);
         cmd.args([
             "--dev",
             "--listen",
@@ -241,7 +254,9 @@ impl Gateway {
         let mut cmd = Command::new("python3");
         cmd.arg(repo().join("tests/upstream/fake_llm.py")).arg("0");
         let ca = dir.path().join("provider-cert.pem");
-        let (upstream_port, control_port) = if provider == Provider::TlsGzip {
+        let (upstream_port, control_port) = if let Provider::External(port) = provider {
+            (port, port)
+        } else if provider == Provider::TlsGzip {
             let key = dir.path().join("provider-key.pem");
             self_signed_localhost(&ca, &key);
             cmd.arg("--tls").arg(&ca).arg(&key).arg("--gzip");
@@ -266,7 +281,7 @@ impl Gateway {
         let demo =
             || with_test_routes(&std::fs::read_to_string(repo().join("envoy/veil.yaml")).unwrap());
         let template = match provider {
-            Provider::Demo => demo(),
+            Provider::Demo | Provider::External(_) => demo(),
             Provider::DemoJwt => with_jwt_authn(&demo()),
             Provider::TlsGzip => std::fs::read_to_string(repo().join("envoy/provider.yaml"))
                 .unwrap()

