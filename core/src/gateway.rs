@@ -35,6 +35,11 @@ pub struct GatewayConfig {
     /// `scan_as_text` (masked as plain text, so nothing leaves unscanned).
     #[serde(default)]
     pub invalid_json: InvalidJson,
+    /// What a request body of a type Veil cannot read (multipart, binary, none given) gets:
+    /// `reject` (415, the default) or `pass` (forwarded unscanned, counted; for routes that
+    /// carry file uploads).
+    #[serde(default)]
+    pub unknown_content_type: OverLimit,
     /// What a request gets when the vault cannot tokenize: `closed` (503, the default) or
     /// `open` (forwarded unmasked; for teams that rank availability over privacy).
     #[serde(default)]
@@ -58,6 +63,7 @@ pub struct RouteOverride {
     pub max_body_bytes: Option<usize>,
     pub over_limit: Option<OverLimit>,
     pub invalid_json: Option<InvalidJson>,
+    pub unknown_content_type: Option<OverLimit>,
     pub failure_mode: Option<FailureMode>,
     #[serde(default)]
     pub actions: BTreeMap<String, Action>,
@@ -73,6 +79,7 @@ impl Default for GatewayConfig {
             max_body_bytes: default_max_body(),
             over_limit: OverLimit::Reject,
             invalid_json: InvalidJson::Reject,
+            unknown_content_type: OverLimit::Reject,
             failure_mode: FailureMode::Closed,
             actions: BTreeMap::new(),
             routes: BTreeMap::new(),
@@ -174,9 +181,15 @@ impl TenantSource {
             (None, None) => None,
         };
         found
-            .filter(|t| !t.is_empty())
+            .filter(|t| is_valid_identity(t))
             .or_else(|| self.default.clone())
     }
+}
+
+/// A tenant or scope value a request may carry: 1 to 256 bytes, no control characters (a
+/// JWT claim that is not a string arrives as raw bytes and fails this).
+fn is_valid_identity(value: &str) -> bool {
+    !value.is_empty() && value.len() <= 256 && !value.chars().any(char::is_control)
 }
 
 impl ScopeSource {
@@ -186,10 +199,11 @@ impl ScopeSource {
             (None, Some(c)) => read(Source::JwtClaim(c)),
             (None, None) => None,
         }
-        .filter(|s| !s.is_empty())
+        .filter(|s| is_valid_identity(s))
     }
 }
 
+/// Reject a body Veil cannot scan, or pass it unscanned (counted).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OverLimit {
@@ -257,6 +271,9 @@ impl GatewayConfig {
         if let Some(v) = o.invalid_json {
             merged.invalid_json = v;
         }
+        if let Some(v) = o.unknown_content_type {
+            merged.unknown_content_type = v;
+        }
         if let Some(v) = o.failure_mode {
             merged.failure_mode = v;
         }
@@ -300,6 +317,32 @@ impl GatewayConfig {
                     "give one of header, jwt_claim and static",
                 ));
             }
+        }
+        let names = [
+            ("tenant.header", t.header.as_deref()),
+            ("tenant.jwt_claim", t.jwt_claim.as_deref()),
+            ("tenant.static", t.fixed.as_deref()),
+            ("tenant.default", t.default.as_deref()),
+            ("scope.header", self.scope.header.as_deref()),
+            ("scope.jwt_claim", self.scope.jwt_claim.as_deref()),
+            (
+                "jwt_payload_in_metadata",
+                Some(&self.jwt_payload_in_metadata),
+            ),
+        ];
+        for (field, value) in names {
+            if value.is_some_and(|v| !is_valid_identity(v)) {
+                return Err(ConfigError::new(
+                    format!("{at}.{field}"),
+                    "must be 1 to 256 characters, none of them control characters",
+                ));
+            }
+        }
+        if !(1..=60_000).contains(&self.vault.timeout_ms) {
+            return Err(ConfigError::new(
+                "gateway.vault.timeout_ms",
+                "must be between 1 and 60000",
+            ));
         }
         if self.scope.header.is_some() && self.scope.jwt_claim.is_some() {
             return Err(ConfigError::new(
@@ -363,6 +406,17 @@ mod tests {
         assert!(e.contains("gateway.tenant"), "{e}");
         let e = gateway(r#"{"tenant": {"default": "d"}, "invalid_json": "pass"}"#).unwrap_err();
         assert!(e.contains("invalid_json"), "{e}");
+        let e = gateway(r#"{"tenant": {"static": ""}}"#).unwrap_err();
+        assert!(e.contains("gateway.tenant.static"), "{e}");
+        let e =
+            gateway(r#"{"tenant": {"default": "d"}, "routes": {"r": {"scope": {"header": ""}}}}"#)
+                .unwrap_err();
+        assert!(e.contains("gateway.routes.r.scope.header"), "{e}");
+        let e = gateway(r#"{"tenant": {"default": "d"}, "vault": {"timeout_ms": 0}}"#).unwrap_err();
+        assert!(e.contains("timeout_ms"), "{e}");
+        let e =
+            gateway(r#"{"tenant": {"default": "d"}, "jwt_payload_in_metadata": ""}"#).unwrap_err();
+        assert!(e.contains("jwt_payload_in_metadata"), "{e}");
     }
 
     #[test]
@@ -388,5 +442,15 @@ mod tests {
         assert_eq!(fallback.scope.resolve(read), None);
         let none = gateway(r#"{"tenant": {"jwt_claim": "tid"}}"#).unwrap();
         assert_eq!(none.tenant.resolve(read), None);
+        let odd = |s: Source<'_>| match s {
+            Source::Header(_) => Some("x".repeat(257)),
+            Source::JwtClaim(_) => Some("\u{1}\u{0}\u{0}\u{0}".to_string()),
+        };
+        assert_eq!(header.tenant.resolve(odd), None, "too long");
+        assert_eq!(
+            claim.tenant.resolve(odd),
+            None,
+            "a number claim's raw bytes"
+        );
     }
 }

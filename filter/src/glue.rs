@@ -24,6 +24,12 @@ use crate::vault_call;
 
 proxy_wasm::main! {{
     proxy_wasm::set_log_level(LogLevel::Info);
+    // Replaces the SDK's hook, which logs the panic message: a message can quote the text
+    // being scanned, and Envoy's log must never hold a value. The location is enough.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+        let _ = hostcalls::log(LogLevel::Critical, &format!("veil: panic at {at:?}"));
+    }));
     proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> {
         Box::new(Root { settings: Err("not configured".into()), meters: Rc::new(Meters::default()) })
     });
@@ -163,7 +169,8 @@ enum Call {
 const JSON: (&str, &str) = ("content-type", "application/json");
 
 impl Flow {
-    fn reject(&self, status: u32, code: &str, message: &str) -> Action {
+    fn reject(&mut self, status: u32, code: &str, message: &str) -> Action {
+        self.answered = true;
         self.send_http_response(status, vec![JSON], Some(&error_body(code, message)));
         Action::Pause
     }
@@ -195,12 +202,19 @@ impl Flow {
     }
 
     /// A tokenize that failed: 503 when closed, or on with the body as it came when open.
-    fn tokenize_failed(&mut self, gateway: &GatewayConfig, why: &str) {
+    fn tokenize_failed(
+        &mut self,
+        settings: &Settings,
+        gateway: &GatewayConfig,
+        pending: Option<Pending>,
+        why: &str,
+    ) {
         self.meters.inc(metrics::CALLOUT_FAILURES);
-        self.pending = None;
         if gateway.failure_mode == FailureMode::Open {
             self.meters.inc(metrics::FAIL_OPEN_PASSES);
             log::warn!("veil: tokenize failed ({why}); failure_mode open: forwarding unmasked");
+            // Redactions need no vault: they still apply.
+            self.new_body = pending.and_then(|p| p.redacted_only(settings).ok());
             return;
         }
         log::warn!("veil: tokenize failed ({why}); failing closed");
@@ -261,7 +275,8 @@ impl Flow {
                 if self.call_vault(&gateway, Call::Tokenize, "/v1/tokenize", &call_body) {
                     self.called_at = Some(self.get_current_time());
                 } else {
-                    self.tokenize_failed(&gateway, "dispatch failed");
+                    let pending = self.pending.take();
+                    self.tokenize_failed(&settings, &gateway, pending, "dispatch failed");
                     if self.answered {
                         return Action::Pause;
                     }
@@ -346,7 +361,7 @@ impl Context for Flow {
                         self.pairs.extend(pairs);
                     }
                     Err(e) => {
-                        self.tokenize_failed(&gateway, &e);
+                        self.tokenize_failed(&settings, &gateway, Some(pending), &e);
                         if self.answered {
                             return;
                         }
@@ -383,24 +398,19 @@ impl HttpContext for Flow {
                 )
             }
         };
-        let content_type = self
-            .get_http_request_header("content-type")
-            .unwrap_or_default();
-        let Some(kind) = BodyKind::from_content_type(&content_type) else {
-            return Action::Continue; // not a body Veil reads
-        };
-        if self
-            .get_http_request_header("content-encoding")
-            .is_some_and(|e| !e.eq_ignore_ascii_case("identity"))
-        {
-            return self.reject(
-                415,
-                "compressed_body",
-                "compressed request bodies cannot be scanned; send them uncompressed",
-            );
+        if end_of_stream {
+            return Action::Continue; // no body: nothing to scan, nothing minted to restore
         }
-        let route =
-            self.property_text(&["xds", "route_metadata", "filter_metadata", "veil", "route"]);
+        // Present but not text (or empty) is a misconfigured route, not "no override".
+        let route = self
+            .get_property(vec![
+                "xds",
+                "route_metadata",
+                "filter_metadata",
+                "veil",
+                "route",
+            ])
+            .map(|b| String::from_utf8(b).unwrap_or_default());
         let g = match settings.for_route(route.as_deref()) {
             Ok(g) => g,
             Err(e) => {
@@ -412,6 +422,39 @@ impl HttpContext for Flow {
                 );
             }
         };
+        let content_types: Vec<String> = self
+            .get_http_request_headers()
+            .into_iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| v)
+            .collect();
+        // Two types (Envoy may join repeated headers with a comma): the provider might read
+        // the other one, so neither is trusted.
+        let content_type = content_types.join(",");
+        if content_type.contains(',') {
+            return self.reject(400, "ambiguous_content_type", "give one content-type");
+        }
+        let Some(kind) = BodyKind::from_content_type(&content_type) else {
+            if g.unknown_content_type == OverLimit::Pass {
+                self.meters.inc(metrics::UNKNOWN_TYPE_PASSED);
+                return Action::Continue;
+            }
+            return self.reject(
+                415,
+                "unsupported_content_type",
+                "Veil reads JSON, form and text bodies; this route does not accept others",
+            );
+        };
+        if self
+            .get_http_request_header("content-encoding")
+            .is_some_and(|e| !e.eq_ignore_ascii_case("identity"))
+        {
+            return self.reject(
+                415,
+                "compressed_body",
+                "compressed request bodies cannot be scanned; send them uncompressed",
+            );
+        }
         let read = |source: Source<'_>| match source {
             Source::Header(name) => self.get_http_request_header(name),
             Source::JwtClaim(claim) => self.property_text(&[
@@ -428,17 +471,22 @@ impl HttpContext for Flow {
         };
         self.tenant = tenant;
         self.scope = scope;
+        // The provider has no use for them, and they name people.
+        for header in [&g.tenant.header, &g.scope.header].into_iter().flatten() {
+            self.set_http_request_header(header, None);
+        }
         self.request_id = self.get_http_request_header("x-request-id");
         self.kind = Some(kind);
         self.gateway = Some(g);
-        if !end_of_stream {
-            // The body may change length.
-            self.set_http_request_header("content-length", None);
-        }
+        // The body may change length; it goes on chunked.
+        self.set_http_request_header("content-length", None);
         Action::Continue
     }
 
     fn on_http_request_body(&mut self, size: usize, end_of_stream: bool) -> Action {
+        if self.answered {
+            return Action::Pause;
+        }
         let (Some(_), Some(gateway)) = (self.kind, self.gateway.clone()) else {
             return Action::Continue;
         };
@@ -472,6 +520,9 @@ impl HttpContext for Flow {
     /// A request body that ends with trailers (Envoy's decompressor adds them) never reaches
     /// `end_of_stream` in the body callback: it is scanned here, never forwarded unscanned.
     fn on_http_request_trailers(&mut self, _trailers: usize) -> Action {
+        if self.answered {
+            return Action::Pause;
+        }
         if self.kind.is_none() || self.body_scanned {
             return Action::Continue;
         }
@@ -543,16 +594,21 @@ impl HttpContext for Flow {
         match &mut self.mode {
             Mode::Pass => {}
             Mode::Stream(restorer) => {
-                if !restorer.finish().is_empty() {
+                let dropped = restorer.finish().len();
+                if dropped > 0 {
                     self.meters.inc(metrics::REHYDRATION_INCOMPLETE);
-                    log::warn!("veil: the stream ended in trailers with a token prefix held back");
+                    log::warn!(
+                        "veil: the stream ended in trailers with {dropped} bytes held back (an unfinished event or token); they were not sent"
+                    );
                 }
             }
             Mode::Json | Mode::Text => {
                 let size = self
                     .get_http_response_body(0, usize::MAX)
                     .map_or(0, |b| b.len());
-                self.restore_buffered_response(size);
+                if size > 0 {
+                    self.restore_buffered_response(size);
+                }
             }
         }
         self.mode = Mode::Pass;

@@ -14,6 +14,9 @@ pub const TOO_LARGE: &str = "veil_requests_too_large";
 /// Bodies over the limit forwarded unscanned because the route's `over_limit` is `pass`
 /// (also counted in `TOO_LARGE`).
 pub const OVER_LIMIT_PASSED: &str = "veil_requests_over_limit_passed";
+/// Request bodies of a type Veil cannot read, forwarded unscanned because the route's
+/// `unknown_content_type` is `pass`.
+pub const UNKNOWN_TYPE_PASSED: &str = "veil_requests_unknown_type_passed";
 /// Malformed JSON bodies scanned as text (`invalid_json: scan_as_text`).
 pub const SCANNED_AS_TEXT: &str = "veil_requests_scanned_as_text";
 /// Responses whose tokens could not all be restored (the history's rehydrate callout
@@ -21,7 +24,7 @@ pub const SCANNED_AS_TEXT: &str = "veil_requests_scanned_as_text";
 pub const REHYDRATION_INCOMPLETE: &str = "veil_responses_rehydration_incomplete";
 /// Bodies that could not be read as their content type (400).
 pub const INVALID: &str = "veil_requests_invalid";
-/// Tokenize callouts that failed (dispatch error, timeout, bad answer).
+/// Vault callouts (tokenize or rehydrate) that failed (dispatch error, timeout, bad answer).
 pub const CALLOUT_FAILURES: &str = "veil_vault_callout_failures";
 /// Requests forwarded unmasked because `failure_mode` is `open` and the vault failed.
 pub const FAIL_OPEN_PASSES: &str = "veil_fail_open_passes";
@@ -39,6 +42,7 @@ pub const COUNTERS: &[&str] = &[
     BLOCKED,
     TOO_LARGE,
     OVER_LIMIT_PASSED,
+    UNKNOWN_TYPE_PASSED,
     SCANNED_AS_TEXT,
     INVALID,
     CALLOUT_FAILURES,

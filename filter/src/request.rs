@@ -58,7 +58,10 @@ pub struct Scan {
 /// Reads `body` as `kind` and decides, with the route's gateway settings.
 pub fn scan(body: &[u8], kind: BodyKind, settings: &Settings, gateway: &GatewayConfig) -> Scan {
     let parsed = Document::parse(body, kind, &settings.config.body.json);
+    let escaped = |b: &[u8]| b.windows(2).any(|w| w == b"\\u");
     let (parsed, kind, as_text) = match parsed {
+        // As text, `jane\u0040corp.com` would not be found, yet a lenient reader decodes it.
+        Err(e) if kind == BodyKind::Json && escaped(body) => (Err(e), kind, false),
         Err(_) if kind == BodyKind::Json && gateway.invalid_json == InvalidJson::ScanAsText => (
             Document::parse(body, BodyKind::Text, &settings.config.body.json),
             BodyKind::Text,
@@ -191,9 +194,15 @@ impl Pending {
         Ok((body, pairs))
     }
 
-    /// The body as received (failure mode `open`).
-    pub fn original(&self) -> &[u8] {
-        &self.body
+    /// The body with only the redactions applied: what `failure_mode: open` forwards when
+    /// the vault cannot tokenize (redacting needs no vault).
+    pub fn redacted_only(&self, settings: &Settings) -> Result<Vec<u8>, String> {
+        if self.fixed_edits.is_empty() {
+            return Ok(self.body.clone());
+        }
+        let doc = Document::parse(&self.body, self.kind, &settings.config.body.json)
+            .map_err(|e| e.to_string())?;
+        doc.rewrite(&self.fixed_edits).map_err(|e| e.to_string())
     }
 }
 
@@ -243,6 +252,19 @@ mod tests {
             )
         );
         assert!(p.apply(&["one".into()], &s).is_err());
+    }
+
+    #[test]
+    fn redactions_apply_without_the_vault() {
+        let s = settings(r#"{"CREDIT_CARD": "redact"}"#);
+        let Plan::Tokenize(p) = scan(BODY, BodyKind::Json, &s).plan else {
+            panic!()
+        };
+        let out = String::from_utf8(p.redacted_only(&s).unwrap()).unwrap();
+        assert!(
+            out.contains("card [CREDIT_CARD]") && out.contains("jane@corp.com"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -306,5 +328,15 @@ mod tests {
         );
         let invalid_utf8 = super::scan(b"{\"a\": \"\xff", BodyKind::Json, &s, &lenient);
         assert!(matches!(invalid_utf8.plan, Plan::Invalid { .. }));
+        let escaped = super::scan(
+            br#"{"a": "jane\u0040corp.com""#,
+            BodyKind::Json,
+            &s,
+            &lenient,
+        );
+        assert!(
+            matches!(escaped.plan, Plan::Invalid { .. }),
+            "escapes a text scan cannot read are rejected"
+        );
     }
 }

@@ -70,8 +70,15 @@ pub fn restore_buffered(body: &[u8], json: bool, map: &TokenMap) -> Vec<u8> {
             }
         }
     }
+    // Not JSON after all (or a text type): restored as text; in a body labelled JSON the
+    // values are JSON-escaped, so a quote in a value cannot break what parsing there is.
+    let context = if json {
+        Context::JsonText
+    } else {
+        Context::Text
+    };
     match std::str::from_utf8(body) {
-        Ok(text) => map.restore_all(text).into_bytes(),
+        Ok(text) => map.restore_all_as(text, context).into_bytes(),
         Err(_) => body.to_vec(),
     }
 }

@@ -407,10 +407,13 @@ impl Gateway {
             .timeout(Duration::from_secs(30))
             .build()
             .unwrap();
-        let mut req = client
-            .post(format!("{}{path}", self.url))
-            .header("content-type", "application/json")
-            .body(body);
+        let mut req = client.post(format!("{}{path}", self.url)).body(body);
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            req = req.header("content-type", "application/json");
+        }
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -482,7 +485,8 @@ impl Gateway {
             .unwrap()
     }
 
-    /// Per request the provider received: its authorization, accept-encoding and host.
+    /// Per request the provider received: its authorization, accept-encoding, host,
+    /// x-veil-tenant and x-veil-scope headers ("" when absent).
     pub fn received_headers(&self) -> Vec<serde_json::Value> {
         reqwest::blocking::get(format!("{}/__headers", self.upstream_url))
             .unwrap()

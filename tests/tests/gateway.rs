@@ -49,6 +49,12 @@ fn buffered_answers_come_back_with_the_real_values() {
     let answer = v["choices"][0]["message"]["content"].as_str().unwrap();
     assert_eq!(answer, said());
     assert_provider_saw_no_canary(&g);
+    let headers = &g.received_headers()[0];
+    assert_eq!(
+        (&headers["x-veil-tenant"], &headers["x-veil-scope"]),
+        (&"".into(), &"".into()),
+        "Veil's own headers stop at Veil"
+    );
     let masked = &g.received()[0];
     assert!(
         masked.contains("@example.com") && masked.contains("555-01"),
@@ -191,15 +197,23 @@ fn a_missing_vault_fails_closed_by_default_and_open_when_asked() {
     assert!(g.received().is_empty());
     drop(g);
 
-    let open = CONFIG.replace(r#""failure_mode": "closed""#, r#""failure_mode": "open""#);
+    let open = CONFIG.replace(
+        r#""failure_mode": "closed""#,
+        r#""failure_mode": "open", "actions": {"CREDIT_CARD": "redact"}"#,
+    );
     let Some(g) = Gateway::start_without_vault(&open) else {
         return;
     };
     let (status, _, _) = g.post("/v1/chat/completions", &[], &chat(false));
     assert_eq!(status, 200);
+    let received = &g.received()[0];
     assert!(
-        g.received()[0].contains(EMAIL),
+        received.contains(EMAIL),
         "failure_mode open forwards unmasked, as configured"
+    );
+    assert!(
+        !received.contains(CARD) && received.contains("[CREDIT_CARD]"),
+        "redactions need no vault: {received}"
     );
 }
 

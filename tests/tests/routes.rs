@@ -173,6 +173,37 @@ fn bodies_over_the_limit_are_rejected_by_default_or_passed_when_configured() {
 }
 
 #[test]
+fn bodies_veil_cannot_read_are_refused_unless_the_route_passes_them() {
+    let upload = "--b\r\ncontent-disposition: form-data; name=\"f\"\r\n\r\nmail canary.route@corp-mail.com\r\n--b--\r\n";
+    let multipart = [("content-type", "multipart/form-data; boundary=b")];
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    let (status, _, reply) = g.post_bytes("/v1/files", &multipart, upload.into());
+    assert_eq!(status, 415, "{reply}");
+    assert!(reply.contains("unsupported_content_type"));
+    let two = [
+        ("content-type", "text/plain"),
+        ("content-type", "application/octet-stream"),
+    ];
+    let (status, _, reply) = g.post_bytes("/v1/chat/completions", &two, b"mail x".to_vec());
+    assert_eq!(status, 400, "{reply}");
+    assert!(g.received().is_empty());
+    drop(g);
+
+    let Some(g) = Gateway::start(&config_with(r#""unknown_content_type": "pass""#)) else {
+        return;
+    };
+    let (status, _, _) = g.post_bytes("/v1/files", &multipart, upload.into());
+    assert_eq!(
+        status, 400,
+        "the fake provider reads JSON only; it did receive the body"
+    );
+    assert_eq!(g.received(), vec![upload.to_string()]);
+    assert_eq!(g.stat("veil_requests_unknown_type_passed"), 1);
+}
+
+#[test]
 fn compressed_request_bodies_are_refused_without_a_decompressor() {
     let Some(g) = Gateway::start(CONFIG) else {
         return;

@@ -9,7 +9,7 @@ are split across events), and record every request body they received.
         provider); --gzip compresses answers, buffered and streamed, when the request accepts
         gzip (as real providers do), so the gateway's decompression is exercised.
     GET /__received               the bodies received so far, as a JSON array of strings
-    GET /__headers                per request: its authorization, accept-encoding and host
+    GET /__headers                per request: its authorization, accept-encoding, host and Veil headers
 """
 import argparse
 import json
@@ -92,7 +92,7 @@ class Handler(BaseHTTPRequestHandler):
         if raw is None:
             return  # reset before the body was complete: nothing was received
         RECEIVED.append(raw.decode("utf-8", "replace"))
-        HEADERS.append({k: self.headers.get(k, "") for k in ("authorization", "accept-encoding", "host")})
+        HEADERS.append({k: self.headers.get(k, "") for k in ("authorization", "accept-encoding", "host", "x-veil-tenant", "x-veil-scope")})
         try:
             body = json.loads(raw)
         except ValueError:
