@@ -51,6 +51,38 @@ pub struct GatewayConfig {
     /// (`filter_metadata: {veil: {route: NAME}}`).
     #[serde(default)]
     pub routes: BTreeMap<String, RouteOverride>,
+    /// The tokens each VM remembers (keyed by a salted hash, never the value), so values
+    /// sent again need no callout.
+    #[serde(default)]
+    pub token_cache: TokenCacheConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenCacheConfig {
+    /// 0 turns the cache off: every value goes to the vault.
+    #[serde(default = "default_cache_entries")]
+    pub max_entries: usize,
+    /// How long a token is reused without asking the vault; an erasure in the vault takes
+    /// effect at the gateway within this.
+    #[serde(default = "default_cache_ttl")]
+    pub ttl_seconds: u64,
+}
+
+impl Default for TokenCacheConfig {
+    fn default() -> Self {
+        TokenCacheConfig {
+            max_entries: default_cache_entries(),
+            ttl_seconds: default_cache_ttl(),
+        }
+    }
+}
+
+fn default_cache_entries() -> usize {
+    10_000
+}
+fn default_cache_ttl() -> u64 {
+    60
 }
 
 /// What a route may change. Absent fields keep the plugin-wide value; `actions` entries are
@@ -83,6 +115,7 @@ impl Default for GatewayConfig {
             failure_mode: FailureMode::Closed,
             actions: BTreeMap::new(),
             routes: BTreeMap::new(),
+            token_cache: TokenCacheConfig::default(),
         }
     }
 }
@@ -337,6 +370,12 @@ impl GatewayConfig {
                     "must be 1 to 256 characters, none of them control characters",
                 ));
             }
+        }
+        if !(1..=3600).contains(&self.token_cache.ttl_seconds) {
+            return Err(ConfigError::new(
+                "gateway.token_cache.ttl_seconds",
+                "must be between 1 and 3600",
+            ));
         }
         if !(1..=60_000).contains(&self.vault.timeout_ms) {
             return Err(ConfigError::new(

@@ -3,7 +3,8 @@
 //! behaviour it relies on (pause only in body callbacks, replace bodies whole, remove
 //! content-length when a body may change, fail closed with a local reply in the request phase).
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -14,12 +15,14 @@ use proxy_wasm::types::{Action, ContextType, LogLevel, MetricType};
 use veil_core::body::BodyKind;
 use veil_core::gateway::{FailureMode, GatewayConfig, OverLimit, Source};
 use veil_core::restore::TokenMap;
+use veil_core::Entity;
 
 use crate::metrics;
 use crate::reply::error_body;
 use crate::request::{self, Pending, Plan};
 use crate::response::{self, Mode};
 use crate::settings::Settings;
+use crate::token_cache::TokenCache;
 use crate::vault_call;
 
 proxy_wasm::main! {{
@@ -31,13 +34,18 @@ proxy_wasm::main! {{
         let _ = hostcalls::log(LogLevel::Critical, &format!("veil: panic at {at:?}"));
     }));
     proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> {
-        Box::new(Root { settings: Err("not configured".into()), meters: Rc::new(Meters::default()) })
+        Box::new(Root {
+            settings: Err("not configured".into()),
+            meters: Rc::new(Meters::default()),
+            cache: Rc::new(RefCell::new(TokenCache::new([0; 32], 0, Duration::ZERO))),
+        })
     });
 }}
 
 struct Root {
     settings: Result<Arc<Settings>, String>,
     meters: Rc<Meters>,
+    cache: Rc<RefCell<TokenCache>>,
 }
 
 /// The VM's metric ids by name (defined once, in `on_configure`).
@@ -68,6 +76,17 @@ impl Meters {
         self.add(name, 1);
     }
 
+    /// One increment per kind, not per value: each is a call into the host.
+    fn add_per_kind(&self, entities: &[Entity], name: fn(&Entity) -> String) {
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for e in entities {
+            *counts.entry(name(e)).or_default() += 1;
+        }
+        for (name, n) in counts {
+            self.add(&name, n);
+        }
+    }
+
     fn add(&self, name: &str, n: u64) {
         if let Some(&id) = self.ids.get(name) {
             if n > 0 {
@@ -92,6 +111,22 @@ impl RootContext for Root {
         }
         let bytes = self.get_plugin_configuration().unwrap_or_default();
         self.settings = Settings::parse(&bytes);
+        if let Ok(s) = &self.settings {
+            // A fresh salt per configuration: nothing keyed under the old one is reachable.
+            let mut salt = [0u8; 32];
+            let c = &s.gateway.token_cache;
+            let entries = if getrandom::getrandom(&mut salt).is_ok() {
+                c.max_entries
+            } else {
+                log::warn!("veil: no randomness for the token cache's salt; the cache is off");
+                0
+            };
+            self.cache = Rc::new(RefCell::new(TokenCache::new(
+                salt,
+                entries,
+                Duration::from_secs(c.ttl_seconds),
+            )));
+        }
         if let Err(e) = &self.settings {
             // Loaded anyway: every request then fails closed (503) rather than passing unmasked.
             log::error!("veil: {e}; every request will be rejected with 503 until this is fixed");
@@ -104,6 +139,8 @@ impl RootContext for Root {
             settings: self.settings.clone(),
             gateway: None,
             meters: self.meters.clone(),
+            cache: self.cache.clone(),
+            known: Vec::new(),
             called_at: None,
             kind: None,
             tenant: String::new(),
@@ -131,6 +168,10 @@ struct Flow {
     settings: Result<Arc<Settings>, String>,
     /// This route's gateway settings; set when the request is one Veil reads.
     gateway: Option<Arc<GatewayConfig>>,
+    cache: Rc<RefCell<TokenCache>>,
+    /// Per item of the pending body: its token if the cache had it; the rest come from the
+    /// vault, in order.
+    known: Vec<Option<String>>,
     meters: Rc<Meters>,
     /// When the tokenize callout left.
     called_at: Option<SystemTime>,
@@ -245,9 +286,7 @@ impl Flow {
         if scan.as_text {
             self.meters.inc(metrics::SCANNED_AS_TEXT);
         }
-        for entity in &scan.detected {
-            self.meters.inc(&metrics::detected(entity));
-        }
+        self.meters.add_per_kind(&scan.detected, metrics::detected);
         match scan.plan {
             Plan::Forward => {}
             Plan::Block { entity } => {
@@ -263,22 +302,48 @@ impl Flow {
                 return self.reject(400, "invalid_body", &message);
             }
             Plan::Rewritten { body: new, masked } => {
-                for entity in &masked {
-                    self.meters.inc(&metrics::masked(entity));
-                }
+                self.meters.add_per_kind(&masked, metrics::masked);
                 self.new_body = Some(new);
             }
             Plan::Tokenize(pending) => {
-                let call_body =
-                    vault_call::tokenize_body(&self.tenant, self.scope.as_deref(), &pending.items);
-                self.pending = Some(pending);
-                if self.call_vault(&gateway, Call::Tokenize, "/v1/tokenize", &call_body) {
-                    self.called_at = Some(self.get_current_time());
-                } else {
-                    let pending = self.pending.take();
-                    self.tokenize_failed(&settings, &gateway, pending, "dispatch failed");
+                let now = self.get_current_time();
+                let known: Vec<Option<String>> = {
+                    let cache = self.cache.borrow();
+                    let (tenant, scope) = (&self.tenant, self.scope.as_deref());
+                    pending
+                        .items
+                        .iter()
+                        .map(|(kind, value)| cache.get(now, tenant, scope, kind, value))
+                        .collect()
+                };
+                let hits = known.iter().filter(|k| k.is_some()).count();
+                self.meters.add(metrics::CACHE_HITS, hits as u64);
+                let missing: Vec<(String, String)> = pending
+                    .items
+                    .iter()
+                    .zip(&known)
+                    .filter(|(_, k)| k.is_none())
+                    .map(|(item, _)| item.clone())
+                    .collect();
+                self.known = known;
+                if missing.is_empty() {
+                    // Every value seen recently: no callout.
+                    self.tokens_ready(&settings, &gateway, pending, Vec::new());
                     if self.answered {
                         return Action::Pause;
+                    }
+                } else {
+                    let call_body =
+                        vault_call::tokenize_body(&self.tenant, self.scope.as_deref(), &missing);
+                    self.pending = Some(pending);
+                    if self.call_vault(&gateway, Call::Tokenize, "/v1/tokenize", &call_body) {
+                        self.called_at = Some(self.get_current_time());
+                    } else {
+                        let pending = self.pending.take();
+                        self.tokenize_failed(&settings, &gateway, pending, "dispatch failed");
+                        if self.answered {
+                            return Action::Pause;
+                        }
                     }
                 }
             }
@@ -296,6 +361,44 @@ impl Flow {
             Action::Continue
         } else {
             Action::Pause
+        }
+    }
+
+    /// The vault's tokens for the values the cache lacked (`fresh`, in order): remember
+    /// them, and mask the body with every token.
+    fn tokens_ready(
+        &mut self,
+        settings: &Settings,
+        gateway: &GatewayConfig,
+        pending: Pending,
+        fresh: Vec<String>,
+    ) {
+        let now = self.get_current_time();
+        let mut fresh = fresh.into_iter();
+        let mut tokens = Vec::with_capacity(pending.items.len());
+        {
+            let mut cache = self.cache.borrow_mut();
+            for ((kind, value), known) in pending.items.iter().zip(std::mem::take(&mut self.known))
+            {
+                let token = match known {
+                    Some(token) => token,
+                    None => {
+                        let token = fresh.next().unwrap_or_default();
+                        let scope = self.scope.as_deref();
+                        cache.insert(now, &self.tenant, scope, kind, value, &token);
+                        token
+                    }
+                };
+                tokens.push(token);
+            }
+        }
+        match pending.apply(&tokens, settings) {
+            Ok((body, pairs)) => {
+                self.meters.add_per_kind(&pending.masked, metrics::masked);
+                self.new_body = Some(body);
+                self.pairs.extend(pairs);
+            }
+            Err(e) => self.tokenize_failed(settings, gateway, Some(pending), &e),
         }
     }
 
@@ -350,22 +453,13 @@ impl Context for Flow {
                 let Some(pending) = self.pending.take() else {
                     return;
                 };
-                let masked = vault_call::tokens(status.as_deref(), &body, pending.items.len())
-                    .and_then(|tokens| pending.apply(&tokens, &settings));
-                match masked {
-                    Ok((body, pairs)) => {
-                        for entity in &pending.masked {
-                            self.meters.inc(&metrics::masked(entity));
-                        }
-                        self.new_body = Some(body);
-                        self.pairs.extend(pairs);
-                    }
-                    Err(e) => {
-                        self.tokenize_failed(&settings, &gateway, Some(pending), &e);
-                        if self.answered {
-                            return;
-                        }
-                    }
+                let missing = self.known.iter().filter(|k| k.is_none()).count();
+                match vault_call::tokens(status.as_deref(), &body, missing) {
+                    Ok(fresh) => self.tokens_ready(&settings, &gateway, pending, fresh),
+                    Err(e) => self.tokenize_failed(&settings, &gateway, Some(pending), &e),
+                }
+                if self.answered {
+                    return;
                 }
             }
             Call::Rehydrate => match vault_call::granted(status.as_deref(), &body) {

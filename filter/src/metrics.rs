@@ -33,6 +33,8 @@ pub const CALLOUT_MS: &str = "veil_vault_callout_ms";
 /// Responses whose body went through restoration.
 pub const RESPONSES_RESTORED: &str = "veil_responses_restored";
 
+/// Values whose token came from the VM's token cache, with no callout.
+pub const CACHE_HITS: &str = "veil_token_cache_hits";
 /// Tokens restored in responses (minted for the request, or granted by the vault).
 pub const TOKENS_RESTORED: &str = "veil_tokens_restored";
 
@@ -50,6 +52,7 @@ pub const COUNTERS: &[&str] = &[
     RESPONSES_RESTORED,
     REHYDRATION_INCOMPLETE,
     TOKENS_RESTORED,
+    CACHE_HITS,
 ];
 
 /// The counter of values of `entity` masked (tokenized or redacted).

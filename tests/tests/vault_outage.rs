@@ -1,6 +1,7 @@
-//! Through a real Envoy: the vault dies while the gateway runs. Requests fail closed with 503
-//! and nothing reaches the provider; answers whose tokens need the vault keep their tokens,
-//! well-formed and counted; once the vault is back, the same values get the same tokens.
+//! Through a real Envoy: the vault dies while the gateway runs. Requests that need it fail
+//! closed with 503 and nothing reaches the provider; values the gateway's token cache holds
+//! still pass, masked; answers whose tokens need the vault keep their tokens, well-formed and
+//! counted; once the vault is back, the same values get the same tokens.
 
 use veil_e2e::Gateway;
 
@@ -14,9 +15,19 @@ fn chat(text: &str, stream: bool) -> String {
 
 const WHO: [(&str, &str); 2] = [("x-veil-tenant", "acme"), ("x-veil-scope", "user-1")];
 
+/// The demo configuration with the gateway's token cache off: every value goes to the vault.
+fn without_cache() -> String {
+    let config = CONFIG.replace(
+        r#""failure_mode": "closed""#,
+        r#""failure_mode": "closed", "token_cache": {"max_entries": 0}"#,
+    );
+    assert_ne!(config, CONFIG);
+    config
+}
+
 #[test]
 fn a_vault_killed_mid_run_fails_closed_then_recovers_with_the_same_tokens() {
-    let Some(mut g) = Gateway::start(CONFIG) else {
+    let Some(mut g) = Gateway::start(&without_cache()) else {
         return;
     };
     let ask = chat(&format!("mail {EMAIL}"), false);
@@ -36,6 +47,33 @@ fn a_vault_killed_mid_run_fails_closed_then_recovers_with_the_same_tokens() {
     assert!(reply.contains(EMAIL), "{reply}");
     assert_eq!(g.received()[1], before, "the same value, the same token");
     assert!(!g.envoy_log().contains(EMAIL));
+}
+
+#[test]
+fn values_in_the_token_cache_pass_masked_while_the_vault_is_down_and_new_ones_fail_closed() {
+    let Some(mut g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    let ask = chat(&format!("mail {EMAIL}"), false);
+    assert_eq!(g.post("/v1/chat/completions", &WHO, &ask).0, 200);
+    g.kill_vault();
+    let (status, _, reply) = g.post("/v1/chat/completions", &WHO, &ask);
+    assert_eq!(status, 200, "{reply}");
+    assert!(reply.contains(EMAIL), "restored from the request itself");
+    let received = g.received();
+    assert_eq!(received[1], received[0], "masked with the same token");
+    assert_eq!(g.stat("veil_token_cache_hits"), 1);
+
+    let other = chat("mail someone.new@corp-mail.com", false);
+    let (status, _, _) = g.post("/v1/chat/completions", &WHO, &other);
+    assert_eq!(status, 503, "a value the cache lacks needs the vault");
+    let (status, _, _) = g.post(
+        "/v1/chat/completions",
+        &[("x-veil-tenant", "acme"), ("x-veil-scope", "user-2")],
+        &ask,
+    );
+    assert_eq!(status, 503, "the cache is per scope");
+    assert_eq!(g.received().len(), 2);
 }
 
 #[test]
