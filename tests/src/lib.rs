@@ -189,7 +189,8 @@ pub struct Gateway {
     pub url: String,
     upstream_url: String,
     admin_url: String,
-    children: Vec<Child>,
+    /// Held for its `Drop`: Envoy and the provider (and the vault's own handle, below).
+    _children: Children,
     vault: Option<VaultProcess>,
     envoy_log: PathBuf,
     _dir: tempfile::TempDir,
@@ -217,7 +218,8 @@ impl Gateway {
             return None;
         }
         let dir = tempfile::tempdir().unwrap();
-        let mut children = Vec::new();
+        // Owned from the first spawn, so a failure before the gateway is whole stops them too.
+        let mut children = Children(Vec::new());
         // The plugin configuration as Envoy gets it; the vault runs with its API key, and the
         // Envoy cluster takes the name it gives (Istio's `outbound|...` names too).
         let compact: serde_json::Value =
@@ -265,14 +267,14 @@ impl Gateway {
                 &["fake-llm listening on ", "fake-llm control on "],
                 false,
             );
-            children.push(child);
+            children.0.push(child);
             (
                 rest[0].trim().parse().unwrap(),
                 rest[1].trim().parse().unwrap(),
             )
         } else {
             let (child, rest) = spawn_waiting(cmd, &["fake-llm listening on "], false);
-            children.push(child);
+            children.0.push(child);
             let port: u16 = rest[0].trim().parse().unwrap();
             (port, port)
         };
@@ -329,12 +331,12 @@ impl Gateway {
             .stderr(Stdio::null())
             .spawn()
             .expect("envoy starts");
-        children.push(envoy);
+        children.0.push(envoy);
         let gateway = Gateway {
             url: format!("http://127.0.0.1:{listen}"),
             upstream_url: format!("http://127.0.0.1:{control_port}"),
             admin_url: format!("http://127.0.0.1:{admin}"),
-            children,
+            _children: children,
             vault,
             envoy_log,
             _dir: dir,
@@ -371,7 +373,11 @@ impl Gateway {
     pub fn restart_vault(&mut self) {
         let v = self.vault.take().expect("a real vault");
         assert!(v.child.is_none(), "kill the vault first");
-        self.vault = Some(VaultProcess::spawn(v.port, v.data_dir, v.api_key));
+        self.vault = Some(VaultProcess::spawn(
+            v.port,
+            v.data_dir.clone(),
+            v.api_key.clone(),
+        ));
     }
 
     pub fn envoy_log(&self) -> String {
@@ -495,10 +501,21 @@ impl Gateway {
     }
 }
 
-impl Drop for Gateway {
+/// Processes stopped when dropped (a test that fails half-way leaves none behind).
+struct Children(Vec<Child>);
+
+impl Drop for Children {
     fn drop(&mut self) {
-        let vault = self.vault.as_mut().and_then(|v| v.child.as_mut());
-        for c in self.children.iter_mut().chain(vault) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for VaultProcess {
+    fn drop(&mut self) {
+        if let Some(c) = &mut self.child {
             let _ = c.kill();
             let _ = c.wait();
         }
