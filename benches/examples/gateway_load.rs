@@ -172,6 +172,24 @@ async fn run(
     }
 }
 
+/// The same run on plain Envoy's route, then on Veil's.
+async fn both(
+    client: &reqwest::Client,
+    base: &str,
+    kb: usize,
+    clients: usize,
+    seconds: u64,
+    counter: &Arc<AtomicU64>,
+) -> (Run, Run) {
+    let mut runs = Vec::new();
+    for path in [PLAIN, WITH_VEIL] {
+        let url = format!("{base}{path}");
+        runs.push(run(client, url, kb * 1024, clients, seconds, counter.clone()).await);
+    }
+    let veil = runs.pop().unwrap();
+    (runs.pop().unwrap(), veil)
+}
+
 /// Time to the first byte of a streamed answer, one request at a time.
 async fn ttfb(
     client: &reqwest::Client,
@@ -252,24 +270,7 @@ async fn measure(args: &Args, upstream: std::net::TcpListener, base: &str) {
     println!("| request | plain p50 | plain p99 | Veil p50 | Veil p99 | added p50 | added p99 |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for kb in [1, 4, 32] {
-        let plain = run(
-            &client,
-            url(PLAIN),
-            kb * 1024,
-            1,
-            args.seconds,
-            counter.clone(),
-        )
-        .await;
-        let veil = run(
-            &client,
-            url(WITH_VEIL),
-            kb * 1024,
-            1,
-            args.seconds,
-            counter.clone(),
-        )
-        .await;
+        let (plain, veil) = both(&client, base, kb, 1, args.seconds, &counter).await;
         let (p50, p99) = (
             percentile(&plain.latencies, 0.5),
             percentile(&plain.latencies, 0.99),
@@ -293,24 +294,7 @@ async fn measure(args: &Args, upstream: std::net::TcpListener, base: &str) {
     println!("| request | plain req/s | Veil req/s | ratio | Veil p50 | Veil p99 |");
     println!("|---|---:|---:|---:|---:|---:|");
     for kb in [1, 4, 32] {
-        let plain = run(
-            &client,
-            url(PLAIN),
-            kb * 1024,
-            args.concurrency,
-            args.seconds,
-            counter.clone(),
-        )
-        .await;
-        let veil = run(
-            &client,
-            url(WITH_VEIL),
-            kb * 1024,
-            args.concurrency,
-            args.seconds,
-            counter.clone(),
-        )
-        .await;
+        let (plain, veil) = both(&client, base, kb, args.concurrency, args.seconds, &counter).await;
         println!(
             "| {kb} KB | {:.0} | {:.0} | {:.0}% | {:.2} ms | {:.2} ms |",
             plain.per_second,

@@ -30,7 +30,7 @@ pub struct GatewayConfig {
     /// What a body over `max_body_bytes` gets: `reject` (413, the default) or `pass`
     /// (forwarded unscanned, counted; for routes that carry bulk uploads, never prompts).
     #[serde(default)]
-    pub over_limit: OverLimit,
+    pub over_limit: RejectOrPass,
     /// What a JSON body that does not parse gets: `reject` (400, the default) or
     /// `scan_as_text` (masked as plain text, so nothing leaves unscanned).
     #[serde(default)]
@@ -39,7 +39,7 @@ pub struct GatewayConfig {
     /// `reject` (415, the default) or `pass` (forwarded unscanned, counted; for routes that
     /// carry file uploads).
     #[serde(default)]
-    pub unknown_content_type: OverLimit,
+    pub unknown_content_type: RejectOrPass,
     /// What a request gets when the vault cannot tokenize: `closed` (503, the default) or
     /// `open` (forwarded unmasked; for teams that rank availability over privacy).
     #[serde(default)]
@@ -93,9 +93,9 @@ pub struct RouteOverride {
     pub tenant: Option<TenantSource>,
     pub scope: Option<ScopeSource>,
     pub max_body_bytes: Option<usize>,
-    pub over_limit: Option<OverLimit>,
+    pub over_limit: Option<RejectOrPass>,
     pub invalid_json: Option<InvalidJson>,
-    pub unknown_content_type: Option<OverLimit>,
+    pub unknown_content_type: Option<RejectOrPass>,
     pub failure_mode: Option<FailureMode>,
     #[serde(default)]
     pub actions: BTreeMap<String, Action>,
@@ -109,9 +109,9 @@ impl Default for GatewayConfig {
             scope: ScopeSource::default(),
             jwt_payload_in_metadata: default_jwt_payload(),
             max_body_bytes: default_max_body(),
-            over_limit: OverLimit::Reject,
+            over_limit: RejectOrPass::Reject,
             invalid_json: InvalidJson::Reject,
-            unknown_content_type: OverLimit::Reject,
+            unknown_content_type: RejectOrPass::Reject,
             failure_mode: FailureMode::Closed,
             actions: BTreeMap::new(),
             routes: BTreeMap::new(),
@@ -239,7 +239,7 @@ impl ScopeSource {
 /// Reject a body Veil cannot scan, or pass it unscanned (counted).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum OverLimit {
+pub enum RejectOrPass {
     #[default]
     Reject,
     Pass,

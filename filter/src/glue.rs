@@ -13,7 +13,7 @@ use proxy_wasm::hostcalls;
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType, LogLevel, MetricType};
 use veil_core::body::BodyKind;
-use veil_core::gateway::{FailureMode, GatewayConfig, OverLimit, Source};
+use veil_core::gateway::{FailureMode, GatewayConfig, RejectOrPass, Source};
 use veil_core::restore::TokenMap;
 use veil_core::Entity;
 
@@ -529,7 +529,7 @@ impl HttpContext for Flow {
             return self.reject(400, "ambiguous_content_type", "give one content-type");
         }
         let Some(kind) = BodyKind::from_content_type(&content_type) else {
-            if g.unknown_content_type == OverLimit::Pass {
+            if g.unknown_content_type == RejectOrPass::Pass {
                 self.meters.inc(metrics::UNKNOWN_TYPE_PASSED);
                 return Action::Continue;
             }
@@ -586,7 +586,7 @@ impl HttpContext for Flow {
         };
         if size > gateway.max_body_bytes {
             self.meters.inc(metrics::TOO_LARGE);
-            if gateway.over_limit == OverLimit::Pass {
+            if gateway.over_limit == RejectOrPass::Pass {
                 self.meters.inc(metrics::OVER_LIMIT_PASSED);
                 // Configured for this route: forwarded unscanned, counted, and nothing to
                 // restore in the response.

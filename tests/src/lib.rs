@@ -409,21 +409,7 @@ impl Gateway {
         headers: &[(&str, &str)],
         body: Vec<u8>,
     ) -> (u16, String, String) {
-        let client = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap();
-        let mut req = client.post(format!("{}{path}", self.url)).body(body);
-        if !headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        {
-            req = req.header("content-type", "application/json");
-        }
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        let resp = req.send().expect("the gateway answers");
+        let resp = self.send(path, headers, body);
         let status = resp.status().as_u16();
         let ct = resp
             .headers()
@@ -440,20 +426,33 @@ impl Gateway {
     /// POSTs JSON and returns the status and the body's bytes exactly as they came (no
     /// decompression by the client).
     pub fn post_raw(&self, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> (u16, Vec<u8>) {
+        let resp = self.send(path, headers, body);
+        let status = resp.status().as_u16();
+        (status, resp.bytes().unwrap().to_vec())
+    }
+
+    /// POSTs `body` with `headers`; JSON unless the headers name a content type.
+    fn send(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> reqwest::blocking::Response {
         let client = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
             .unwrap();
-        let mut req = client
-            .post(format!("{}{path}", self.url))
-            .header("content-type", "application/json")
-            .body(body);
+        let mut req = client.post(format!("{}{path}", self.url)).body(body);
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            req = req.header("content-type", "application/json");
+        }
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let resp = req.send().expect("the gateway answers");
-        let status = resp.status().as_u16();
-        (status, resp.bytes().unwrap().to_vec())
+        req.send().expect("the gateway answers")
     }
 
     /// A counter from Envoy's /stats (the filter's appear as `wasmcustom.<name>`); 0 if absent.
@@ -499,6 +498,37 @@ impl Gateway {
             .json()
             .unwrap()
     }
+}
+
+/// The text an OpenAI chat stream carries: every event's `choices[0].delta.content`, joined.
+pub fn streamed_text(sse: &str) -> String {
+    sse.split("\n\n")
+        .filter_map(|e| e.strip_prefix("data: "))
+        .filter(|d| *d != "[DONE]")
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .filter_map(|v| {
+            v["choices"][0]["delta"]["content"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// The first e-mail token (`email-…@example.com`) in a body the provider received.
+pub fn email_token(masked: &str) -> &str {
+    let start = masked
+        .find("email-")
+        .expect("the provider saw an e-mail token");
+    let end = start + masked[start..].find("@example.com").unwrap() + "@example.com".len();
+    &masked[start..end]
+}
+
+/// `bytes` gzip-compressed, as a client that compresses its requests sends them.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
 }
 
 /// Processes stopped when dropped (a test that fails half-way leaves none behind).

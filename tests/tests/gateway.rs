@@ -2,7 +2,7 @@
 //! back with the real values, buffered and streamed; bad configuration and a missing vault
 //! fail closed (or open, when configured so); blocked kinds are rejected.
 
-use veil_e2e::Gateway;
+use veil_e2e::{email_token, streamed_text, Gateway};
 
 const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
 
@@ -60,19 +60,6 @@ fn buffered_answers_come_back_with_the_real_values() {
         masked.contains("@example.com") && masked.contains("555-01"),
         "{masked}"
     );
-}
-
-fn streamed_text(body: &str) -> String {
-    body.split("\n\n")
-        .filter_map(|e| e.strip_prefix("data: "))
-        .filter(|d| *d != "[DONE]")
-        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-        .filter_map(|v| {
-            v["choices"][0]["delta"]["content"]
-                .as_str()
-                .map(str::to_string)
-        })
-        .collect()
 }
 
 #[test]
@@ -322,9 +309,7 @@ fn a_pasted_token_is_restored_only_for_the_scope_that_sent_the_value() {
     };
     ask("user-1", &format!("My email is {EMAIL}"));
     let masked = g.received()[0].clone();
-    let start = masked.find("email-").expect("the provider saw a token");
-    let token = &masked
-        [start..start + masked[start..].find("@example.com").unwrap() + "@example.com".len()];
+    let token = email_token(&masked);
 
     assert_eq!(
         ask("user-1", &format!("Remind me: {token}")),

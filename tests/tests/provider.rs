@@ -3,7 +3,7 @@
 //! is asked for identity (buffered and streamed answers restored), one that compresses anyway
 //! keeps its tokens (counted), and compressed requests are decompressed before Veil masks them.
 
-use veil_e2e::{Gateway, Provider, Vault};
+use veil_e2e::{gzip, streamed_text, Gateway, Provider, Vault};
 
 const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
 const EMAIL: &str = "canary.tls@corp-mail.com";
@@ -31,17 +31,7 @@ fn tls_provider_asked_for_identity_answers() {
     let (status, ct, body) = g.post("/v1/chat/completions", &headers, &chat(true));
     assert_eq!(status, 200);
     assert!(ct.starts_with("text/event-stream"));
-    let text: String = body
-        .split("\n\n")
-        .filter_map(|e| e.strip_prefix("data: "))
-        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-        .filter_map(|v| {
-            v["choices"][0]["delta"]["content"]
-                .as_str()
-                .map(String::from)
-        })
-        .collect();
-    assert_eq!(text, format!("You said: mail {EMAIL}"));
+    assert_eq!(streamed_text(&body), format!("You said: mail {EMAIL}"));
 
     let (status, _, body) = g.post_bytes(
         "/v1/chat/completions",
@@ -93,11 +83,4 @@ fn gunzip(bytes: &[u8]) -> String {
         .read_to_string(&mut text)
         .expect("a gzip body");
     text
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write as _;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
 }

@@ -3,7 +3,7 @@
 //! configuration lacks fails closed; tenant and scope come from a verified JWT's claims;
 //! malformed JSON and bodies over the limit are rejected, or handled as configured.
 
-use veil_e2e::{jwt, Gateway, Provider, Vault};
+use veil_e2e::{email_token, gzip, jwt, Gateway, Provider, Vault};
 
 const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
 const EMAIL: &str = "canary.route@corp-mail.com";
@@ -104,9 +104,7 @@ fn tenant_and_scope_come_from_verified_jwt_claims() {
     };
     ask("user-1", &format!("mail {EMAIL}"));
     let masked = g.received()[0].clone();
-    let start = masked.find("email-").expect("masked");
-    let end = start + masked[start..].find("@example.com").unwrap() + "@example.com".len();
-    let token = &masked[start..end];
+    let token = email_token(&masked);
     assert_eq!(ask("user-1", token), format!("You said: {EMAIL}"));
     assert_eq!(
         ask("user-2", token),
@@ -215,11 +213,4 @@ fn compressed_request_bodies_are_refused_without_a_decompressor() {
     );
     assert_eq!(status, 415, "{reply}");
     assert!(g.received().is_empty());
-}
-
-pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write as _;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
 }

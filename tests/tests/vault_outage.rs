@@ -3,7 +3,7 @@
 //! still pass, masked; answers whose tokens need the vault keep their tokens, well-formed and
 //! counted; once the vault is back, the same values get the same tokens.
 
-use veil_e2e::Gateway;
+use veil_e2e::{email_token, Gateway};
 
 const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
 const EMAIL: &str = "canary.outage@corp-mail.com";
@@ -90,10 +90,7 @@ fn when_the_vault_cannot_rehydrate_tokens_stay_and_the_stream_stays_well_formed(
         .0,
         200
     );
-    let masked = g.received()[0].clone();
-    let start = masked.find("email-").expect("masked");
-    let end = start + masked[start..].find("@example.com").unwrap() + "@example.com".len();
-    let token = masked[start..end].to_string();
+    let token = email_token(&g.received()[0]).to_string();
 
     // A pasted token needs the vault's rehydrate; the request itself has nothing new to
     // tokenize, so it goes on, and the answer keeps the token.
