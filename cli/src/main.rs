@@ -70,7 +70,7 @@ fn load_engine(path: Option<&PathBuf>) -> Result<Engine, String> {
             VeilConfig::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?
         }
     };
-    Engine::new(&config.detection).map_err(|e| e.to_string())
+    veil_classifier::engine(&config.detection).map_err(|e| e.to_string())
 }
 
 /// Exit status: 0 when every line was scanned, 1 when some lines were bad (each reported on
@@ -89,7 +89,16 @@ fn scan_stdin(engine: &Engine) -> ExitCode {
         };
         let line = line.strip_suffix(b"\r").unwrap_or(&line);
         let out = match scan::scan_line(engine, line) {
-            Ok(spans) => scan::spans_json(&spans),
+            Ok(scanned) => {
+                if scanned.classifier_skipped > 0 {
+                    eprintln!(
+                        "veil: line {}: {} bytes over detection.classifier.max_bytes_per_request got tier 1 only",
+                        n + 1,
+                        scanned.classifier_skipped
+                    );
+                }
+                scan::spans_json(&scanned.spans)
+            }
             Err(msg) => {
                 bad_lines += 1;
                 eprintln!("veil: line {}: {msg}", n + 1);

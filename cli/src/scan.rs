@@ -1,7 +1,7 @@
 //! The logic behind `veil scan`, kept apart from stdin/stdout so it is tested directly.
 
 use serde::Serialize;
-use veil_core::Engine;
+use veil_core::{Detection, Engine};
 
 /// A finding as `veil scan` prints it: offsets in Unicode code points of the input text.
 #[derive(Debug, Serialize, PartialEq)]
@@ -12,9 +12,18 @@ pub struct Span {
     pub score: f64,
 }
 
-/// Scan one input line (`{"text": "..."}`; other fields ignored). Errors describe the problem
-/// without echoing the input.
-pub fn scan_line(engine: &Engine, line: &[u8]) -> Result<Vec<Span>, String> {
+/// One scanned input line.
+#[derive(Debug, PartialEq)]
+pub struct Line {
+    pub spans: Vec<Span>,
+    /// Bytes the classifier did not read (over `detection.classifier.max_bytes_per_request`;
+    /// they got tier 1 only).
+    pub classifier_skipped: usize,
+}
+
+/// Scan one input line (`{"text": "..."}`; other fields ignored) as one request, within the
+/// classifier's bound. Errors describe the problem without echoing the input.
+pub fn scan_line(engine: &Engine, line: &[u8]) -> Result<Line, String> {
     let line = std::str::from_utf8(line)
         .map_err(|e| format!("not valid UTF-8 (at byte {})", e.valid_up_to()))?;
     let value: serde_json::Value = serde_json::from_str(line)
@@ -24,7 +33,12 @@ pub fn scan_line(engine: &Engine, line: &[u8]) -> Result<Vec<Span>, String> {
         .ok_or("missing field \"text\"")?
         .as_str()
         .ok_or("field \"text\" must be a string")?;
-    Ok(spans(engine, text))
+    let mut budget = engine.request_budget();
+    let found = engine.detect_budgeted(text, &mut budget);
+    Ok(Line {
+        spans: to_spans(text, found),
+        classifier_skipped: budget.bytes_skipped,
+    })
 }
 
 fn classify(e: &serde_json::Error) -> &'static str {
@@ -38,7 +52,10 @@ fn classify(e: &serde_json::Error) -> &'static str {
 
 /// Detections in `text`, with byte offsets converted to code points.
 pub fn spans(engine: &Engine, text: &str) -> Vec<Span> {
-    let found = engine.detect(text);
+    to_spans(text, engine.detect(text))
+}
+
+fn to_spans(text: &str, found: Vec<Detection>) -> Vec<Span> {
     // One pass over the text converts every (sorted) offset.
     let mut out = Vec::with_capacity(found.len());
     let mut chars = 0;
@@ -110,7 +127,8 @@ mod tests {
             &engine,
             "{\"text\": \"Zoë 😀 asks jane@corp.com\", \"id\": 7}".as_bytes(),
         )
-        .unwrap();
+        .unwrap()
+        .spans;
         assert_eq!(
             spans,
             vec![Span {

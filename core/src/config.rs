@@ -54,6 +54,33 @@ pub struct DetectionConfig {
     /// Team-defined kinds: a regex, an optional validator and context words.
     #[serde(default)]
     pub custom: Vec<CustomEntity>,
+    /// The tier-2 classifier (PERSON, LOCATION, ORGANIZATION).
+    #[serde(default)]
+    pub classifier: ClassifierConfig,
+}
+
+/// The tier-2 classifier: a small neural tagger for names, places and organisations, which
+/// patterns cannot find. Off unless enabled: it costs far more per byte than tier 1.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassifierConfig {
+    /// Run the classifier; PERSON, LOCATION and ORGANIZATION are then detected by default.
+    #[serde(default)]
+    pub enabled: bool,
+    /// Text the classifier reads per request (per `veil scan` line). Fields are read newest
+    /// first (the latest chat turn before the history); text beyond the bound gets tier 1
+    /// only, and is counted (`veil_classifier_bytes_skipped`), never silently.
+    #[serde(default = "default_classifier_bytes")]
+    pub max_bytes_per_request: usize,
+}
+
+impl Default for ClassifierConfig {
+    fn default() -> Self {
+        ClassifierConfig {
+            enabled: false,
+            max_bytes_per_request: default_classifier_bytes(),
+        }
+    }
 }
 
 /// A team-defined entity kind.
@@ -119,6 +146,7 @@ impl Default for DetectionConfig {
             allow_list: Vec::new(),
             deny_list: BTreeMap::new(),
             custom: Vec::new(),
+            classifier: ClassifierConfig::default(),
         }
     }
 }
@@ -146,6 +174,9 @@ fn default_custom_score() -> f32 {
 }
 fn default_max_depth() -> usize {
     128
+}
+fn default_classifier_bytes() -> usize {
+    16 * 1024
 }
 
 /// A configuration problem, naming the field (a dotted path) it is about.
@@ -177,9 +208,9 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl VeilConfig {
-    /// Parse and validate a configuration document. The body scanner's pointers are checked
-    /// here; detection settings are checked when the engine is built from them
-    /// (`Engine::new`), which is also done here so a bad document never half-loads.
+    /// Parse and validate a configuration document, detection settings included
+    /// (`Engine::check`), so a bad document never half-loads. Whether this build can run the
+    /// classifier is checked when the engine is built.
     pub fn from_json(text: &str) -> Result<VeilConfig, ConfigError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let config: VeilConfig = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -192,7 +223,7 @@ impl VeilConfig {
         if let Some(gateway) = &config.gateway {
             gateway.validate()?;
         }
-        crate::detect::Engine::new(&config.detection)?;
+        crate::detect::Engine::check(&config.detection)?;
         Ok(config)
     }
 }
@@ -288,6 +319,29 @@ mod tests {
     fn bad_pointers_are_named() {
         let e = VeilConfig::from_json(r#"{"body": {"json": {"exclude": ["model"]}}}"#).unwrap_err();
         assert_eq!(e.field, "body.json.exclude[0]");
+    }
+
+    #[test]
+    fn the_classifier_is_validated_and_needs_a_build_with_one() {
+        let c =
+            VeilConfig::from_json(r#"{"detection": {"classifier": {"enabled": true}}}"#).unwrap();
+        let e = crate::detect::Engine::new(&c.detection).err().unwrap();
+        assert_eq!(e.field, "detection.classifier.enabled");
+        let e = VeilConfig::from_json(r#"{"detection": {"entities": ["PERSON"]}}"#).unwrap_err();
+        assert_eq!(e.field, "detection.entities[0]");
+        assert!(e.message.contains("detection.classifier.enabled"), "{e}");
+        let e = VeilConfig::from_json(
+            r#"{"detection": {"classifier": {"enabled": true, "max_bytes_per_request": 10}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "detection.classifier.max_bytes_per_request");
+        VeilConfig::from_json(
+            r#"{"detection": {"classifier": {"enabled": true}, "thresholds": {"PERSON": 0.7}}}"#,
+        )
+        .unwrap();
+        let e = VeilConfig::from_json(r#"{"detection": {"classifier": {"enabeld": true}}}"#)
+            .unwrap_err();
+        assert_eq!(e.field, "detection.classifier.enabeld");
     }
 
     #[test]

@@ -287,6 +287,17 @@ impl Flow {
             self.meters.inc(metrics::SCANNED_AS_TEXT);
         }
         self.meters.add_per_kind(&scan.detected, metrics::detected);
+        if settings.engine.has_tier2() {
+            self.meters
+                .add(metrics::CLASSIFIER_BYTES, scan.classifier.bytes_run as u64);
+            if scan.classifier.bytes_skipped > 0 {
+                self.meters.add(
+                    metrics::CLASSIFIER_BYTES_SKIPPED,
+                    scan.classifier.bytes_skipped as u64,
+                );
+                self.meters.inc(metrics::CLASSIFIER_OVER_BUDGET);
+            }
+        }
         match scan.plan {
             Plan::Forward => {}
             Plan::Block { entity } => {

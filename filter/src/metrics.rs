@@ -38,6 +38,14 @@ pub const CACHE_HITS: &str = "veil_token_cache_hits";
 /// Tokens restored in responses (minted for the request, or granted by the vault).
 pub const TOKENS_RESTORED: &str = "veil_tokens_restored";
 
+/// Bytes of request text the tier-2 classifier read.
+pub const CLASSIFIER_BYTES: &str = "veil_classifier_bytes";
+/// Bytes it did not read because the request's `max_bytes_per_request` was spent (they got
+/// tier 1 only).
+pub const CLASSIFIER_BYTES_SKIPPED: &str = "veil_classifier_bytes_skipped";
+/// Requests with some text over the classifier's bound.
+pub const CLASSIFIER_OVER_BUDGET: &str = "veil_classifier_over_budget";
+
 /// Every plain counter, defined once per VM.
 pub const COUNTERS: &[&str] = &[
     SCANNED,
@@ -53,6 +61,9 @@ pub const COUNTERS: &[&str] = &[
     REHYDRATION_INCOMPLETE,
     TOKENS_RESTORED,
     CACHE_HITS,
+    CLASSIFIER_BYTES,
+    CLASSIFIER_BYTES_SKIPPED,
+    CLASSIFIER_OVER_BUDGET,
 ];
 
 /// The counter of values of `entity` masked (tokenized or redacted).

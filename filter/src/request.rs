@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use veil_core::body::{BodyKind, Document, Edit, Finding};
+use veil_core::detect::Tier2Budget;
 use veil_core::gateway::{Action, GatewayConfig, InvalidJson};
 use veil_core::Entity;
 
@@ -53,6 +54,8 @@ pub struct Scan {
     pub as_text: bool,
     /// The kind of every value found, whatever its action (for the counters).
     pub detected: Vec<Entity>,
+    /// What the tier-2 classifier read and skipped.
+    pub classifier: Tier2Budget,
 }
 
 /// Reads `body` as `kind` and decides, with the route's gateway settings.
@@ -71,8 +74,10 @@ pub fn scan(body: &[u8], kind: BodyKind, settings: &Settings, gateway: &GatewayC
     };
     match parsed {
         Ok(doc) => {
-            let findings = doc.detect(&settings.engine);
+            let mut classifier = settings.engine.request_budget();
+            let findings = doc.detect_budgeted(&settings.engine, &mut classifier);
             Scan {
+                classifier,
                 history: history_tokens(&doc),
                 detected: findings
                     .iter()
@@ -89,6 +94,7 @@ pub fn scan(body: &[u8], kind: BodyKind, settings: &Settings, gateway: &GatewayC
             history: Vec::new(),
             as_text,
             detected: Vec::new(),
+            classifier: Tier2Budget::unlimited(),
         },
     }
 }

@@ -30,8 +30,8 @@ impl Settings {
         if gateway.vault.api_key.is_empty() {
             return Err("plugin configuration: field `gateway.vault.api_key`: required".into());
         }
-        let engine =
-            Engine::new(&config.detection).map_err(|e| format!("plugin configuration: {e}"))?;
+        let engine = veil_classifier::engine(&config.detection)
+            .map_err(|e| format!("plugin configuration: {e}"))?;
         let routes = gateway
             .routes
             .keys()

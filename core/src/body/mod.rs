@@ -25,7 +25,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::config::JsonScanConfig;
-use crate::detect::{Detection, Engine};
+use crate::detect::{Detection, Engine, Tier2Budget};
 
 pub use pointer::Pointer;
 pub use shape::Shape;
@@ -194,16 +194,29 @@ impl<'b> Document<'b> {
         &self.fields
     }
 
-    /// Run `engine` over every field.
+    /// Run `engine` over every field, within a fresh classifier allowance for the request.
     pub fn detect(&self, engine: &Engine) -> Vec<Finding> {
-        let mut out = Vec::new();
-        for (i, f) in self.fields.iter().enumerate() {
-            out.extend(engine.detect(&f.text).into_iter().map(|detection| Finding {
-                field: i,
-                detection,
-            }));
+        self.detect_budgeted(engine, &mut engine.request_budget())
+    }
+
+    /// Run `engine` over every field within `budget`. Fields are read newest first (the
+    /// latest chat turn before the history it resends), so when the classifier's allowance
+    /// runs out it is older text that gets tier 1 only. Findings come back in field order.
+    pub fn detect_budgeted(&self, engine: &Engine, budget: &mut Tier2Budget) -> Vec<Finding> {
+        let mut per_field: Vec<Vec<Finding>> = Vec::with_capacity(self.fields.len());
+        for (i, f) in self.fields.iter().enumerate().rev() {
+            per_field.push(
+                engine
+                    .detect_budgeted(&f.text, budget)
+                    .into_iter()
+                    .map(|detection| Finding {
+                        field: i,
+                        detection,
+                    })
+                    .collect(),
+            );
         }
-        out
+        per_field.into_iter().rev().flatten().collect()
     }
 
     /// The body with every edit applied. Edits must not overlap; bytes outside them are kept.

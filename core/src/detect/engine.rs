@@ -10,7 +10,8 @@ use std::collections::{HashMap, HashSet};
 use super::context::{ContextWords, HeaderCache};
 use super::haystack::Haystack;
 use super::overlap;
-use super::Recognizer;
+use super::tiers;
+use super::{Candidate, Recognizer, Tier2Budget};
 use crate::config::{ConfigError, DetectionConfig};
 use crate::entity::{self, Entity};
 use crate::recognizers;
@@ -47,11 +48,38 @@ pub struct Engine {
     allow_list: HashSet<String>,
     /// The alternation of every recognizer's region patterns (see `Haystack::with_gate`).
     gate: Option<regex::Regex>,
+    /// The classifier's allowance per request, when it runs.
+    tier2_bytes: Option<usize>,
 }
 
+/// The tier-2 kinds, detected only when the classifier runs.
+const TIER2: [Entity; 3] = [Entity::Person, Entity::Location, Entity::Organization];
+
 impl Engine {
-    /// Build an engine, validating the configuration and naming the field of any error.
+    /// Build a tier-1 engine, validating the configuration and naming the field of any error.
+    /// A configuration that enables the classifier is refused: this constructor has none
+    /// (`veil_classifier::engine` builds one that does).
     pub fn new(cfg: &DetectionConfig) -> Result<Engine, ConfigError> {
+        Engine::build(cfg, None)
+    }
+
+    /// Build an engine whose tier 2 is `classifier`, run when `detection.classifier.enabled`.
+    pub fn with_tier2(
+        cfg: &DetectionConfig,
+        classifier: Box<dyn Recognizer>,
+    ) -> Result<Engine, ConfigError> {
+        Engine::build(cfg, Some(classifier))
+    }
+
+    /// Validate a configuration as a build with the classifier would, without loading it.
+    pub fn check(cfg: &DetectionConfig) -> Result<(), ConfigError> {
+        Engine::build(cfg, Some(Box::new(NoClassifier))).map(drop)
+    }
+
+    fn build(
+        cfg: &DetectionConfig,
+        classifier: Option<Box<dyn Recognizer>>,
+    ) -> Result<Engine, ConfigError> {
         check_score("detection.default_threshold", cfg.default_threshold)?;
         if cfg.context_window > 50 {
             return Err(ConfigError::new(
@@ -59,13 +87,37 @@ impl Engine {
                 "must be at most 50 words",
             ));
         }
+        let tier2 = match (cfg.classifier.enabled, classifier) {
+            (false, _) => None,
+            (true, None) => {
+                return Err(ConfigError::new(
+                    "detection.classifier.enabled",
+                    "this build of Veil has no classifier",
+                ))
+            }
+            (true, Some(c)) => Some(c),
+        };
+        let max = cfg.classifier.max_bytes_per_request;
+        if !(1024..=1 << 20).contains(&max) {
+            return Err(ConfigError::new(
+                "detection.classifier.max_bytes_per_request",
+                "must be between 1024 and 1048576",
+            ));
+        }
+        let tier2_on = tier2.is_some();
+        let kind = |field: &str, label: &str| entity_kind(field, label, tier2_on);
 
         let enabled: Vec<Entity> = match &cfg.entities {
+            None if tier2_on => recognizers::DEFAULT_ENTITIES
+                .iter()
+                .chain(&TIER2)
+                .cloned()
+                .collect(),
             None => recognizers::DEFAULT_ENTITIES.to_vec(),
             Some(list) => list
                 .iter()
                 .enumerate()
-                .map(|(i, label)| tier1_entity(&format!("detection.entities[{i}]"), label))
+                .map(|(i, label)| kind(&format!("detection.entities[{i}]"), label))
                 .collect::<Result<_, _>>()?,
         };
 
@@ -100,27 +152,27 @@ impl Engine {
         }
         enabled.extend(custom_names.iter().cloned());
 
-        let known = |label: &str| -> bool {
-            Entity::builtin(label).is_some_and(|e| e.is_tier1())
-                || custom_names.iter().any(|c| c.as_str() == label)
+        if let Some(classifier) = tier2 {
+            recognizers.push(classifier);
+        }
+        // A kind named in thresholds or context words: built-in (tier 2 only when it runs)
+        // or custom.
+        let known = |field: &str, label: &str| -> Result<Entity, ConfigError> {
+            match custom_names.iter().find(|c| c.as_str() == label) {
+                Some(custom) => Ok(custom.clone()),
+                None => kind(field, label),
+            }
         };
         let mut thresholds = HashMap::new();
         for (label, &t) in &cfg.thresholds {
             let field = format!("detection.thresholds.{label}");
-            if !known(label) {
-                return Err(ConfigError::new(field, "unknown entity kind"));
-            }
+            let entity = known(&field, label)?;
             check_score(&field, t)?;
-            thresholds.insert(entity_for(label, &custom_names), t);
+            thresholds.insert(entity, t);
         }
         for (label, words) in &cfg.context_words {
-            if !known(label) {
-                return Err(ConfigError::new(
-                    format!("detection.context_words.{label}"),
-                    "unknown entity kind",
-                ));
-            }
-            context.add(&entity_for(label, &custom_names), words.iter());
+            let entity = known(&format!("detection.context_words.{label}"), label)?;
+            context.add(&entity, words.iter());
         }
         let allow_list = cfg
             .allow_list
@@ -137,22 +189,33 @@ impl Engine {
             default_threshold: cfg.default_threshold,
             context,
             allow_list,
+            tier2_bytes: tier2_on.then_some(max),
         })
     }
 
-    /// Add a recognizer built outside the configuration (the seam for the tier-2 classifier).
-    pub fn with_recognizer(mut self, recognizer: Box<dyn Recognizer>) -> Self {
-        self.enabled.extend(recognizer.entities());
-        self.recognizers.push(recognizer);
-        self.gate = gate_for(&self.recognizers);
-        self
+    /// Whether the tier-2 classifier runs.
+    pub fn has_tier2(&self) -> bool {
+        self.tier2_bytes.is_some()
     }
 
-    /// Every reported span in `text`, ordered by start, non-overlapping.
+    /// A fresh classifier allowance for one request (as configured; unlimited when the
+    /// classifier does not run, since nothing then reads it).
+    pub fn request_budget(&self) -> Tier2Budget {
+        self.tier2_bytes
+            .map_or_else(Tier2Budget::unlimited, Tier2Budget::new)
+    }
+
+    /// Every reported span in `text`, ordered by start, non-overlapping. The classifier, when
+    /// it runs, reads all of `text`.
     pub fn detect(&self, text: &str) -> Vec<Detection> {
+        self.detect_budgeted(text, &mut Tier2Budget::unlimited())
+    }
+
+    /// `detect` within a request's classifier allowance (see `Tier2Budget`).
+    pub fn detect_budgeted(&self, text: &str, budget: &mut Tier2Budget) -> Vec<Detection> {
         match &self.gate {
-            Some(gate) => self.detect_in(Haystack::with_gate(text, gate)),
-            None => self.detect_in(Haystack::new(text)),
+            Some(gate) => self.detect_in(Haystack::with_gate(text, gate), budget),
+            None => self.detect_in(Haystack::new(text), budget),
         }
     }
 
@@ -160,17 +223,17 @@ impl Engine {
     /// for the test that proves the gate changes nothing.
     #[doc(hidden)]
     pub fn detect_ungated(&self, text: &str) -> Vec<Detection> {
-        self.detect_in(Haystack::new(text))
+        self.detect_in(Haystack::new(text), &mut Tier2Budget::unlimited())
     }
 
-    fn detect_in(&self, hay: Haystack<'_>) -> Vec<Detection> {
+    fn detect_in(&self, hay: Haystack<'_>, budget: &mut Tier2Budget) -> Vec<Detection> {
         let text = hay.text();
         if text.is_empty() {
             return Vec::new();
         }
         let mut candidates = Vec::new();
         for r in &self.recognizers {
-            r.find(&hay, &mut candidates);
+            r.find_budgeted(&hay, budget, &mut candidates);
         }
         let mut kept = Vec::with_capacity(candidates.len());
         let mut headers = HeaderCache::default();
@@ -226,6 +289,9 @@ impl Engine {
                 c.validated,
             ));
         }
+        if self.tier2_bytes.is_some() {
+            tiers::yield_to_validated(&mut kept, text);
+        }
         // Tokens are already masked; they are dropped only now, after they have shadowed
         // whatever overlapped them.
         let mut found = overlap::resolve(kept);
@@ -267,12 +333,13 @@ fn check_score(field: &str, value: f32) -> Result<(), ConfigError> {
     Ok(())
 }
 
-fn tier1_entity(field: &str, label: &str) -> Result<Entity, ConfigError> {
+/// The built-in kind `label` names, refused when it is tier 2 and the classifier is off.
+fn entity_kind(field: &str, label: &str, tier2_on: bool) -> Result<Entity, ConfigError> {
     match Entity::builtin(label) {
-        Some(e) if e.is_tier1() => Ok(e),
+        Some(e) if e.is_tier1() || tier2_on => Ok(e),
         Some(e) => Err(ConfigError::new(
             field,
-            format!("{e} is detected by the tier-2 classifier, which this build does not include"),
+            format!("{e} is detected by the tier-2 classifier; set detection.classifier.enabled"),
         )),
         None => Err(ConfigError::new(
             field,
@@ -280,7 +347,6 @@ fn tier1_entity(field: &str, label: &str) -> Result<Entity, ConfigError> {
                 "unknown entity kind; known kinds: {}",
                 entity::BUILTIN
                     .iter()
-                    .filter(|e| e.is_tier1())
                     .map(Entity::as_str)
                     .collect::<Vec<_>>()
                     .join(", ")
@@ -289,8 +355,15 @@ fn tier1_entity(field: &str, label: &str) -> Result<Entity, ConfigError> {
     }
 }
 
-fn entity_for(label: &str, custom: &HashSet<Entity>) -> Entity {
-    Entity::builtin(label)
-        .or_else(|| custom.iter().find(|c| c.as_str() == label).cloned())
-        .expect("checked by the caller")
+/// Stands in for the classifier when a configuration is only checked (`Engine::check`).
+struct NoClassifier;
+
+impl Recognizer for NoClassifier {
+    fn name(&self) -> &str {
+        "no-classifier"
+    }
+    fn entities(&self) -> Vec<Entity> {
+        TIER2.to_vec()
+    }
+    fn find(&self, _: &Haystack<'_>, _: &mut Vec<Candidate>) {}
 }

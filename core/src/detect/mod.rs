@@ -2,14 +2,18 @@
 //! thresholds and the allow-list, and resolves overlaps into a final, ordered list of findings.
 //!
 //! `Recognizer` is the seam every tier plugs into: tier 1 (patterns and validators, in
-//! `crate::recognizers`) today, the tier-2 classifier later.
+//! `crate::recognizers`) and the tier-2 classifier (the `veil-classifier` crate, which keeps
+//! its model runtime out of this crate).
 
+mod budget;
 mod candidate;
 mod context;
 mod engine;
 mod haystack;
 mod overlap;
+mod tiers;
 
+pub use budget::Tier2Budget;
 pub use candidate::Candidate;
 pub use context::{ContextWords, HeaderCache};
 pub use engine::{Detection, Engine};
@@ -36,4 +40,15 @@ pub trait Recognizer: Send + Sync {
     }
     /// Push every candidate found in `hay` onto `out`.
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>);
+    /// `find` within a request's classifier allowance. Only the tier-2 classifier reads it;
+    /// tier 1 is cheap enough to read everything.
+    fn find_budgeted(
+        &self,
+        hay: &Haystack<'_>,
+        budget: &mut Tier2Budget,
+        out: &mut Vec<Candidate>,
+    ) {
+        let _ = budget;
+        self.find(hay, out);
+    }
 }

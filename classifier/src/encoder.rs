@@ -1,0 +1,138 @@
+//! The conv encoder's forward pass, written out: three residual blocks of a dilated depthwise
+//! conv (k=5) and a pointwise conv with ReLU, then a per-token linear layer to the labels.
+//!
+//! Why by hand rather than tract: Envoy's V8 compiles a module's whole code with TurboFan
+//! before the first request (proxy-wasm-cpp-host turns Liftoff off), so code size is start-up
+//! time. With tract linked the filter was 12.6 MB and Envoy took 20-27 s to become ready
+//! (353 MiB RSS), at every start and every config push that reloads the VM; this file is a
+//! few KB of code. tract stays the reference: `tests/tract_reference.rs` runs the same
+//! weights as the NNEF graph the pipeline exported and checks this pass against it.
+//!
+//! Layout is token-major (`[T][WIDTH]`) so every inner loop runs over contiguous channels and
+//! vectorises (SIMD128 in the filter) without reordering any sum.
+
+/// Channels.
+pub const WIDTH: usize = 64;
+/// Output labels: O, then B-/I- for PERSON, LOCATION, ORGANIZATION.
+pub const LABELS: usize = 7;
+const KERNEL: usize = 5;
+const DILATIONS: [usize; 3] = [1, 2, 4];
+
+struct Block {
+    /// Depthwise taps, `[channel][tap]`.
+    depthwise: Vec<f32>,
+    depthwise_bias: Vec<f32>,
+    /// Pointwise weights, `[in][out]`.
+    pointwise: Vec<f32>,
+    pointwise_bias: Vec<f32>,
+    dilation: usize,
+}
+
+pub struct Encoder {
+    input_bias: Vec<f32>,
+    blocks: Vec<Block>,
+    /// `[in][label]`.
+    output: Vec<f32>,
+    output_bias: Vec<f32>,
+}
+
+impl Encoder {
+    /// From `model/encoder.bin` (written by `export.py`: f32 little-endian, in field order).
+    pub fn from_le_bytes(bytes: &[u8]) -> Result<Encoder, String> {
+        let floats: Vec<f32> = bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let per_block = WIDTH * KERNEL + WIDTH + WIDTH * WIDTH + WIDTH;
+        let want = WIDTH + DILATIONS.len() * per_block + WIDTH * LABELS + LABELS;
+        if bytes.len() != want * 4 {
+            return Err(format!(
+                "classifier encoder is {} bytes, expected {}",
+                bytes.len(),
+                want * 4
+            ));
+        }
+        let mut rest = &floats[..];
+        let mut take = |n: usize| {
+            let (head, tail) = rest.split_at(n);
+            rest = tail;
+            head.to_vec()
+        };
+        let input_bias = take(WIDTH);
+        let blocks = DILATIONS
+            .iter()
+            .map(|&dilation| Block {
+                depthwise: take(WIDTH * KERNEL),
+                depthwise_bias: take(WIDTH),
+                pointwise: take(WIDTH * WIDTH),
+                pointwise_bias: take(WIDTH),
+                dilation,
+            })
+            .collect();
+        Ok(Encoder {
+            input_bias,
+            blocks,
+            output: take(WIDTH * LABELS),
+            output_bias: take(LABELS),
+        })
+    }
+
+    /// Logits per token from the summed embedding rows `x` (`[T][WIDTH]`, consumed as scratch).
+    pub fn forward(&self, mut x: Vec<f32>) -> Vec<[f32; LABELS]> {
+        let t = x.len() / WIDTH;
+        for row in x.chunks_exact_mut(WIDTH) {
+            for (v, b) in row.iter_mut().zip(&self.input_bias) {
+                *v = (*v + b).max(0.0);
+            }
+        }
+        let mut y = vec![0f32; WIDTH];
+        let mut z = vec![0f32; WIDTH];
+        let mut next = x.clone();
+        for block in &self.blocks {
+            for pos in 0..t {
+                // Depthwise: each channel mixes its own values at pos + (k - 2) * dilation,
+                // zero outside the text.
+                y.copy_from_slice(&block.depthwise_bias);
+                for k in 0..KERNEL {
+                    let Some(src) = (pos + k * block.dilation)
+                        .checked_sub(KERNEL / 2 * block.dilation)
+                        .filter(|&s| s < t)
+                    else {
+                        continue;
+                    };
+                    let input = &x[src * WIDTH..(src + 1) * WIDTH];
+                    for c in 0..WIDTH {
+                        y[c] += block.depthwise[c * KERNEL + k] * input[c];
+                    }
+                }
+                // Pointwise, ReLU, residual.
+                z.copy_from_slice(&block.pointwise_bias);
+                for (i, &yi) in y.iter().enumerate() {
+                    let weights = &block.pointwise[i * WIDTH..(i + 1) * WIDTH];
+                    for (zo, w) in z.iter_mut().zip(weights) {
+                        *zo += w * yi;
+                    }
+                }
+                let out = &mut next[pos * WIDTH..(pos + 1) * WIDTH];
+                let input = &x[pos * WIDTH..(pos + 1) * WIDTH];
+                for c in 0..WIDTH {
+                    out[c] = input[c] + z[c].max(0.0);
+                }
+            }
+            std::mem::swap(&mut x, &mut next);
+        }
+        x.chunks_exact(WIDTH)
+            .map(|row| {
+                let mut logits = [0f32; LABELS];
+                logits.copy_from_slice(&self.output_bias);
+                for (i, &v) in row.iter().enumerate() {
+                    let weights = &self.output[i * LABELS..(i + 1) * LABELS];
+                    for (l, w) in logits.iter_mut().zip(weights) {
+                        *l += w * v;
+                    }
+                }
+                logits
+            })
+            .collect()
+    }
+}

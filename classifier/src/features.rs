@@ -1,0 +1,241 @@
+//! Text to model input: the tokenizer and the hashed features.
+//!
+//! Mirrors `pipeline/veil_ner/tok.py` exactly (the model was trained on what that file
+//! computes); `tests/golden.rs` checks both agree on texts in many scripts. The rules avoid
+//! Unicode tables where Python and Rust could disagree: a line feed, a kana/CJK ideograph or a
+//! punctuation char is a token of its own (lines bound names in lists and signatures), any
+//! other separator ends a token, and a token is otherwise a maximal run of everything else.
+
+use std::ops::Range;
+
+/// Hash buckets per feature (NORM, PREFIX, SUFFIX, SHAPE); row 0 of the table is padding.
+pub const ROWS: [u64; 4] = [16384, 4096, 4096, 2048];
+const OFFSETS: [u64; 4] = [1, 1 + 16384, 1 + 16384 + 4096, 1 + 16384 + 4096 + 4096];
+/// Rows in the embedding table.
+pub const VOCAB: usize = 1 + 16384 + 4096 + 4096 + 2048;
+/// Two hashes of each of the four features.
+pub const IDS_PER_TOKEN: usize = 8;
+const MAX_NORM_CHARS: usize = 32;
+
+#[derive(PartialEq)]
+enum Class {
+    Separator,
+    Single,
+    Word,
+}
+
+fn class(c: char) -> Class {
+    let o = c as u32;
+    if c == '\n' {
+        return Class::Single;
+    }
+    let separator = o < 0x20
+        || o == 0x7F
+        || matches!(
+            o,
+            0x20 | 0x85
+                | 0xA0
+                | 0x1680
+                | 0x2028
+                | 0x2029
+                | 0x202F
+                | 0x205F
+                | 0x3000
+                | 0x200B
+                | 0xFEFF
+        )
+        || (0x2000..0x200B).contains(&o);
+    if separator {
+        return Class::Separator;
+    }
+    if o < 0x80 {
+        return if c.is_ascii_alphanumeric() || c == '_' {
+            Class::Word
+        } else {
+            Class::Single
+        };
+    }
+    let single = [
+        (0x3040, 0x30FF),
+        (0x3400, 0x4DBF),
+        (0x4E00, 0x9FFF),
+        (0xF900, 0xFAFF),
+        (0xA1, 0xBF),
+        (0xD7, 0xD7),
+        (0xF7, 0xF7),
+        (0x2010, 0x2027),
+        (0x2030, 0x205E),
+        (0x3001, 0x303F),
+        (0xFF01, 0xFF0F),
+        (0xFF1A, 0xFF20),
+        (0xFF3B, 0xFF40),
+        (0xFF5B, 0xFF65),
+    ];
+    if single.iter().any(|&(a, b)| (a..=b).contains(&o)) {
+        Class::Single
+    } else {
+        Class::Word
+    }
+}
+
+/// Token byte ranges in `text`.
+pub fn tokenize(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(text.len() / 4);
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let k = class(c);
+        if k == Class::Word {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            out.push(s..i);
+        }
+        if k == Class::Single {
+            out.push(i..i + c.len_utf8());
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..text.len());
+    }
+    out
+}
+
+/// Whether a token is a whole Veil typed token (`Person_7QF2`): the model must never tag one.
+/// The same rule as `VEIL_TOKEN` in tok.py: `[A-Z][A-Za-z]*_` then 4+ Crockford base-32 chars.
+pub fn is_veil_token(token: &str) -> bool {
+    let Some((label, id)) = token.split_once('_') else {
+        return false;
+    };
+    let crockford = |b: &u8| b.is_ascii_digit() || (b.is_ascii_uppercase() && !b"ILOU".contains(b));
+    label.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+        && label.bytes().all(|b| b.is_ascii_alphabetic())
+        && id.len() >= 4
+        && id.as_bytes().iter().all(crockford)
+}
+
+/// The word's shape: X upper, x lower, d digit, other ASCII as itself, `o` otherwise; runs of
+/// one symbol cut at four.
+fn shape(token: &str) -> String {
+    let mut out = String::with_capacity(token.len());
+    let mut run = 0;
+    let mut last = '\0';
+    for c in token.chars() {
+        let s = if c.to_lowercase().ne(std::iter::once(c)) {
+            'X'
+        } else if c.to_uppercase().ne(std::iter::once(c)) {
+            'x'
+        } else if c.is_ascii_digit() {
+            'd'
+        } else if c.is_ascii() {
+            c
+        } else {
+            'o'
+        };
+        run = if s == last { run + 1 } else { 1 };
+        last = s;
+        if run <= 4 {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// FNV-1a 64, folded: the features are hashed into buckets (the "hashing trick"), so the
+/// vocabulary is fixed and any word, seen in training or not, has rows.
+fn fnv(feature: u8, seed: u8, value: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in [feature, seed].iter().chain(value.as_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^ (h >> 32)
+}
+
+/// The words seen often enough in training to have learnt rows (`model/vocab.bin`: sorted
+/// 64-bit hashes of their NORM).
+pub struct Vocabulary(Vec<u64>);
+
+impl Vocabulary {
+    /// From the little-endian u64 list the pipeline writes.
+    pub fn from_le_bytes(bytes: &[u8]) -> Vocabulary {
+        let mut keys: Vec<u64> = bytes
+            .chunks_exact(8)
+            .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+            .collect();
+        keys.sort_unstable();
+        Vocabulary(keys)
+    }
+
+    fn contains(&self, norm: &str) -> bool {
+        self.0.binary_search(&fnv(9, 0, norm)).is_ok()
+    }
+}
+
+fn norm(token: &str) -> String {
+    if is_veil_token(token) {
+        return "<veil>".to_string();
+    }
+    let lower = token.to_lowercase();
+    if lower.chars().count() > MAX_NORM_CHARS {
+        "<long>".to_string()
+    } else {
+        lower
+    }
+}
+
+/// The 8 embedding rows of one token. A word outside `vocab` gets the NORM of `<unk>`: its
+/// hash rows would be some other word's; `<unk>` rows were learnt for "a word never seen",
+/// so an unseen name is judged by its shape, affixes and context. `None` knows every word.
+pub fn token_ids(token: &str, vocab: Option<&Vocabulary>) -> [u32; IDS_PER_TOKEN] {
+    let full = norm(token);
+    let known = vocab.is_none_or(|v| v.contains(&full));
+    let chars: Vec<char> = full.chars().collect();
+    let prefix: String = chars.iter().take(3).collect();
+    let suffix: String = chars[chars.len().saturating_sub(3)..].iter().collect();
+    let word = if known { full.as_str() } else { "<unk>" };
+    let values = [word, &prefix, &suffix, &shape(token)];
+    let mut ids = [0; IDS_PER_TOKEN];
+    for (f, value) in values.iter().enumerate() {
+        for seed in 1..=2u8 {
+            let h = fnv(f as u8, seed, value);
+            ids[f * 2 + usize::from(seed - 1)] = (OFFSETS[f] + h % ROWS[f]) as u32;
+        }
+    }
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_words_punctuation_and_ideographs() {
+        let text = "Dr. O'Brien met 李小龙\nat 10:30";
+        let tokens: Vec<&str> = tokenize(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            tokens,
+            ["Dr", ".", "O", "'", "Brien", "met", "李", "小", "龙", "\n", "at", "10", ":", "30"]
+        );
+    }
+
+    #[test]
+    fn shapes_cap_runs() {
+        assert_eq!(shape("McDonald2024"), "XxXxxxxdddd");
+        assert_eq!(shape("Łódź"), "Xxxx");
+    }
+
+    #[test]
+    fn veil_tokens_are_recognised_whole() {
+        assert!(is_veil_token("Person_7QF2"));
+        assert!(is_veil_token("Org_K3MX9"));
+        assert!(!is_veil_token("Person_7Q"));
+        assert!(!is_veil_token("user_name"));
+        assert!(!is_veil_token("Person_7QF2x"));
+        // Same ids as tok.py computes for it.
+        assert_eq!(
+            token_ids("Person_7QF2", None),
+            [8082, 7251, 18487, 16966, 22259, 24046, 26553, 24586]
+        );
+    }
+}
