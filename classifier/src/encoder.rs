@@ -19,7 +19,8 @@ const KERNEL: usize = 5;
 const DILATIONS: [usize; 3] = [1, 2, 4];
 
 struct Block {
-    /// Depthwise taps, `[channel][tap]`.
+    /// Depthwise taps, `[tap][channel]` (the file holds `[channel][tap]`; transposed at load
+    /// so the inner loop runs over contiguous channels).
     depthwise: Vec<f32>,
     depthwise_bias: Vec<f32>,
     /// Pointwise weights, `[in][out]`.
@@ -62,7 +63,7 @@ impl Encoder {
         let blocks = DILATIONS
             .iter()
             .map(|&dilation| Block {
-                depthwise: take(WIDTH * KERNEL),
+                depthwise: transpose(&take(WIDTH * KERNEL), WIDTH, KERNEL),
                 depthwise_bias: take(WIDTH),
                 pointwise: take(WIDTH * WIDTH),
                 pointwise_bias: take(WIDTH),
@@ -101,8 +102,9 @@ impl Encoder {
                         continue;
                     };
                     let input = &x[src * WIDTH..(src + 1) * WIDTH];
-                    for c in 0..WIDTH {
-                        y[c] += block.depthwise[c * KERNEL + k] * input[c];
+                    let taps = &block.depthwise[k * WIDTH..(k + 1) * WIDTH];
+                    for ((yc, w), v) in y.iter_mut().zip(taps).zip(input) {
+                        *yc += w * v;
                     }
                 }
                 // Pointwise, ReLU, residual.
@@ -115,8 +117,8 @@ impl Encoder {
                 }
                 let out = &mut next[pos * WIDTH..(pos + 1) * WIDTH];
                 let input = &x[pos * WIDTH..(pos + 1) * WIDTH];
-                for c in 0..WIDTH {
-                    out[c] = input[c] + z[c].max(0.0);
+                for ((o, v), zc) in out.iter_mut().zip(input).zip(&z) {
+                    *o = v + zc.max(0.0);
                 }
             }
             std::mem::swap(&mut x, &mut next);
@@ -135,4 +137,15 @@ impl Encoder {
             })
             .collect()
     }
+}
+
+/// `[rows][cols]` to `[cols][rows]`.
+fn transpose(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+    let mut out = vec![0f32; m.len()];
+    for r in 0..rows {
+        for c in 0..cols {
+            out[c * rows + r] = m[r * cols + c];
+        }
+    }
+    out
 }
