@@ -5,10 +5,10 @@
 #
 #   classifier/train.sh            # data -> train -> export -> NNEF -> evaluate
 #
-# Needs Python 3.11 and ../shared/data/ner beside the repository.
+# Needs Python 3.11 and ../shared/data/ner beside the repository (or VEIL_NER_DATA=DIR).
 set -euo pipefail
 cd "$(dirname "$0")"
-ner="${VEIL_NER_DATA:-../../shared/data/ner}"
+ner="$(cd "${VEIL_NER_DATA:-../../shared/data/ner}" && pwd)"
 
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
@@ -18,7 +18,7 @@ export PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=2 JAX_PLATFORMS=cpu
 py() { (cd pipeline && ../.venv/bin/python -m "$@"); }
 
 mkdir -p data model
-py veil_ner.prepare "../$ner" ../data
+py veil_ner.prepare "$ner" ../data
 py veil_ner.synth --out ../data --train 60000
 py veil_ner.train --data ../data
 py veil_ner.export ../data ../model
