@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Trains the tier-2 classifier from scratch and writes the model Veil ships (model/) and its
-# card's figures. One command, about fifteen minutes on two cores; CI never runs it (it tests
+# card's figures. One command, about ten minutes on two cores; CI never runs it (it tests
 # the committed model).
 #
 #   classifier/train.sh            # data -> train -> export -> NNEF -> evaluate
