@@ -39,10 +39,8 @@ impl Classifier {
         budget: &mut Tier2Budget,
     ) -> Vec<Option<[f32; LABELS]>> {
         let mut probs = vec![None; tokens.len()];
-        let ids: Vec<_> = tokens
-            .iter()
-            .map(|r| features::token_ids(&text[r.clone()], Some(&self.model.vocabulary)))
-            .collect();
+        // Feature ids, computed as windows reach them: text over the budget is never hashed.
+        let mut ids = Vec::with_capacity(tokens.len());
         let mut start = 0;
         loop {
             let end = (start + WINDOW).min(tokens.len());
@@ -58,6 +56,11 @@ impl Classifier {
                 budget.skip(text.len() - tokens[keep_from].start);
                 break;
             }
+            ids.extend(
+                tokens[ids.len()..end]
+                    .iter()
+                    .map(|r| features::token_ids(&text[r.clone()], Some(&self.model.vocabulary))),
+            );
             let window = self.model.probabilities(&ids[start..end]);
             for (slot, p) in probs[keep_from..keep_to]
                 .iter_mut()

@@ -24,25 +24,33 @@ fn people(found: &[veil_core::detect::Candidate], text: &str) -> Vec<String> {
         .collect()
 }
 
+const NAMES: [&str; 4] = [
+    "Amara Okafor",
+    "Yusuf Demir",
+    "Priya Raman",
+    "Reggie Fontaine",
+];
+
+/// The PERSON spans the classifier finds in `text` within `budget`.
+fn read(text: &str, budget: &mut Tier2Budget) -> Vec<String> {
+    let mut found = Vec::new();
+    Classifier::load()
+        .unwrap()
+        .find_budgeted(&Haystack::new(text), budget, &mut found);
+    people(&found, text)
+}
+
 #[test]
 fn names_anywhere_in_a_long_text_are_found() {
-    let names = [
-        "Amara Okafor",
-        "Yusuf Demir",
-        "Priya Raman",
-        "Reggie Fontaine",
-    ];
+    let names = NAMES;
     let text = text_with_names(&names);
     assert!(
         text.len() > 4 * 1024,
         "several windows: {} bytes",
         text.len()
     );
-    let classifier = Classifier::load().unwrap();
-    let mut found = Vec::new();
     let mut budget = Tier2Budget::unlimited();
-    classifier.find_budgeted(&Haystack::new(&text), &mut budget, &mut found);
-    assert_eq!(people(&found, &text), names);
+    assert_eq!(read(&text, &mut budget), names);
     assert_eq!(budget.bytes_skipped, 0);
     assert!(
         budget.bytes_run >= text.len() - 1,
@@ -53,19 +61,11 @@ fn names_anywhere_in_a_long_text_are_found() {
 
 #[test]
 fn reading_stops_at_the_bound_and_counts_the_rest() {
-    let names = [
-        "Amara Okafor",
-        "Yusuf Demir",
-        "Priya Raman",
-        "Reggie Fontaine",
-    ];
+    let names = NAMES;
     let text = text_with_names(&names);
-    let classifier = Classifier::load().unwrap();
-    let mut found = Vec::new();
     // One window of text is about 1.2 KB here: the first fits, the second does not.
     let mut budget = Tier2Budget::new(1500);
-    classifier.find_budgeted(&Haystack::new(&text), &mut budget, &mut found);
-    let seen = people(&found, &text);
+    let seen = read(&text, &mut budget);
     assert!(!seen.is_empty() && seen.len() < names.len(), "{seen:?}");
     assert_eq!(seen, names[..seen.len()]);
     assert!(budget.bytes_run <= 1500);
