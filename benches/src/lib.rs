@@ -21,7 +21,9 @@ const PROSE: &[&str] = &[
 /// Sentences carrying one entity each, for `chat_text`.
 const WITH_ENTITY: &[&str] = &[
     "You can reach me at jane.doe@corp-mail.com if anything is unclear.",
-    "My mobile is +44 20 7946 0958, call after five.",
+    // Not an Ofcom drama number: those are the token space for UK phones, and a prompt
+    // carrying one makes the filter ask the vault to rehydrate it.
+    "My mobile is +44 7911 123456, call after five.",
     "The card ending up charged twice was 4111 1111 1111 1111.",
     "The staging server at 10.20.30.40 stopped answering on port 8443.",
     "I was born on March 5, 1990, if the form needs it.",
@@ -131,4 +133,20 @@ pub fn chat_body(size: usize) -> String {
         .map(|l| serde_json::json!({"role": "user", "content": l}))
         .collect();
     serde_json::json!({"model": "gpt-4o", "messages": messages}).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value in a token's space (a drama-range phone, say) is read as a token from an
+    /// earlier turn and costs every request a rehydrate callout: the load figures would
+    /// measure that instead of detection.
+    #[test]
+    fn chat_text_holds_entities_and_no_token() {
+        let text = chat_text(64 << 10);
+        assert!(veil_core::token::find_tokens(&text).is_empty());
+        let found = veil_core::Engine::default().detect(&text);
+        assert!(found.len() > 3 * 64, "{} entities in 64 KB", found.len());
+    }
 }
