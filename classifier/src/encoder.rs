@@ -83,7 +83,7 @@ impl Encoder {
         let t = x.len() / WIDTH;
         for row in x.chunks_exact_mut(WIDTH) {
             for (v, b) in row.iter_mut().zip(&self.input_bias) {
-                *v = (*v + b).max(0.0);
+                *v = relu(*v + b);
             }
         }
         // Depthwise output, padded to whole tiles of TILE_ROWS tokens (the padding is never
@@ -155,10 +155,21 @@ fn pointwise_relu_residual(block: &Block, y: &[f32], x: &mut [f32], t: usize) {
             for (r, a) in acc.iter().enumerate().take(t - first) {
                 let out = &mut x[(first + r) * WIDTH + col..(first + r) * WIDTH + col + TILE_COLS];
                 for (o, s) in out.iter_mut().zip(a) {
-                    *o += s.max(0.0);
+                    *o += relu(*s);
                 }
             }
         }
+    }
+}
+
+/// `max(v, 0)` as a comparison: in wasm, `f32::max` is a call to libm's `fmaxf` (wasm's
+/// `f32.max` treats NaN differently), which cost a tenth of the encoder's time in V8.
+#[inline(always)]
+fn relu(v: f32) -> f32 {
+    if v > 0.0 {
+        v
+    } else {
+        0.0
     }
 }
 
