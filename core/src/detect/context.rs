@@ -21,7 +21,7 @@ const WORDS_AFTER: usize = 2;
 const MAX_SENTENCE: usize = 256;
 /// Table rows are short; a value in a longer line is in prose.
 const MAX_ROW: usize = 1024;
-/// Lines searched upwards for the header row of a table.
+/// Lines searched upwards for the header row of a table (up to the nearest row already read).
 const MAX_TABLE_ROWS: usize = 200;
 
 /// One kind's context words, lowercased, with the set of their first bytes.
@@ -51,13 +51,23 @@ pub struct ContextWords {
 /// A table's header row (its range in the text) and its cell delimiter.
 type Header = (Range<usize>, u8);
 
-/// Table headers found during one scan, by the start of the line asked about.
+/// Table headers found during one scan.
 #[derive(Debug, Default)]
 pub struct HeaderCache {
-    headers: HashMap<usize, Option<Header>>,
+    /// Per line start, the lines read so far that could be table rows (None: cannot be).
+    rows: HashMap<usize, Option<TableRow>>,
     /// The line of the last lookup and its table header: candidates come in text order, so
     /// most lookups land on the same line as the one before.
     last: Option<(Range<usize>, Option<Header>)>,
+}
+
+/// A line that could be a table row: its delimiter, how many it has, and the header row of
+/// the rows above it with as many (None: no such row above).
+#[derive(Debug, Clone)]
+struct TableRow {
+    delim: u8,
+    width: usize,
+    header: Option<Range<usize>>,
 }
 
 impl ContextWords {
@@ -157,11 +167,8 @@ fn column_header<'t>(text: &'t str, start: usize, cache: &mut HeaderCache) -> Op
                 None => (start..line_end + 1, Some(None)),
             };
             let header = header.unwrap_or_else(|| {
-                cache
-                    .headers
-                    .entry(line.start)
-                    .or_insert_with(|| find_header(text, line.start))
-                    .clone()
+                table_row(text, line.start, &mut cache.rows)
+                    .and_then(|row| Some((row.header?, row.delim)))
             });
             cache.last = Some((line.clone(), header.clone()));
             (line, header)
@@ -173,8 +180,28 @@ fn column_header<'t>(text: &'t str, start: usize, cache: &mut HeaderCache) -> Op
     cell(&text[header], delim, column)
 }
 
-/// The header row of the table whose row starts at `line_start`, and its delimiter.
-fn find_header(text: &str, line_start: usize) -> Option<Header> {
+/// The line starting at `line_start` as a table row, and its table's header. Rows already
+/// read are reused: a row above with the same delimiter and width has the same header (or is
+/// the header), so a long table (or prose whose lines happen to hold as many commas) is read
+/// once, not once per line below it.
+fn table_row(
+    text: &str,
+    line_start: usize,
+    rows: &mut HashMap<usize, Option<TableRow>>,
+) -> Option<TableRow> {
+    if let Some(row) = rows.get(&line_start) {
+        return row.clone();
+    }
+    let row = read_table_row(text, line_start, rows);
+    rows.insert(line_start, row.clone());
+    row
+}
+
+fn read_table_row(
+    text: &str,
+    line_start: usize,
+    rows: &HashMap<usize, Option<TableRow>>,
+) -> Option<TableRow> {
     if line_start == 0 {
         return None;
     }
@@ -203,6 +230,12 @@ fn find_header(text: &str, line_start: usize) -> Option<Header> {
         let row_start = text[..row_end].rfind('\n').map_or(0, |i| i + 1);
         let row = &text[row_start..row_end];
         if !is_rule(row) {
+            if let Some(Some(above)) = rows.get(&row_start) {
+                if above.delim == delim && above.width == width {
+                    header = Some(above.header.clone().unwrap_or(row_start..row_end));
+                    break;
+                }
+            }
             // Rows of one table have the same number of cells; prose with commas does not.
             if row.len() > MAX_ROW || count_delimiters(row, delim) != width {
                 break;
@@ -214,7 +247,11 @@ fn find_header(text: &str, line_start: usize) -> Option<Header> {
         }
         row_end = row_start - 1;
     }
-    header.map(|h| (h, delim))
+    Some(TableRow {
+        delim,
+        width,
+        header,
+    })
 }
 
 /// Cell `column` of a delimited row (commas inside double quotes do not split CSV cells).
@@ -240,8 +277,12 @@ fn cell(row: &str, delim: u8, column: usize) -> Option<&str> {
 }
 
 /// Delimiters in `line`, not counting commas inside double-quoted CSV fields (bytes, as in
-/// `cell`).
+/// `cell`). Without quotes (most lines) it is a plain count, which vectorises.
 fn count_delimiters(line: &str, delim: u8) -> usize {
+    let bytes = line.as_bytes();
+    if delim != b',' || !bytes.contains(&b'"') {
+        return bytes.iter().filter(|&&b| b == delim).count();
+    }
     let mut quoted = false;
     let mut n = 0;
     for &b in line.as_bytes() {
@@ -358,6 +399,34 @@ mod tests {
         ));
         let prose = "no table here, just 021000021, really";
         assert!(!c.near_fresh(prose, 20, 29, &Entity::AbaRoutingNumber));
+    }
+
+    /// Rows read once serve the rows below: every row of a table longer than MAX_TABLE_ROWS
+    /// finds its header when rows are looked up in text order (one scan), and a row under a
+    /// different table (another width) does not borrow the first table's header.
+    #[test]
+    fn long_tables_are_read_once() {
+        let mut c = ContextWords::new(5);
+        c.add(&Entity::AbaRoutingNumber, ["routing"]);
+        let mut text = String::from("name,routing,note\n");
+        for i in 0..2 * MAX_TABLE_ROWS {
+            text.push_str(&format!("row {i},021000021,ok\n"));
+        }
+        text.push_str("a,b,c,021000021,d\n");
+        let mut cache = HeaderCache::default();
+        let starts: Vec<usize> = text.match_indices("021000021").map(|(i, _)| i).collect();
+        let (last, rows) = starts.split_last().unwrap();
+        for &at in rows {
+            let found = c.near(&text, at, at + 9, &Entity::AbaRoutingNumber, &mut cache);
+            assert!(found, "row at byte {at}");
+        }
+        assert!(!c.near(
+            &text,
+            *last,
+            last + 9,
+            &Entity::AbaRoutingNumber,
+            &mut cache
+        ));
     }
 
     #[test]
