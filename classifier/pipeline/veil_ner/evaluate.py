@@ -23,6 +23,7 @@ import onnxruntime as ort
 
 from . import examples as ex
 from . import tok
+from .train import WIDTH
 
 THRESHOLD = 0.5  # the engine's default_threshold
 
@@ -78,11 +79,11 @@ def false_positives_per_kb(session, examples: list[dict]) -> float:
 
 def encoder_timing(data: Path) -> dict:
     import tract
-    x = np.random.default_rng(0).normal(size=(1, 64, 256)).astype(np.float32)
+    x = np.random.default_rng(0).normal(size=(1, WIDTH, 256)).astype(np.float32)
     out = {}
     for name in ("encoder", "encoder-dyn8"):
         m = tract.onnx().load(str(data / f"{name}.onnx"))
-        m.set_input_fact(0, "1,64,T,f32")
+        m.set_input_fact(0, f"1,{WIDTH},T,f32")
         run = m.into_model().into_runnable()
         run.run([x])
         started = time.perf_counter()
