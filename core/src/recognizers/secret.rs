@@ -92,12 +92,15 @@ impl Recognizer for Secret {
         };
         // Natively the regex crate's multi-literal prefilter (Teddy) runs on SIMD and passes
         // over text faster than `long_runs` can; wasm has no such prefilter.
-        let spans: Vec<Range<usize>> = if cfg!(target_arch = "wasm32") {
-            long_runs(text, SHORTEST_KEY)
+        let (whole, runs);
+        let spans: &[Range<usize>] = if cfg!(target_arch = "wasm32") {
+            runs = long_runs(text, SHORTEST_KEY);
+            &runs
         } else {
-            std::iter::once(0..text.len()).collect()
+            whole = 0..text.len();
+            std::slice::from_ref(&whole)
         };
-        for run in spans {
+        for run in spans.iter().cloned() {
             let part = &text[run.clone()];
             let prefixed = (part.len() >= SHORTEST_PREFIXED).then(|| self.prefixed.find_iter(part));
             for m in prefixed.into_iter().flatten() {
