@@ -53,11 +53,7 @@ def score(session, examples: list[dict]) -> dict:
     for e in examples:
         pred = {(a, b, k) for a, b, k, _ in predict_spans(session, e["text"])}
         gold = {(a, b, k) for a, b, k in e["spans"]}
-        for k in ex.KINDS:
-            pk, gk = {s for s in pred if s[2] == k}, {s for s in gold if s[2] == k}
-            stats[k][0] += len(pk & gk)
-            stats[k][1] += len(pk - gk)
-            stats[k][2] += len(gk - pk)
+        ex.count_spans(stats, pred, gold)
     out = {}
     for k, (tp, fp, fn) in stats.items():
         p = tp / (tp + fp) if tp + fp else 1.0

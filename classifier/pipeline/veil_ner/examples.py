@@ -46,6 +46,16 @@ def arrays(examples: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
     return out
 
 
+def count_spans(stats: dict, pred: set, gold: set) -> None:
+    """Adds, per kind, exact-span true positives, false positives and misses to `stats`
+    (`{kind: [tp, fp, fn]}`); spans are `(start, end, kind)`."""
+    for k in KINDS:
+        pk, gk = {s for s in pred if s[2] == k}, {s for s in gold if s[2] == k}
+        stats[k][0] += len(pk & gk)
+        stats[k][1] += len(pk - gk)
+        stats[k][2] += len(gk - pk)
+
+
 def decode(label_ids: list[int], probs: np.ndarray, words: list[bool]) -> list[tuple[int, int, str, float]]:
     """Token-level spans (first, last+1, kind, score) from per-token argmax labels.
 

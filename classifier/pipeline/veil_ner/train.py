@@ -125,12 +125,7 @@ def span_f1(p, data) -> dict:
             words = [True] * n  # token spans of the training arrays: punctuation not known here
             pred = {(a, b, k) for a, b, k, _ in ex.decode(list(pr.argmax(-1)), pr, words)}
             gold = {(a, b, k) for a, b, k, _ in ex.decode(list(labels[row, :n]), np.eye(7)[labels[row, :n]], words)}
-            for k in ex.KINDS:
-                pk = {s for s in pred if s[2] == k}
-                gk = {s for s in gold if s[2] == k}
-                stats[k][0] += len(pk & gk)
-                stats[k][1] += len(pk - gk)
-                stats[k][2] += len(gk - pk)
+            ex.count_spans(stats, pred, gold)
     out = {}
     for k, (tp, fp, fn) in stats.items():
         prec = tp / (tp + fp) if tp + fp else 0.0
