@@ -285,10 +285,10 @@ fn count_delimiters(line: &str, delim: u8) -> usize {
     }
     let mut quoted = false;
     let mut n = 0;
-    for &b in line.as_bytes() {
-        if b == b'"' && delim == b',' {
+    for &b in bytes {
+        if b == b'"' {
             quoted = !quoted;
-        } else if b == delim && !quoted {
+        } else if b == b',' && !quoted {
             n += 1;
         }
     }
