@@ -115,11 +115,8 @@ impl Recognizer for Classifier {
                 run.push(*p);
                 i += 1;
             }
-            let words: Vec<bool> = tokens[run_start..i]
-                .iter()
-                .map(|r| text[r.clone()].chars().any(char::is_alphanumeric))
-                .collect();
-            for span in decode::spans(&run, &words) {
+            let shapes = decode::shapes(text, &tokens[run_start..i]);
+            for span in decode::spans(&run, &shapes) {
                 let first = &tokens[run_start + span.first];
                 let last = &tokens[run_start + span.end - 1];
                 let value = &text[first.start..last.end];

@@ -5,8 +5,8 @@ Runs data/veil-ner.onnx (the int8 table and the encoder, in onnxruntime) over:
 - social-dev: the BTC and WNUT-17 dev sets (noisy tweets; reported, not tuned for);
 - synth-technical: code, logs and configs; every span outside the few labelled names is a
   false positive, reported per KB.
-Spans must match exactly (same label, same characters). Decoding is `examples.decode` with the
-same filters the Rust recognizer applies.
+Spans must match exactly (same label, same characters). Decoding is `examples.viterbi`, `join_compounds` and
+`decode`, with the same filters the Rust recognizer applies.
 
 Writes model/metrics.json, model/golden.jsonl (tokens, ids and spans for the Rust golden test)
 and ../tests/data/{heldout,technical}.jsonl (the examples the Rust quality test scores). Also
@@ -38,7 +38,8 @@ def predict_spans(session, text: str) -> list[tuple[int, int, str, float]]:
     probs = e / e.sum(-1, keepdims=True)
     out = []
     words = [any(c.isalnum() for c in text[s:t]) for s, t in spans]
-    for a, b, kind, score in ex.decode(list(probs.argmax(-1)), probs, words):
+    for a, b, kind, score in ex.decode(ex.join_compounds(ex.viterbi(probs), ex.hyphen_joins(text, spans)),
+                                       probs, words):
         value = text[spans[a][0]:spans[b - 1][1]]
         if any(tok.VEIL_TOKEN.match(text[s:t]) for s, t in spans[a:b]):
             continue

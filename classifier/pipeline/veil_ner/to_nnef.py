@@ -1,10 +1,9 @@
 """Converts data/encoder.onnx to model/encoder.nnef.tar with tract's own Python wheel.
 
-The filter then links tract's NNEF loader, not its ONNX parser: protobuf parsing and ONNX's
-inference-time shape analysis stay out of the wasm module, and loading a typed NNEF graph is
-a few milliseconds per VM. T stays symbolic (the dump declares `tract_symbol T`), so one
-model serves every text length. The tar is plain: reading gzip would pull flate2 into the
-module for a file that compresses little (f32 weights).
+The tar is the reference the hand-written forward pass is checked against
+(`tests/tract_reference.rs` runs it in tract-nnef). T stays symbolic (the dump declares
+`tract_symbol T`), so one graph serves every text length. The tar's member times are
+the export's: a retrain that reproduces the model changes only those bytes.
 """
 import sys
 from pathlib import Path

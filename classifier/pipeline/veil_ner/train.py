@@ -123,7 +123,7 @@ def span_f1(p, data) -> dict:
             n = int(mask[row].sum())
             pr = probs[row, :n]
             words = [True] * n  # token spans of the training arrays: punctuation not known here
-            pred = {(a, b, k) for a, b, k, _ in ex.decode(list(pr.argmax(-1)), pr, words)}
+            pred = {(a, b, k) for a, b, k, _ in ex.decode(ex.viterbi(pr), pr, words)}
             gold = {(a, b, k) for a, b, k, _ in ex.decode(list(labels[row, :n]), np.eye(7)[labels[row, :n]], words)}
             ex.count_spans(stats, pred, gold)
     out = {}
