@@ -12,6 +12,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use memchr::{memchr, memrchr};
+
 use crate::entity::Entity;
 use crate::token;
 
@@ -101,18 +103,32 @@ impl ContextWords {
     /// number; "NPI 1487629310. Questions: 1-800-..." is a phone).
     pub fn any_before(text: &str, start: usize, n: usize, words: &[&str]) -> bool {
         let from = floor_char_boundary(text, start.saturating_sub(MAX_SENTENCE));
-        // A '.' ends a sentence only when whitespace follows ("No. 5" and "v1.2" do not).
+        // A '.' ends a sentence only when whitespace follows ("v1.2" does not).
         let bytes = text.as_bytes();
-        let sentence = (from..start)
-            .rev()
-            .find(|&i| match bytes[i] {
-                b'\n' => true,
-                b'.' | b'!' | b'?' => bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace),
-                _ => false,
-            })
-            .map_or(from, |i| i + 1);
-        words_before(&text[sentence..start], n)
-            .any(|w| words.iter().any(|c| is_word_or_plural(w, c)))
+        let ends_sentence = |i: usize| match bytes[i] {
+            b'\n' => true,
+            b'.' | b'!' | b'?' => bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace),
+            _ => false,
+        };
+        // Words are walked back from `start`, and only the gaps between them are searched for
+        // a sentence end (no word holds one): this runs for most numbers in a text, and
+        // searching the whole window back to a sentence start was a tenth of tier 1.
+        let mut gap_end = start;
+        for w in words_before(&text[from..start], n) {
+            let w_end = w.as_ptr() as usize - text.as_ptr() as usize + w.len();
+            if (w_end..gap_end).any(ends_sentence) {
+                return false;
+            }
+            let first = w.as_bytes()[0].to_ascii_lowercase();
+            if words
+                .iter()
+                .any(|c| c.as_bytes().first() == Some(&first) && is_word_or_plural(w, c))
+            {
+                return true;
+            }
+            gap_end = w_end - w.len();
+        }
+        false
     }
 
     /// Whether any of `words` is in the header cell of the table column `start` is in.
@@ -159,8 +175,9 @@ fn column_header<'t>(text: &'t str, start: usize, cache: &mut HeaderCache) -> Op
         Some((line, header)) if line.contains(&start) => (line.clone(), header.clone()),
         _ => {
             let from = floor_char_boundary(text, start.saturating_sub(MAX_ROW));
-            let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-            let (line, header) = match text[from..start].rfind('\n') {
+            let line_end =
+                memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i);
+            let (line, header) = match memrchr(b'\n', &text.as_bytes()[from..start]) {
                 Some(i) => (from + i + 1..line_end + 1, None),
                 None if from == 0 => (0..line_end + 1, None),
                 // A line longer than any table row: prose.
@@ -205,9 +222,8 @@ fn read_table_row(
     if line_start == 0 {
         return None;
     }
-    let line_end = text[line_start..]
-        .find('\n')
-        .map_or(text.len(), |i| line_start + i);
+    let line_end =
+        memchr(b'\n', &text.as_bytes()[line_start..]).map_or(text.len(), |i| line_start + i);
     if line_end - line_start > MAX_ROW {
         return None;
     }
@@ -215,7 +231,7 @@ fn read_table_row(
     // Pipes and tabs are rare in prose: looked for first, with memchr.
     let (delim, width) = [b'|', b'\t']
         .into_iter()
-        .find(|d| line.as_bytes().contains(d))
+        .find(|&d| memchr(d, line.as_bytes()).is_some())
         .map(|d| (d, count_delimiters(line, d)))
         .or_else(|| Some((b',', count_delimiters(line, b','))).filter(|&(_, n)| n >= 2))?;
     let is_rule = |l: &str| {
@@ -227,7 +243,7 @@ fn read_table_row(
     let mut header = None;
     let mut row_end = line_start - 1;
     for _ in 0..MAX_TABLE_ROWS {
-        let row_start = text[..row_end].rfind('\n').map_or(0, |i| i + 1);
+        let row_start = memrchr(b'\n', &text.as_bytes()[..row_end]).map_or(0, |i| i + 1);
         let row = &text[row_start..row_end];
         if !is_rule(row) {
             if let Some(Some(above)) = rows.get(&row_start) {
@@ -277,11 +293,12 @@ fn cell(row: &str, delim: u8, column: usize) -> Option<&str> {
 }
 
 /// Delimiters in `line`, not counting commas inside double-quoted CSV fields (bytes, as in
-/// `cell`). Without quotes (most lines) it is a plain count, which vectorises.
+/// `cell`). Without quotes (most lines) it is a plain count, by memchr (SIMD where the target has
+/// it; the iterator count did not vectorise).
 fn count_delimiters(line: &str, delim: u8) -> usize {
     let bytes = line.as_bytes();
-    if delim != b',' || !bytes.contains(&b'"') {
-        return bytes.iter().filter(|&&b| b == delim).count();
+    if delim != b',' || memchr(b'"', bytes).is_none() {
+        return memchr::memchr_iter(delim, bytes).count();
     }
     let mut quoted = false;
     let mut n = 0;
@@ -350,6 +367,23 @@ mod tests {
         let start = text.find('1').unwrap();
         assert!(ctx().near_fresh(text, start, text.len(), &Entity::UsSsn));
         assert!(!ctx().near_fresh(text, start, text.len(), &Entity::PhoneNumber));
+    }
+
+    #[test]
+    fn negative_context_stays_in_its_sentence() {
+        let before = |text: &str, n: usize| {
+            let start = text.find('4').unwrap();
+            ContextWords::any_before(text, start, n, &["order", "invoice"])
+        };
+        assert!(before("Order 415-867-2301", 3));
+        assert!(before("orders: #415-867-2301", 3));
+        assert!(before("the ORDER ref v1.2 is 415-867-2301", 5));
+        // Too far back, or in the sentence before.
+        assert!(!before("order ref x y 415-867-2301", 3));
+        assert!(!before("Order shipped. Call 415-867-2301", 3));
+        assert!(!before("Invoice?\n415-867-2301", 3));
+        assert!(!before("Order placed! 415-867-2301", 3));
+        assert!(!before("call 415-867-2301", 3));
     }
 
     #[test]
