@@ -153,13 +153,14 @@ fn viterbi(probs: &[[f32; LABELS]]) -> Vec<usize> {
         let logp = log(p);
         let mut next = [f32::NEG_INFINITY; LABELS];
         for label in 0..LABELS {
-            let mut best = None;
-            for prev in (0..LABELS).filter(|&prev| may_follow(prev, label)) {
-                if best.is_none_or(|b: usize| score[prev] > score[b]) {
-                    best = Some(prev);
-                }
-            }
-            let best = best.expect("O may precede every label");
+            let mut allowed = (0..LABELS).filter(|&prev| may_follow(prev, label));
+            let first = allowed
+                .next()
+                .expect("a B- precedes its I-; O precedes the rest");
+            let best = allowed.fold(
+                first,
+                |b, prev| if score[prev] > score[b] { prev } else { b },
+            );
             back[t][label] = best as u8;
             next[label] = score[best] + logp[label];
         }
@@ -182,6 +183,15 @@ mod tests {
     fn sure(label: usize) -> [f32; LABELS] {
         let mut p = [0.01; LABELS];
         p[label] = 0.94;
+        p
+    }
+
+    /// Probabilities that give each listed label its value and the others 0.
+    fn with(labels: &[(usize, f32)]) -> [f32; LABELS] {
+        let mut p = [0.0; LABELS];
+        for &(label, value) in labels {
+            p[label] = value;
+        }
         p
     }
 
@@ -213,20 +223,14 @@ mod tests {
     fn a_name_the_model_wavers_on_stays_whole() {
         // The second token leans I-ORG (0.5) over I-PER (0.4): per-token argmax would cut the
         // name in two; I-ORG cannot follow B-PER, so the name is one PERSON span.
-        let mut wavering = [0.0; LABELS];
-        wavering[0] = 0.1;
-        wavering[2] = 0.4;
-        wavering[6] = 0.5;
+        let wavering = with(&[(0, 0.1), (2, 0.4), (6, 0.5)]);
         assert_eq!(decoded(&[sure(1), wavering], &[true; 2]), [(0, 2, 0)]);
     }
 
     #[test]
     fn an_i_after_o_is_read_as_a_b() {
         // I-LOC 0.6, B-LOC 0.3 after an O: the valid reading is B-LOC (0.3 beats O's 0.1).
-        let mut stray = [0.0; LABELS];
-        stray[0] = 0.1;
-        stray[3] = 0.3;
-        stray[4] = 0.6;
+        let stray = with(&[(0, 0.1), (3, 0.3), (4, 0.6)]);
         assert_eq!(decoded(&[sure(0), stray], &[true; 2]), [(1, 2, 1)]);
         // At the very start too.
         assert_eq!(decoded(&[stray], &[true]), [(0, 1, 1)]);

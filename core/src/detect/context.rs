@@ -115,7 +115,7 @@ impl ContextWords {
         // searching the whole window back to a sentence start was a tenth of tier 1.
         let mut gap_end = start;
         for w in words_before(&text[from..start], n) {
-            let w_end = w.as_ptr() as usize - text.as_ptr() as usize + w.len();
+            let w_end = offset_in(text, w) + w.len();
             if (w_end..gap_end).any(ends_sentence) {
                 return false;
             }
@@ -315,8 +315,12 @@ fn count_delimiters(line: &str, delim: u8) -> usize {
 /// Whether `word` (a slice of `text`) is the label of a Veil token (`Nhs` in `Nhs_2V5C`): a
 /// masked value must not lend its kind's name as context to the numbers around it.
 fn is_token_label(text: &str, word: &str) -> bool {
-    let at = word.as_ptr() as usize - text.as_ptr() as usize;
-    token::starts_with_typed_token(&text[at..])
+    token::starts_with_typed_token(&text[offset_in(text, word)..])
+}
+
+/// Where `part`, a slice of `text`, starts in it.
+fn offset_in(text: &str, part: &str) -> usize {
+    part.as_ptr() as usize - text.as_ptr() as usize
 }
 
 /// `word` is `context` (lowercase) or its plural, ignoring ASCII case.
