@@ -136,7 +136,7 @@ fn engine_spans_are_sorted_disjoint_and_on_char_boundaries() {
 /// The region gate (`Haystack::with_gate`) is an optimisation only: over every corpus example
 /// and random text, with every kind enabled, gated and ungated detection agree exactly. A
 /// recognizer that searched the regions with a pattern missing from its `region_patterns`
-/// would fail here.
+/// would trip the gate's debug assertion here.
 #[test]
 fn gated_and_ungated_agree() {
     use veil_core::config::DetectionConfig;

@@ -8,8 +8,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::context::{ContextWords, HeaderCache};
-use super::haystack::Haystack;
-use super::overlap;
+use super::haystack::{Gate, Haystack};
+use super::overlap::{self, Contender};
 use super::tiers;
 use super::{Candidate, Recognizer, Tier2Budget};
 use crate::config::{ConfigError, DetectionConfig};
@@ -46,8 +46,8 @@ pub struct Engine {
     default_threshold: f32,
     context: ContextWords,
     allow_list: HashSet<String>,
-    /// The alternation of every recognizer's region patterns (see `Haystack::with_gate`).
-    gate: Option<regex::Regex>,
+    /// Every recognizer's region patterns (see `Haystack::with_gate`).
+    gate: Option<Gate>,
     /// The classifier's allowance per request, when it runs.
     tier2_bytes: Option<usize>,
 }
@@ -182,7 +182,7 @@ impl Engine {
             .collect();
 
         Ok(Engine {
-            gate: gate_for(&recognizers),
+            gate: Gate::new(recognizers.iter().flat_map(|r| r.region_patterns())),
             recognizers,
             enabled,
             thresholds,
@@ -257,15 +257,12 @@ impl Engine {
                 .get(&c.entity)
                 .copied()
                 .unwrap_or(self.default_threshold);
-            // Context is looked up only when it decides the outcome.
-            let score = if c.score >= threshold {
-                c.score
-            } else if c.score_with_context >= threshold
-                && self
-                    .context
-                    .near(text, c.start, c.end, &c.entity, &mut headers)
-            {
-                c.score_with_context
+            // Context decides only a candidate under the threshold on its own; it is looked
+            // up later, and only if the candidate wins its place (`overlap::resolve`).
+            let (score, needs_context) = if c.score >= threshold {
+                (c.score, false)
+            } else if c.score_with_context >= threshold {
+                (c.score_with_context, true)
             } else {
                 continue;
             };
@@ -279,22 +276,36 @@ impl Engine {
             {
                 continue;
             }
-            kept.push((
-                Detection {
+            kept.push(Contender {
+                detection: Detection {
                     start: c.start,
                     end: c.end,
                     entity: c.entity,
                     score,
                 },
-                c.validated,
-            ));
+                validated: c.validated,
+                needs_context,
+            });
         }
+        let mut has_context = |d: &Detection| {
+            self.context
+                .near(text, d.start, d.end, &d.entity, &mut headers)
+        };
         if self.tier2_bytes.is_some() {
+            // A validated match cuts the classifier's spans only if it counts, so its context
+            // is settled first.
+            kept.retain_mut(|c| {
+                if !(c.needs_context && c.validated && c.detection.entity.is_tier1()) {
+                    return true;
+                }
+                c.needs_context = false;
+                has_context(&c.detection)
+            });
             tiers::yield_to_validated(&mut kept, text);
         }
         // Tokens are already masked; they are dropped only now, after they have shadowed
         // whatever overlapped them.
-        let mut found = overlap::resolve(kept);
+        let mut found = overlap::resolve(kept, has_context);
         found.retain(|d| !token::is_token(&d.entity, &text[d.start..d.end]));
         found
     }
@@ -304,26 +315,6 @@ impl Default for Engine {
     fn default() -> Self {
         Engine::new(&DetectionConfig::default()).expect("the default configuration is valid")
     }
-}
-
-/// Lazy-DFA cache for the gate pattern, in bytes (allocated as states are built).
-const GATE_DFA_CACHE: usize = 8 << 20;
-
-fn gate_for(recognizers: &[Box<dyn Recognizer>]) -> Option<regex::Regex> {
-    let patterns: Vec<String> = recognizers
-        .iter()
-        .flat_map(|r| r.region_patterns())
-        .map(|p| format!("(?:{p})"))
-        .collect();
-    // The alternation of a dozen patterns has many more DFA states than any one of them; a
-    // larger lazy-DFA cache keeps it from thrashing (and falling back to a slower engine) on
-    // number-dense text.
-    (!patterns.is_empty()).then(|| {
-        regex::RegexBuilder::new(&patterns.join("|"))
-            .dfa_size_limit(GATE_DFA_CACHE)
-            .build()
-            .expect("built-in patterns compile")
-    })
 }
 
 fn check_score(field: &str, value: f32) -> Result<(), ConfigError> {

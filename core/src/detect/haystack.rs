@@ -7,15 +7,14 @@
 //! joined by short separator gaps ("415 867 2301", "4111-1111-1111-1111") are the regions; they
 //! are copied, newline-separated, into one compact string that recognizers search with one call
 //! per pattern. No regional pattern matches across a newline, so a match never spans two
-//! regions. With a gate (`with_gate`), regional searches also skip the regions where no
-//! pattern can match at all. Values that include plain words start from a region and read the text around it
+//! regions. With a gate (`with_gate`), each regional pattern searches only the regions where
+//! it can match at all. Values that include plain words start from a region and read the text around it
 //! ("GB82 WEST 1234 ...", "AB 12 34 56 C"); written dates look up the `neighbour_words` of the
-//! regions ("March" in "March 5, 1990").
+//! regions that could hold a day ("March" in "March 5, 1990").
 //!
 //! Recognizers whose patterns start with a literal (secrets, URLs) or contain one (`@` in
 //! emails) search the whole text instead; the regex crate's literal prefilters make that cheap.
 
-use std::cell::OnceCell;
 use std::ops::Range;
 
 /// Words on each side of a region listed as its neighbours.
@@ -63,17 +62,54 @@ impl Compact {
     }
 }
 
+/// Every recognizer's regional patterns, compiled twice: as one alternation, to find the
+/// regions where any of them matches in one pass over all regions, and as a set, to tell
+/// which of them match in each such region.
+pub struct Gate {
+    any: regex::Regex,
+    each: regex::RegexSet,
+}
+
+/// Lazy-DFA cache for each of the gate's automata, in bytes (allocated as states are built).
+/// A dozen patterns together have many more DFA states than any one of them; a larger cache
+/// keeps them from thrashing (and falling back to a slower engine) on number-dense text.
+const GATE_DFA_CACHE: usize = 8 << 20;
+
+impl Gate {
+    /// The gate for `patterns` (None when there are none).
+    pub fn new<'p>(patterns: impl IntoIterator<Item = &'p str>) -> Option<Gate> {
+        let mut unique: Vec<&str> = Vec::new();
+        for p in patterns {
+            if !unique.contains(&p) {
+                unique.push(p);
+            }
+        }
+        if unique.is_empty() {
+            return None;
+        }
+        let alternation: Vec<String> = unique.iter().map(|p| format!("(?:{p})")).collect();
+        Some(Gate {
+            any: regex::RegexBuilder::new(&alternation.join("|"))
+                .dfa_size_limit(GATE_DFA_CACHE)
+                .build()
+                .expect("built-in patterns compile"),
+            each: regex::RegexSetBuilder::new(&unique)
+                .dfa_size_limit(GATE_DFA_CACHE)
+                .build()
+                .expect("built-in patterns compile"),
+        })
+    }
+}
+
 /// The text being scanned and its regions.
 pub struct Haystack<'t> {
     text: &'t str,
     regions: Compact,
-    /// The regions where the engine's gate pattern matched (all regions without a gate): the
-    /// only ones `region_finds` and `region_captures` search.
-    hot: Option<Compact>,
+    /// With a gate: its patterns, and for each the regions where it matched, the only ones
+    /// `region_finds` and `region_captures` search with that pattern.
+    hot: Option<(&'t [String], Vec<Compact>)>,
     /// The original ranges of the regions.
     ranges: Vec<Range<usize>>,
-    /// Computed on first use: only date recognition needs them.
-    neighbours: OnceCell<Vec<Range<usize>>>,
 }
 
 impl<'t> Haystack<'t> {
@@ -85,29 +121,41 @@ impl<'t> Haystack<'t> {
             regions: Compact::new(text, &ranges),
             hot: None,
             ranges,
-            neighbours: OnceCell::new(),
         }
     }
 
-    /// A haystack whose regional searches skip every region where `gate` (the alternation of
-    /// all regional patterns) does not match. One pass of the gate replaces one pass per
-    /// recognizer over regions that hold no candidate at all (prices, counts, versions), which
-    /// are most of them. Exact: matches never cross a region boundary, so a region holding a
-    /// match of any pattern holds a leftmost match of the gate.
-    pub fn with_gate(text: &'t str, gate: &regex::Regex) -> Self {
+    /// A haystack whose regional searches skip every region where their pattern cannot
+    /// match. Most regions (prices, counts, versions) hold no candidate at all: one pass of
+    /// the alternation finds the few that do. The set then tells, for each of those, which
+    /// patterns match there, so most patterns (wallets, MACs, passports) search nothing at
+    /// all. Exact: matches never cross a region boundary, so a region holding a match of a
+    /// pattern holds a leftmost match of the alternation, and the pattern matches in that
+    /// region alone.
+    pub fn with_gate(text: &'t str, gate: &'t Gate) -> Self {
         let mut hay = Haystack::new(text);
-        if hay.ranges.is_empty() {
-            return hay;
-        }
-        let mut hot: Vec<Range<usize>> = Vec::new();
-        for m in gate.find_iter(&hay.regions.text) {
+        let n = gate.each.len();
+        let mut hot: Vec<Vec<Range<usize>>> = vec![Vec::new(); n];
+        let mut matched = vec![false; n];
+        let mut last = None;
+        for m in gate.any.find_iter(&hay.regions.text) {
             let i = hay.regions.starts.partition_point(|&(c, _)| c <= m.start()) - 1;
+            if last == Some(i) {
+                continue;
+            }
+            last = Some(i);
             let region = hay.ranges[i].clone();
-            if hot.last() != Some(&region) {
-                hot.push(region);
+            matched.fill(false);
+            gate.each
+                .matches_read_at(&mut matched, &text[region.clone()], 0);
+            for (regions, _) in hot.iter_mut().zip(&matched).filter(|(_, &m)| m) {
+                regions.push(region.clone());
             }
         }
-        hay.hot = Some(Compact::new(text, &hot));
+        let hot = hot
+            .iter()
+            .map(|regions| Compact::new(text, regions))
+            .collect();
+        hay.hot = Some((gate.each.patterns(), hot));
         hay
     }
 
@@ -125,17 +173,33 @@ impl<'t> Haystack<'t> {
         self.regions.original(pos)
     }
 
-    /// Up to two words on each side of every region, as ranges of the text, ascending.
-    pub fn neighbour_words(&self) -> &[Range<usize>] {
-        self.neighbours
-            .get_or_init(|| neighbour_words(self.text.as_bytes(), &self.ranges))
+    /// Up to two words on each side of every region whose text `keep` accepts, as ranges of
+    /// the text, ascending.
+    pub fn neighbour_words(&self, keep: impl Fn(&str) -> bool) -> Vec<Range<usize>> {
+        let kept: Vec<Range<usize>> = self
+            .ranges
+            .iter()
+            .filter(|r| keep(&self.text[(*r).clone()]))
+            .cloned()
+            .collect();
+        neighbour_words(self.text.as_bytes(), &kept)
     }
 
-    /// The compact regions regional patterns search (the gated ones when there is a gate),
-    /// or None when there are none: most short fields have no regions, and this skips the
-    /// regex call altogether.
-    fn searched(&self) -> Option<&Compact> {
-        Some(self.hot.as_ref().unwrap_or(&self.regions)).filter(|c| !c.text.is_empty())
+    /// The compact regions `re` searches (those where the gate matched it, when there is a
+    /// gate), or None when there are none: most short fields have no regions, and this skips
+    /// the regex call altogether.
+    fn searched(&self, re: &regex::Regex) -> Option<&Compact> {
+        let compact = match &self.hot {
+            None => &self.regions,
+            Some((patterns, hot)) => match patterns.iter().position(|p| p == re.as_str()) {
+                Some(i) => &hot[i],
+                None => {
+                    debug_assert!(false, "{} is not in region_patterns", re.as_str());
+                    &self.regions
+                }
+            },
+        };
+        Some(compact).filter(|c| !c.text.is_empty())
     }
 
     /// Every match of `re` in the regions, as byte ranges of the whole text.
@@ -143,7 +207,7 @@ impl<'t> Haystack<'t> {
         &'h self,
         re: &'h regex::Regex,
     ) -> impl Iterator<Item = Range<usize>> + 'h {
-        self.searched().into_iter().flat_map(move |c| {
+        self.searched(re).into_iter().flat_map(move |c| {
             re.find_iter(&c.text).map(move |m| {
                 let start = c.original(m.start());
                 start..start + m.len()
@@ -157,7 +221,7 @@ impl<'t> Haystack<'t> {
         &'h self,
         re: &'h regex::Regex,
     ) -> impl Iterator<Item = (Shift, regex::Captures<'h>)> + 'h {
-        self.searched().into_iter().flat_map(move |c| {
+        self.searched(re).into_iter().flat_map(move |c| {
             re.captures_iter(&c.text).map(move |caps| {
                 let at = caps.get(0).map_or(0, |m| m.start());
                 (Shift(c.original(at) as isize - at as isize), caps)
@@ -344,9 +408,9 @@ mod tests {
 
     fn neighbours(text: &str) -> Vec<&str> {
         Haystack::new(text)
-            .neighbour_words()
-            .iter()
-            .map(|r| &text[r.clone()])
+            .neighbour_words(|_| true)
+            .into_iter()
+            .map(|r| &text[r])
             .collect()
     }
 

@@ -31,10 +31,9 @@ pub trait Recognizer: Send + Sync {
     /// The kinds this recognizer may report.
     fn entities(&self) -> Vec<Entity>;
     /// The patterns this recognizer passes to `Haystack::region_finds` /
-    /// `region_captures`. The engine joins every recognizer's into one gate pattern and
-    /// searches each only in the regions where the gate matched (see `Haystack`); a pattern
-    /// left out of this list would miss matches, which the `gated_and_ungated_agree` test
-    /// catches.
+    /// `region_captures`, exactly as compiled. The engine gates them together: each searches
+    /// only the regions where it can match (see `Haystack::with_gate`). A pattern left out of
+    /// this list trips a debug assertion (and searches every region in release builds).
     fn region_patterns(&self) -> Vec<&str> {
         Vec::new()
     }

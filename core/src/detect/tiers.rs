@@ -6,19 +6,19 @@
 //! span is cut back to its longest piece outside every validated tier-1 match, trimmed to
 //! letters and digits at both ends, and dropped if no letter is left.
 
-use super::engine::Detection;
+use super::overlap::Contender;
 
-pub(crate) fn yield_to_validated(found: &mut Vec<(Detection, bool)>, text: &str) {
+pub(crate) fn yield_to_validated(found: &mut Vec<Contender>, text: &str) {
     let mut validated: Vec<(usize, usize)> = found
         .iter()
-        .filter(|(d, v)| *v && d.entity.is_tier1())
-        .map(|(d, _)| (d.start, d.end))
+        .filter(|c| c.validated && c.detection.entity.is_tier1())
+        .map(|c| (c.detection.start, c.detection.end))
         .collect();
     if validated.is_empty() {
         return;
     }
     validated.sort_unstable();
-    found.retain_mut(|(d, _)| {
+    found.retain_mut(|Contender { detection: d, .. }| {
         if d.entity.is_tier1() {
             return true;
         }
@@ -66,14 +66,19 @@ fn longest_piece_outside(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::Detection;
     use crate::entity::Entity;
 
-    fn d(start: usize, end: usize, entity: Entity) -> Detection {
-        Detection {
-            start,
-            end,
-            entity,
-            score: 0.8,
+    fn d(start: usize, end: usize, entity: Entity, validated: bool) -> Contender {
+        Contender {
+            detection: Detection {
+                start,
+                end,
+                entity,
+                score: 0.8,
+            },
+            validated,
+            needs_context: false,
         }
     }
 
@@ -82,28 +87,31 @@ mod tests {
         let text = "Acme Ltd, 12 High St, tel +44 20 7946 0958";
         let phone = text.find("+44").unwrap();
         let mut found = vec![
-            (d(10, text.len(), Entity::Location), false),
-            (d(phone, text.len(), Entity::PhoneNumber), true),
+            d(10, text.len(), Entity::Location, false),
+            d(phone, text.len(), Entity::PhoneNumber, true),
         ];
         yield_to_validated(&mut found, text);
-        assert_eq!(&text[found[0].0.start..found[0].0.end], "12 High St, tel");
-        assert_eq!(found[1].0.entity, Entity::PhoneNumber);
+        assert_eq!(
+            &text[found[0].detection.start..found[0].detection.end],
+            "12 High St, tel"
+        );
+        assert_eq!(found[1].detection.entity, Entity::PhoneNumber);
     }
 
     #[test]
     fn tier2_without_a_letter_left_is_dropped_and_unvalidated_tier1_does_not_cut() {
         let text = "card 4111 1111 1111 1111";
         let mut found = vec![
-            (d(5, text.len(), Entity::Organization), false),
-            (d(5, text.len(), Entity::CreditCard), true),
+            d(5, text.len(), Entity::Organization, false),
+            d(5, text.len(), Entity::CreditCard, true),
         ];
         yield_to_validated(&mut found, text);
         assert_eq!(found.len(), 1);
         let mut found = vec![
-            (d(0, text.len(), Entity::Organization), false),
-            (d(5, text.len(), Entity::CreditCard), false),
+            d(0, text.len(), Entity::Organization, false),
+            d(5, text.len(), Entity::CreditCard, false),
         ];
         yield_to_validated(&mut found, text);
-        assert_eq!(found[0].0.end, text.len());
+        assert_eq!(found[0].detection.end, text.len());
     }
 }

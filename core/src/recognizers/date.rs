@@ -237,7 +237,7 @@ impl Recognizer for Date {
                 push(r.start, r.end, score, true);
             }
         }
-        for w in hay.neighbour_words() {
+        for w in hay.neighbour_words(could_hold_a_day) {
             // "(March" or "March)": the month is the alphabetic part of the word.
             let word = &text[w.clone()];
             let trimmed = word.trim_start_matches(|c: char| !c.is_alphabetic());
@@ -295,6 +295,32 @@ impl Recognizer for Date {
     }
 }
 
+/// Whether a region could hold the day of a written date: its first word starts with one
+/// ("March 5, 1990", "March 17th"; what `day_after` reads) or its last word ends with one
+/// ("5 March", "17th of March", "1er mars"; what `day_before` reads). A month word is always a
+/// neighbour of the region holding its day, so the months beside other regions (prices,
+/// versions, phone and card numbers: most regions) are not looked up. May say yes wrongly,
+/// never no wrongly.
+fn could_hold_a_day(region: &str) -> bool {
+    let b = region.as_bytes();
+    let day_at = |end: usize| {
+        end >= 1
+            && b[end - 1].is_ascii_digit()
+            && !(end >= 3 && b[end - 2].is_ascii_digit() && b[end - 3].is_ascii_digit())
+    };
+    let starts_with_day = !b.is_empty()
+        && b[0].is_ascii_digit()
+        && !(b.len() >= 3 && b[1].is_ascii_digit() && b[2].is_ascii_digit());
+    // The day's suffix: "." or "st", "nd", "rd", "th", "er".
+    let n = b.len();
+    let suffix = match b {
+        [.., b'.'] => 1,
+        [.., x, y] if x.is_ascii_alphabetic() && y.is_ascii_alphabetic() => 2,
+        _ => 0,
+    };
+    starts_with_day || day_at(n - suffix)
+}
+
 fn floor(text: &str, mut at: usize) -> usize {
     while !text.is_char_boundary(at) {
         at -= 1;
@@ -345,6 +371,25 @@ fn followed_by_time(rest: &str) -> bool {
 mod tests {
     use crate::entity::Entity::DateTime;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+
+    #[test]
+    fn only_regions_that_could_hold_a_day_are_read_for_months() {
+        for region in [
+            "5", "17th", "5, 1990", "1er", "(17.", "3 - 12", "2nd", "5/6",
+        ] {
+            assert!(super::could_hold_a_day(region), "{region}");
+        }
+        for region in [
+            "1990",
+            "$120",
+            "+44 7911 123456",
+            "v1.120",
+            "8443.",
+            "AKIA7X",
+        ] {
+            assert!(!super::could_hold_a_day(region), "{region}");
+        }
+    }
 
     #[test]
     fn numeric_and_written_dates() {

@@ -81,6 +81,8 @@ const NEGATIVE: &[&str] = &[
     "isbn",
 ];
 
+/// Dialled digits in a phone number: 7 (a NANP local number) to 15 (E.164's maximum).
+const MIN_DIGITS: usize = 7;
 const MAX_DIGITS: usize = 15;
 
 pub struct Phone;
@@ -305,7 +307,23 @@ fn lex<'a>(text: &'a str, mut i: usize, run: &mut Run<'a>) {
 /// whether a numbering plan validated it.
 fn best_prefix(run: &Run<'_>) -> Option<(usize, f32, bool)> {
     let mut weak = None;
+    // Dialled digits of the whole run; shorter prefixes have fewer. No phone has fewer than
+    // MIN_DIGITS, so prefixes below it are not judged (most runs in prose are prices, counts
+    // and versions that never reach it).
+    let mut dialled: usize = run
+        .groups
+        .iter()
+        .filter(|g| !g.trunk_marker)
+        .map(|g| g.digits.len())
+        .sum();
     for n in (1..=run.groups.len()).rev() {
+        if dialled < MIN_DIGITS {
+            break;
+        }
+        let last = &run.groups[n - 1];
+        if !last.trunk_marker {
+            dialled -= last.digits.len();
+        }
         match judge(run.plus, &run.groups[..n]) {
             Some((score, true)) => return Some((n, score, true)),
             Some((score, false)) if weak.is_none() => weak = Some((n, score, false)),
@@ -321,7 +339,7 @@ fn judge(plus: bool, groups: &[Group<'_>]) -> Option<(f32, bool)> {
     let digits = std::str::from_utf8(digits.as_slice()).expect("ASCII digits");
     let n = digits.len();
     if plus {
-        if !(7..=MAX_DIGITS).contains(&n) {
+        if !(MIN_DIGITS..=MAX_DIGITS).contains(&n) {
             return None;
         }
         return Some(match plans::international(groups, digits) {
@@ -330,7 +348,7 @@ fn judge(plus: bool, groups: &[Group<'_>]) -> Option<(f32, bool)> {
             plans::Verdict::Invalid => (0.1, false),
         });
     }
-    if n < 7 || looks_like_date_or_version(groups) {
+    if n < MIN_DIGITS || looks_like_date_or_version(groups) {
         return None;
     }
     if groups.len() == 1 && !groups[0].paren {
