@@ -101,13 +101,19 @@ impl Gate {
     }
 }
 
+/// The gate's patterns, and for each the regions where it matched: the only ones
+/// `region_finds` and `region_captures` search with that pattern.
+struct Hot<'g> {
+    patterns: &'g [String],
+    regions: Vec<Vec<Range<usize>>>,
+}
+
 /// The text being scanned and its regions.
 pub struct Haystack<'t> {
     text: &'t str,
     regions: Compact,
-    /// With a gate: its patterns, and for each the regions where it matched, the only ones
-    /// `region_finds` and `region_captures` search with that pattern.
-    hot: Option<(&'t [String], Vec<Compact>)>,
+    /// With a gate: the regions where each of its patterns matched.
+    hot: Option<Hot<'t>>,
     /// The original ranges of the regions.
     ranges: Vec<Range<usize>>,
 }
@@ -151,11 +157,10 @@ impl<'t> Haystack<'t> {
                 regions.push(region.clone());
             }
         }
-        let hot = hot
-            .iter()
-            .map(|regions| Compact::new(text, regions))
-            .collect();
-        hay.hot = Some((gate.each.patterns(), hot));
+        hay.hot = Some(Hot {
+            patterns: gate.each.patterns(),
+            regions: hot,
+        });
         hay
     }
 
@@ -185,21 +190,18 @@ impl<'t> Haystack<'t> {
         neighbour_words(self.text.as_bytes(), &kept)
     }
 
-    /// The compact regions `re` searches (those where the gate matched it, when there is a
-    /// gate), or None when there are none: most short fields have no regions, and this skips
-    /// the regex call altogether.
-    fn searched(&self, re: &regex::Regex) -> Option<&Compact> {
-        let compact = match &self.hot {
-            None => &self.regions,
-            Some((patterns, hot)) => match patterns.iter().position(|p| p == re.as_str()) {
-                Some(i) => &hot[i],
+    /// The regions `re` searches: those where the gate matched it, or all without a gate.
+    fn searched(&self, re: &regex::Regex) -> &[Range<usize>] {
+        match &self.hot {
+            None => &self.ranges,
+            Some(hot) => match hot.patterns.iter().position(|p| p == re.as_str()) {
+                Some(i) => &hot.regions[i],
                 None => {
                     debug_assert!(false, "{} is not in region_patterns", re.as_str());
-                    &self.regions
+                    &self.ranges
                 }
             },
-        };
-        Some(compact).filter(|c| !c.text.is_empty())
+        }
     }
 
     /// Every match of `re` in the regions, as byte ranges of the whole text.
@@ -207,11 +209,9 @@ impl<'t> Haystack<'t> {
         &'h self,
         re: &'h regex::Regex,
     ) -> impl Iterator<Item = Range<usize>> + 'h {
-        self.searched(re).into_iter().flat_map(move |c| {
-            re.find_iter(&c.text).map(move |m| {
-                let start = c.original(m.start());
-                start..start + m.len()
-            })
+        self.searched(re).iter().flat_map(move |r| {
+            re.find_iter(&self.text[r.clone()])
+                .map(move |m| r.start + m.start()..r.start + m.end())
         })
     }
 
@@ -221,11 +221,9 @@ impl<'t> Haystack<'t> {
         &'h self,
         re: &'h regex::Regex,
     ) -> impl Iterator<Item = (Shift, regex::Captures<'h>)> + 'h {
-        self.searched(re).into_iter().flat_map(move |c| {
-            re.captures_iter(&c.text).map(move |caps| {
-                let at = caps.get(0).map_or(0, |m| m.start());
-                (Shift(c.original(at) as isize - at as isize), caps)
-            })
+        self.searched(re).iter().flat_map(move |r| {
+            re.captures_iter(&self.text[r.clone()])
+                .map(move |caps| (Shift(r.start as isize), caps))
         })
     }
 }
@@ -322,76 +320,55 @@ fn neighbour_words(bytes: &[u8], regions: &[Range<usize>]) -> Vec<Range<usize>> 
         }
     };
     for r in regions {
-        let mut before = [0usize; NEIGHBOUR_WORDS];
+        let mut before: [Range<usize>; NEIGHBOUR_WORDS] = Default::default();
         let mut n = 0;
-        let mut at = r.start;
         while n < NEIGHBOUR_WORDS {
-            let start = previous_word_start(bytes, at);
-            if start == at {
+            let at = if n == 0 { r.start } else { before[n - 1].start };
+            let Some(w) = word_before(bytes, at) else {
                 break;
-            }
-            before[n] = start;
+            };
+            before[n] = w;
             n += 1;
-            at = start;
         }
-        for &start in before[..n].iter().rev() {
-            push(start..word_end(bytes, start), &mut words);
+        for w in before[..n].iter().rev() {
+            push(w.clone(), &mut words);
         }
         let mut at = r.end;
         for _ in 0..NEIGHBOUR_WORDS {
-            let end = next_word_end(bytes, at);
-            if end == at {
+            let Some(w) = word_after(bytes, at) else {
                 break;
-            }
-            push(word_start(bytes, end)..end, &mut words);
-            at = end;
+            };
+            at = w.end;
+            push(w, &mut words);
         }
     }
     words
 }
 
-fn word_end(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() && !SEPARATOR[bytes[i] as usize] {
-        i += 1;
-    }
-    i
-}
-
-fn word_start(bytes: &[u8], mut i: usize) -> usize {
-    while i > 0 && !SEPARATOR[bytes[i - 1] as usize] {
-        i -= 1;
-    }
-    i
-}
-
-/// Start of the word before the one starting at `at` (or `at` when there is none).
-fn previous_word_start(bytes: &[u8], at: usize) -> usize {
+/// The word before the separators that end at `at`, or None when only separators are left.
+fn word_before(bytes: &[u8], at: usize) -> Option<Range<usize>> {
     let mut i = at;
     while i > 0 && SEPARATOR[bytes[i - 1] as usize] {
         i -= 1;
     }
-    if i == 0 {
-        return at;
-    }
+    let end = i;
     while i > 0 && !SEPARATOR[bytes[i - 1] as usize] {
         i -= 1;
     }
-    i
+    (i < end).then_some(i..end)
 }
 
-/// End of the word after the one ending at `at` (or `at` when there is none).
-fn next_word_end(bytes: &[u8], at: usize) -> usize {
+/// The word after the separators that start at `at`, or None when only separators are left.
+fn word_after(bytes: &[u8], at: usize) -> Option<Range<usize>> {
     let mut i = at;
     while i < bytes.len() && SEPARATOR[bytes[i] as usize] {
         i += 1;
     }
-    if i == bytes.len() {
-        return at;
-    }
+    let start = i;
     while i < bytes.len() && !SEPARATOR[bytes[i] as usize] {
         i += 1;
     }
-    i
+    (start < i).then_some(start..i)
 }
 
 #[cfg(test)]
