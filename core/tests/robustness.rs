@@ -190,3 +190,42 @@ fn gated_and_ungated_agree() {
         );
     }
 }
+
+/// Context is looked up lazily, in overlap order (the longest value first), so a value far
+/// down a long table may be looked up before any row above it: it still finds its column's
+/// header.
+#[test]
+fn a_table_header_is_found_whatever_order_values_are_looked_up_in() {
+    let mut text = String::from("name,routing,note\n");
+    for i in 0..300 {
+        text.push_str(match i {
+            100 => "x,021000021,y\n",
+            250 => "x,0210-0002-1,y\n",
+            _ => "x,1,y\n",
+        });
+    }
+    let found: Vec<&str> = Engine::default()
+        .detect(&text)
+        .iter()
+        .filter(|d| d.entity.as_str() == "ABA_ROUTING_NUMBER")
+        .map(|d| &text[d.start..d.end])
+        .collect();
+    assert_eq!(found, ["021000021", "0210-0002-1"]);
+}
+
+/// A CJK date split across two regions is not one date: regional patterns never match across
+/// the line breaks that join the regions (this once reported a span ending inside a
+/// character, and panicked slicing it).
+#[test]
+fn a_cjk_date_never_spans_two_regions() {
+    for text in ["2024年 x 3月5日 10.0.0.1", "2024年  x 3月5日 10.0.0.1"] {
+        let found = Engine::default().detect(text);
+        assert!(
+            found.iter().all(|d| d.entity.as_str() != "DATE_TIME"),
+            "{text}: {found:?}"
+        );
+        assert!(found.iter().any(|d| d.entity.as_str() == "IP_ADDRESS"));
+    }
+    let found = Engine::default().detect("生日 2024年7月31日");
+    assert_eq!(found.len(), 1);
+}

@@ -23,8 +23,6 @@ const WORDS_AFTER: usize = 2;
 const MAX_SENTENCE: usize = 256;
 /// Table rows are short; a value in a longer line is in prose.
 const MAX_ROW: usize = 1024;
-/// Lines searched upwards for the header row of a table (up to the nearest row already read).
-const MAX_TABLE_ROWS: usize = 200;
 
 /// One kind's context words, lowercased, with the set of their first bytes.
 #[derive(Debug, Clone)]
@@ -58,17 +56,20 @@ type Header = (Range<usize>, u8);
 pub struct HeaderCache {
     /// Per line start, the lines read so far that could be table rows (None: cannot be).
     rows: HashMap<usize, Option<TableRow>>,
-    /// The line of the last lookup and its table header: candidates come in text order, so
-    /// most lookups land on the same line as the one before.
+    /// Per (line start, delimiter), the header of the table rows read so far (None: the row
+    /// is the first of its table). Every row passed on the way up to a header is recorded,
+    /// so each row of a table is walked over once, whatever order lookups come in.
+    headers: HashMap<(usize, u8), Option<Range<usize>>>,
+    /// The line of the last lookup and its table header: values in one line (a card and the
+    /// phone-shaped digits inside it) are often looked up one after the other.
     last: Option<(Range<usize>, Option<Header>)>,
 }
 
-/// A line that could be a table row: its delimiter, how many it has, and the header row of
-/// the rows above it with as many (None: no such row above).
+/// A line that could be a table row: its delimiter, and the first row of its table, the
+/// header (None: the line is the first row).
 #[derive(Debug, Clone)]
 struct TableRow {
     delim: u8,
-    width: usize,
     header: Option<Range<usize>>,
 }
 
@@ -184,8 +185,7 @@ fn column_header<'t>(text: &'t str, start: usize, cache: &mut HeaderCache) -> Op
                 None => (start..line_end + 1, Some(None)),
             };
             let header = header.unwrap_or_else(|| {
-                table_row(text, line.start, &mut cache.rows)
-                    .and_then(|row| Some((row.header?, row.delim)))
+                table_row(text, line.start, cache).and_then(|row| Some((row.header?, row.delim)))
             });
             cache.last = Some((line.clone(), header.clone()));
             (line, header)
@@ -197,27 +197,30 @@ fn column_header<'t>(text: &'t str, start: usize, cache: &mut HeaderCache) -> Op
     cell(&text[header], delim, column)
 }
 
-/// The line starting at `line_start` as a table row, and its table's header. Rows already
-/// read are reused: a row above with the same delimiter and width has the same header (or is
-/// the header), so a long table (or prose whose lines happen to hold as many commas) is read
-/// once, not once per line below it.
-fn table_row(
-    text: &str,
-    line_start: usize,
-    rows: &mut HashMap<usize, Option<TableRow>>,
-) -> Option<TableRow> {
-    if let Some(row) = rows.get(&line_start) {
+/// The line starting at `line_start` as a table row, and its table's header.
+fn table_row(text: &str, line_start: usize, cache: &mut HeaderCache) -> Option<TableRow> {
+    if let Some(row) = cache.rows.get(&line_start) {
         return row.clone();
     }
-    let row = read_table_row(text, line_start, rows);
-    rows.insert(line_start, row.clone());
+    let row = read_table_row(text, line_start, &mut cache.headers);
+    cache.rows.insert(line_start, row.clone());
     row
+}
+
+/// The delimiter a table row of `line` would use and how many it has: pipes and tabs (rare in
+/// prose, so looked for first, with memchr), else commas if there are at least two.
+fn row_shape(line: &str) -> Option<(u8, usize)> {
+    [b'|', b'\t']
+        .into_iter()
+        .find(|&d| memchr(d, line.as_bytes()).is_some())
+        .map(|d| (d, count_delimiters(line, d)))
+        .or_else(|| Some((b',', count_delimiters(line, b','))).filter(|&(_, n)| n >= 2))
 }
 
 fn read_table_row(
     text: &str,
     line_start: usize,
-    rows: &HashMap<usize, Option<TableRow>>,
+    headers: &mut HashMap<(usize, u8), Option<Range<usize>>>,
 ) -> Option<TableRow> {
     if line_start == 0 {
         return None;
@@ -227,47 +230,42 @@ fn read_table_row(
     if line_end - line_start > MAX_ROW {
         return None;
     }
-    let line = &text[line_start..line_end];
-    // Pipes and tabs are rare in prose: looked for first, with memchr.
-    let (delim, width) = [b'|', b'\t']
-        .into_iter()
-        .find(|&d| memchr(d, line.as_bytes()).is_some())
-        .map(|d| (d, count_delimiters(line, d)))
-        .or_else(|| Some((b',', count_delimiters(line, b','))).filter(|&(_, n)| n >= 2))?;
+    let (delim, width) = row_shape(&text[line_start..line_end])?;
     let is_rule = |l: &str| {
         !l.trim().is_empty()
             && l.trim()
                 .chars()
                 .all(|c| matches!(c, '-' | '+' | '|' | ':' | '=' | ' '))
     };
-    let mut header = None;
+    // Walk up through the rows with as many delimiters (rule lines skipped) to the first row
+    // of the table, or to a row whose header is already known.
+    let mut walked: Vec<(usize, usize)> = Vec::new();
     let mut row_end = line_start - 1;
-    for _ in 0..MAX_TABLE_ROWS {
+    let header = loop {
         let row_start = memrchr(b'\n', &text.as_bytes()[..row_end]).map_or(0, |i| i + 1);
         let row = &text[row_start..row_end];
         if !is_rule(row) {
-            if let Some(Some(above)) = rows.get(&row_start) {
-                if above.delim == delim && above.width == width {
-                    header = Some(above.header.clone().unwrap_or(row_start..row_end));
-                    break;
-                }
-            }
             // Rows of one table have the same number of cells; prose with commas does not.
             if row.len() > MAX_ROW || count_delimiters(row, delim) != width {
-                break;
+                break walked.last().map(|&(s, e)| s..e);
             }
-            header = Some(row_start..row_end);
+            if let Some(known) = headers.get(&(row_start, delim)) {
+                break Some(known.clone().unwrap_or(row_start..row_end));
+            }
+            walked.push((row_start, row_end));
         }
         if row_start == 0 {
-            break;
+            break walked.last().map(|&(s, e)| s..e);
         }
         row_end = row_start - 1;
+    };
+    // Every row passed has the same header (the first row of the table has none).
+    for &(s, _) in &walked {
+        let row_header = header.clone().filter(|h| h.start != s);
+        headers.insert((s, delim), row_header);
     }
-    Some(TableRow {
-        delim,
-        width,
-        header,
-    })
+    headers.insert((line_start, delim), header.clone());
+    Some(TableRow { delim, header })
 }
 
 /// Cell `column` of a delimited row (commas inside double quotes do not split CSV cells).
@@ -439,32 +437,36 @@ mod tests {
         assert!(!c.near_fresh(prose, 20, 29, &Entity::AbaRoutingNumber));
     }
 
-    /// Rows read once serve the rows below: every row of a table longer than MAX_TABLE_ROWS
-    /// finds its header when rows are looked up in text order (one scan), and a row under a
+    /// Every row of a long table finds its header in whatever order rows are looked up (the
+    /// engine looks up context in overlap order, longest value first), and a row under a
     /// different table (another width) does not borrow the first table's header.
     #[test]
-    fn long_tables_are_read_once() {
+    fn long_tables_find_their_header_in_any_order() {
         let mut c = ContextWords::new(5);
         c.add(&Entity::AbaRoutingNumber, ["routing"]);
         let mut text = String::from("name,routing,note\n");
-        for i in 0..2 * MAX_TABLE_ROWS {
+        for i in 0..500 {
             text.push_str(&format!("row {i},021000021,ok\n"));
         }
         text.push_str("a,b,c,021000021,d\n");
-        let mut cache = HeaderCache::default();
         let starts: Vec<usize> = text.match_indices("021000021").map(|(i, _)| i).collect();
         let (last, rows) = starts.split_last().unwrap();
-        for &at in rows {
-            let found = c.near(&text, at, at + 9, &Entity::AbaRoutingNumber, &mut cache);
-            assert!(found, "row at byte {at}");
+        let mut bottom_up: Vec<usize> = rows.iter().rev().step_by(7).copied().collect();
+        bottom_up.extend(rows);
+        for order in [rows.to_vec(), bottom_up] {
+            let mut cache = HeaderCache::default();
+            for at in order {
+                let found = c.near(&text, at, at + 9, &Entity::AbaRoutingNumber, &mut cache);
+                assert!(found, "row at byte {at}");
+            }
+            assert!(!c.near(
+                &text,
+                *last,
+                last + 9,
+                &Entity::AbaRoutingNumber,
+                &mut cache
+            ));
         }
-        assert!(!c.near(
-            &text,
-            *last,
-            last + 9,
-            &Entity::AbaRoutingNumber,
-            &mut cache
-        ));
     }
 
     #[test]

@@ -163,7 +163,9 @@ impl Date {
             numeric: regex(concat!(
                 r"(?-u:\b)\d{4}([-/])\d{1,2}[-/]\d{1,2}(?-u:\b)",
                 r"|(?-u:\b)\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?-u:\b)",
-                r"|\d{4}\s?[年년]\s?\d{1,2}\s?[月월]\s?\d{1,2}\s?[日일]",
+                // Spaces but not line breaks: a regional pattern never crosses a region
+                // boundary, and the regions are searched joined by line breaks.
+                r"|\d{4}[^\S\n]?[年년][^\S\n]?\d{1,2}[^\S\n]?[月월][^\S\n]?\d{1,2}[^\S\n]?[日일]",
             )),
             day_after: regex(r"\A (\d{1,2})(?:st|nd|rd|th)?(?-u:\b)(?:,? (\d{4})(?-u:\b))?"),
             day_before: regex(r"(?-u:\b)(\d{1,2})(?:st|nd|rd|th|er|\.)?(?: of| de)? \z"),
@@ -300,7 +302,9 @@ impl Recognizer for Date {
 /// ("5 March", "17th of March", "1er mars"; what `day_before` reads). A month word is always a
 /// neighbour of the region holding its day, so the months beside other regions (prices,
 /// versions, phone and card numbers: most regions) are not looked up. May say yes wrongly,
-/// never no wrongly.
+/// never no wrongly. (A month glued to digits, "1)March 5", is inside a region, not beside
+/// one: found neither now nor, except by the accident of another number two words before
+/// it, earlier.)
 fn could_hold_a_day(region: &str) -> bool {
     let b = region.as_bytes();
     let day_at = |end: usize| {
