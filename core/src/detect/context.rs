@@ -54,8 +54,6 @@ type Header = (Range<usize>, u8);
 /// Table headers found during one scan.
 #[derive(Debug, Default)]
 pub struct HeaderCache {
-    /// Per line start, the lines read so far that could be table rows (None: cannot be).
-    rows: HashMap<usize, Option<TableRow>>,
     /// Per (line start, delimiter), the header of the table rows read so far (None: the row
     /// is the first of its table). Every row passed on the way up to a header is recorded,
     /// so each row of a table is walked over once, whatever order lookups come in.
@@ -63,14 +61,6 @@ pub struct HeaderCache {
     /// The line of the last lookup and its table header: values in one line (a card and the
     /// phone-shaped digits inside it) are often looked up one after the other.
     last: Option<(Range<usize>, Option<Header>)>,
-}
-
-/// A line that could be a table row: its delimiter, and the first row of its table, the
-/// header (None: the line is the first row).
-#[derive(Debug, Clone)]
-struct TableRow {
-    delim: u8,
-    header: Option<Range<usize>>,
 }
 
 impl ContextWords {
@@ -184,9 +174,8 @@ fn column_header<'t>(text: &'t str, start: usize, cache: &mut HeaderCache) -> Op
                 // A line longer than any table row: prose.
                 None => (start..line_end + 1, Some(None)),
             };
-            let header = header.unwrap_or_else(|| {
-                table_row(text, line.start, cache).and_then(|row| Some((row.header?, row.delim)))
-            });
+            let header =
+                header.unwrap_or_else(|| table_header(text, line.start, &mut cache.headers));
             cache.last = Some((line.clone(), header.clone()));
             (line, header)
         }
@@ -195,16 +184,6 @@ fn column_header<'t>(text: &'t str, start: usize, cache: &mut HeaderCache) -> Op
     let line_start = line.start;
     let column = count_delimiters(&text[line_start..start], delim);
     cell(&text[header], delim, column)
-}
-
-/// The line starting at `line_start` as a table row, and its table's header.
-fn table_row(text: &str, line_start: usize, cache: &mut HeaderCache) -> Option<TableRow> {
-    if let Some(row) = cache.rows.get(&line_start) {
-        return row.clone();
-    }
-    let row = read_table_row(text, line_start, &mut cache.headers);
-    cache.rows.insert(line_start, row.clone());
-    row
 }
 
 /// The delimiter a table row of `line` would use and how many it has: pipes and tabs (rare in
@@ -217,11 +196,13 @@ fn row_shape(line: &str) -> Option<(u8, usize)> {
         .or_else(|| Some((b',', count_delimiters(line, b','))).filter(|&(_, n)| n >= 2))
 }
 
-fn read_table_row(
+/// The header row of the table the line starting at `line_start` is a row of, and the
+/// table's delimiter; None when the line is no table row or is the table's first row.
+fn table_header(
     text: &str,
     line_start: usize,
     headers: &mut HashMap<(usize, u8), Option<Range<usize>>>,
-) -> Option<TableRow> {
+) -> Option<Header> {
     if line_start == 0 {
         return None;
     }
@@ -231,6 +212,9 @@ fn read_table_row(
         return None;
     }
     let (delim, width) = row_shape(&text[line_start..line_end])?;
+    if let Some(known) = headers.get(&(line_start, delim)) {
+        return Some((known.clone()?, delim));
+    }
     let is_rule = |l: &str| {
         !l.trim().is_empty()
             && l.trim()
@@ -265,7 +249,7 @@ fn read_table_row(
         headers.insert((s, delim), row_header);
     }
     headers.insert((line_start, delim), header.clone());
-    Some(TableRow { delim, header })
+    Some((header?, delim))
 }
 
 /// Cell `column` of a delimited row (commas inside double quotes do not split CSV cells).
