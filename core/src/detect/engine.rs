@@ -304,9 +304,10 @@ impl Engine {
             tiers::yield_to_validated(&mut kept, text);
         }
         // Tokens are already masked; they are dropped only now, after they have shadowed
-        // whatever overlapped them.
+        // whatever overlapped them. A token's score was raised to 1.0 above, so a detection
+        // scored lower is not one and is not read again.
         let mut found = overlap::resolve(kept, has_context);
-        found.retain(|d| !token::is_token(&d.entity, &text[d.start..d.end]));
+        found.retain(|d| d.score < 1.0 || !token::is_token(&d.entity, &text[d.start..d.end]));
         found
     }
 }
