@@ -36,7 +36,7 @@ fn tier2(c: &mut Criterion) {
             b.iter(|| {
                 features::tokenize(t)
                     .into_iter()
-                    .map(|r| features::token_ids(&t[r], Some(&model.vocabulary)))
+                    .map(|r| features::token_ids(&t[r], Some(&model.lexicon)))
                     .collect::<Vec<_>>()
             })
         });

@@ -11,10 +11,12 @@ use std::ops::Range;
 /// Hash buckets per feature (NORM, PREFIX, SUFFIX, SHAPE); row 0 of the table is padding.
 pub const ROWS: [u64; 4] = [16384, 4096, 4096, 2048];
 const OFFSETS: [u64; 4] = [1, 1 + 16384, 1 + 16384 + 4096, 1 + 16384 + 4096 + 4096];
-/// Rows in the embedding table.
-pub const VOCAB: usize = 1 + 16384 + 4096 + 4096 + 2048;
-/// Two hashes of each of the four features.
-pub const IDS_PER_TOKEN: usize = 8;
+/// Gazetteer class `c` (1..=4, see `Names`) reads row `NAME_OFFSET + c`, after the hashed rows.
+const NAME_OFFSET: u32 = 16384 + 4096 + 4096 + 2048;
+/// Rows in the embedding table: padding, the hashed rows, one per gazetteer class.
+pub const VOCAB: usize = 1 + 16384 + 4096 + 4096 + 2048 + 4;
+/// Two hashes of each of the four features, then the gazetteer class.
+pub const IDS_PER_TOKEN: usize = 9;
 const MAX_NORM_CHARS: usize = 32;
 
 #[derive(PartialEq)]
@@ -172,6 +174,50 @@ impl Vocabulary {
     }
 }
 
+/// The name gazetteer (`model/names.bin`, written by `pipeline/veil_ner/gazetteer.py` from
+/// the US Census name tables): the class of each listed word, by a 32-bit hash of its NORM.
+/// Classes: 1 given name, 2 surname, 3 both but mostly given, 4 both but mostly surname.
+pub struct Names {
+    keys: Vec<u32>,
+    classes: Vec<u8>,
+}
+
+impl Names {
+    /// From the pipeline's layout: n ascending little-endian u32 keys, then n class bytes.
+    pub fn from_le_bytes(bytes: &[u8]) -> Result<Names, String> {
+        let n = bytes.len() / 5;
+        if !bytes.len().is_multiple_of(5) {
+            return Err(format!(
+                "classifier names.bin is {} bytes, not 5 per name",
+                bytes.len()
+            ));
+        }
+        let keys: Vec<u32> = bytes[..4 * n]
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+            .collect();
+        if !keys.is_sorted() {
+            return Err("classifier names.bin keys are not ascending".to_string());
+        }
+        Ok(Names {
+            keys,
+            classes: bytes[4 * n..].to_vec(),
+        })
+    }
+
+    fn class(&self, norm: &str) -> u8 {
+        let key = (fnv(10, 0, norm) & 0xFFFF_FFFF) as u32;
+        self.keys.binary_search(&key).map_or(0, |i| self.classes[i])
+    }
+}
+
+/// What the model knows of words beyond their spelling: which have learnt rows, which are
+/// listed names.
+pub struct Lexicon {
+    pub vocabulary: Vocabulary,
+    pub names: Names,
+}
+
 fn norm(token: &str) -> String {
     if is_veil_token(token) {
         return "<veil>".to_string();
@@ -184,12 +230,13 @@ fn norm(token: &str) -> String {
     }
 }
 
-/// The 8 embedding rows of one token. A word outside `vocab` gets the NORM of `<unk>`: its
-/// hash rows would be some other word's; `<unk>` rows were learnt for "a word never seen",
-/// so an unseen name is judged by its shape, affixes and context. `None` knows every word.
-pub fn token_ids(token: &str, vocab: Option<&Vocabulary>) -> [u32; IDS_PER_TOKEN] {
+/// The 9 embedding rows of one token. A word outside the vocabulary gets the NORM of
+/// `<unk>`: its hash rows would be some other word's; `<unk>` rows were learnt for "a word
+/// never seen", so an unseen name is judged by its shape, affixes, gazetteer class and
+/// context. `None` knows every word and lists no name.
+pub fn token_ids(token: &str, lexicon: Option<&Lexicon>) -> [u32; IDS_PER_TOKEN] {
     let full = norm(token);
-    let known = vocab.is_none_or(|v| v.contains(&full));
+    let known = lexicon.is_none_or(|l| l.vocabulary.contains(&full));
     let chars: Vec<char> = full.chars().collect();
     let prefix: String = chars.iter().take(3).collect();
     let suffix: String = chars[chars.len().saturating_sub(3)..].iter().collect();
@@ -202,6 +249,12 @@ pub fn token_ids(token: &str, vocab: Option<&Vocabulary>) -> [u32; IDS_PER_TOKEN
             ids[f * 2 + usize::from(seed - 1)] = (OFFSETS[f] + h % ROWS[f]) as u32;
         }
     }
+    let class = lexicon.map_or(0, |l| l.names.class(&full));
+    ids[8] = if class == 0 {
+        0
+    } else {
+        NAME_OFFSET + u32::from(class)
+    };
     ids
 }
 
@@ -235,7 +288,31 @@ mod tests {
         // Same ids as tok.py computes for it.
         assert_eq!(
             token_ids("Person_7QF2", None),
-            [8082, 7251, 18487, 16966, 22259, 24046, 26553, 24586]
+            [8082, 7251, 18487, 16966, 22259, 24046, 26553, 24586, 0]
         );
+    }
+
+    #[test]
+    fn listed_names_read_their_class_row() {
+        let key = |w: &str| (fnv(10, 0, w) & 0xFFFF_FFFF) as u32;
+        let mut listed = [(key("kwame"), 1u8), (key("nguyen"), 2)];
+        listed.sort();
+        let mut bytes: Vec<u8> = listed.iter().flat_map(|(k, _)| k.to_le_bytes()).collect();
+        bytes.extend(listed.iter().map(|&(_, c)| c));
+        let lexicon = Lexicon {
+            vocabulary: Vocabulary::from_le_bytes(&[]),
+            names: Names::from_le_bytes(&bytes).unwrap(),
+        };
+        // Looked up by NORM, so case does not matter; an unlisted word reads padding.
+        assert_eq!(token_ids("Kwame", Some(&lexicon))[8], NAME_OFFSET + 1);
+        assert_eq!(token_ids("NGUYEN", Some(&lexicon))[8], NAME_OFFSET + 2);
+        assert_eq!(token_ids("Tuesday", Some(&lexicon))[8], 0);
+        assert!(NAME_OFFSET as usize + 4 < VOCAB);
+
+        bytes.pop();
+        assert!(Names::from_le_bytes(&bytes).is_err());
+        let mut unsorted: Vec<u8> = [2u32, 1].iter().flat_map(|k| k.to_le_bytes()).collect();
+        unsorted.extend([1, 1]);
+        assert!(Names::from_le_bytes(&unsorted).is_err());
     }
 }

@@ -59,7 +59,7 @@ impl Classifier {
             ids.extend(
                 tokens[ids.len()..end]
                     .iter()
-                    .map(|r| features::token_ids(&text[r.clone()], Some(&self.model.vocabulary))),
+                    .map(|r| features::token_ids(&text[r.clone()], Some(&self.model.lexicon))),
             );
             let window = self.model.probabilities(&ids[start..end]);
             for (slot, p) in probs[keep_from..keep_to]

@@ -14,7 +14,7 @@ use veil_core::detect::{Haystack, Recognizer};
 struct Row {
     text: String,
     tokens: Vec<(usize, usize)>,
-    ids: Vec<[u32; 8]>,
+    ids: Vec<[u32; features::IDS_PER_TOKEN]>,
     spans: Vec<(usize, usize, String, f32)>,
 }
 
@@ -42,9 +42,9 @@ fn tokens_and_feature_ids_match_the_pipeline_exactly() {
             .map(|r| (cp(&row.text, r.start), cp(&row.text, r.end)))
             .collect();
         assert_eq!(tokens, row.tokens, "tokens of {:?}", row.text);
-        let ids: Vec<[u32; 8]> = features::tokenize(&row.text)
+        let ids: Vec<[u32; features::IDS_PER_TOKEN]> = features::tokenize(&row.text)
             .into_iter()
-            .map(|r| features::token_ids(&row.text[r], Some(&model.vocabulary)))
+            .map(|r| features::token_ids(&row.text[r], Some(&model.lexicon)))
             .collect();
         assert_eq!(ids, row.ids, "ids of {:?}", row.text);
     }

@@ -18,9 +18,9 @@ fn encoder_matches_tract_on_the_exported_graph() {
     for line in include_str!("../model/golden.jsonl").lines() {
         let row: serde_json::Value = serde_json::from_str(line).unwrap();
         let text = row["text"].as_str().unwrap();
-        let ids: Vec<[u32; 8]> = features::tokenize(text)
+        let ids: Vec<[u32; features::IDS_PER_TOKEN]> = features::tokenize(text)
             .into_iter()
-            .map(|r| features::token_ids(&text[r], Some(&model.vocabulary)))
+            .map(|r| features::token_ids(&text[r], Some(&model.lexicon)))
             .collect();
         let t = ids.len();
         if t == 0 {

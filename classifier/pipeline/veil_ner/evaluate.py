@@ -22,6 +22,7 @@ import numpy as np
 import onnxruntime as ort
 
 from . import examples as ex
+from . import gazetteer
 from . import tok
 from .train import WIDTH
 
@@ -128,6 +129,7 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
 def main(data_dir: str, model_dir: str) -> None:
     data, model = Path(data_dir), Path(model_dir)
     tok.KNOWN = tok.load_vocab(model / "vocab.bin")
+    tok.NAMES = gazetteer.load(model / "names.bin")
     session = ort.InferenceSession(str(data / "veil-ner.onnx"), providers=["CPUExecutionProvider"])
     heldout = ex.load(data / "synth-heldout.jsonl")
     technical = ex.load(data / "synth-technical.jsonl")

@@ -89,6 +89,7 @@ def main(data_dir: str, model_dir: str) -> None:
     p = dict(np.load(data / "params.npz"))
     q, scale = quantize_rows(p["emb"])
     (out / "vocab.bin").write_bytes((data / "vocab.bin").read_bytes())
+    (out / "names.bin").write_bytes((data / "names.bin").read_bytes())
     (out / "encoder.bin").write_bytes(encoder_bin(p))
     with open(out / "embeddings.bin", "wb") as f:
         f.write(q.tobytes())

@@ -12,11 +12,13 @@ Rules, chosen so both languages agree without sharing a Unicode table:
 """
 import re
 
-TOKENIZER_VERSION = 2
+TOKENIZER_VERSION = 3
 ROWS = [16384, 4096, 4096, 2048]  # NORM, PREFIX, SUFFIX, SHAPE buckets
 OFFSETS = [1, 1 + 16384, 1 + 16384 + 4096, 1 + 16384 + 4096 + 4096]  # row 0 is padding
-VOCAB = 1 + sum(ROWS)
-IDS_PER_TOKEN = 8
+NAME_ROWS = 4  # one per gazetteer class (gazetteer.CLASSES), after the hashed rows
+NAME_OFFSET = 1 + sum(ROWS) - 1  # class c (1..4) reads row NAME_OFFSET + c; 0 reads padding
+VOCAB = 1 + sum(ROWS) + NAME_ROWS
+IDS_PER_TOKEN = 9
 MAX_NORM_CHARS = 32
 
 _SEP = set(range(0x09, 0x0E)) | {0x20, 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F,
@@ -104,11 +106,18 @@ def vocab_key(n: str) -> int:
     return fnv(9, 0, n)
 
 
+def name_key(n: str) -> int:
+    """How the gazetteer (model/names.bin) stores a listed NORM: a 32-bit hash."""
+    return fnv(10, 0, n) & 0xFFFFFFFF
+
+
 def token_ids(tok: str, vocab: frozenset | None = None) -> list[int]:
-    """The 8 feature ids. A word outside `vocab` (the words seen often enough in training)
-    gets the NORM of `<unk>`: its hash rows would be another word's, learnt for that word;
-    `<unk>` rows are learnt for "a word never seen", so an unseen name is judged by its
-    shape, affixes and context, as training taught (word dropout)."""
+    """The 9 feature ids: two hashes of each of NORM, PREFIX, SUFFIX and SHAPE, then the
+    gazetteer class of NORM (gazetteer.py). A word outside `vocab` (the words seen often
+    enough in training) gets the NORM of `<unk>`: its hash rows would be another word's,
+    learnt for that word; `<unk>` rows are learnt for "a word never seen", so an unseen name
+    is judged by its shape, affixes, gazetteer class and context, as training taught (word
+    dropout)."""
     full = norm(tok)
     n = full if vocab is None or vocab_key(full) in vocab else "<unk>"
     values = [n, full[:3], full[-3:], shape(tok)]
@@ -116,6 +125,8 @@ def token_ids(tok: str, vocab: frozenset | None = None) -> list[int]:
     for f, v in enumerate(values):
         for seed in (1, 2):
             ids.append(OFFSETS[f] + fnv(f, seed, v) % ROWS[f])
+    name_class = NAMES.get(name_key(full), 0) if NAMES else 0
+    ids.append(NAME_OFFSET + name_class if name_class else 0)
     return ids
 
 
@@ -142,3 +153,5 @@ def save_vocab(path, norms) -> None:
 
 # The vocabulary in use; set by train.py (building it) or from model/vocab.bin.
 KNOWN: frozenset | None = None
+# The gazetteer in use (key -> class, gazetteer.load); set from data/ or model/names.bin.
+NAMES: dict | None = None

@@ -1,14 +1,16 @@
 """Trains the tier-2 tagger (jax on CPU) and saves its weights to data/params.npz.
 
 The model is the one `export.py` writes to ONNX and the filter runs through tract:
-a hashed embedding bag (8 ids per token: NORM, PREFIX, SUFFIX, SHAPE, two hashes each), then
+a hashed embedding bag (9 ids per token: NORM, PREFIX, SUFFIX, SHAPE, two hashes each, and
+the word's class in the name gazetteer), then
 residual blocks of a dilated depthwise conv (k=5) and a pointwise conv with ReLU, then a
 per-token linear layer to the 7 BIO labels. Dilated CNNs are the known fast NER design
 (Strubell et al. 2017, ID-CNN; spaCy's HashEmbedCNN): every op is a small dense kernel, which
 is what tract in a wasm VM runs fast, unlike an RNN's sequential loop.
 
-Word dropout (the NORM ids of a token zeroed with p=0.1) makes the model find unseen names by
-shape, affixes and context rather than by memorising them.
+Word dropout (the NORM ids of a token replaced by `<unk>`, WORD_DROPOUT) makes the model find unseen names by
+shape, affixes and context rather than by memorising them. Name dropout (NAME_DROPOUT) does
+the same for the gazetteer class.
 """
 import argparse
 import json
@@ -20,6 +22,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import examples as ex
+from . import gazetteer
 from . import tok
 
 WIDTH = 64
@@ -28,6 +31,10 @@ KERNEL = 5
 KEEP = 0.8  # embedding-bag dropout keeps 80%
 WORD_DROPOUT = 0.25  # tokens whose NORM is replaced by <unk> in training
 MIN_COUNT = 3  # a NORM seen fewer times in training is <unk>
+# Tokens whose gazetteer class is hidden in training, beyond the bag dropout: nearly every
+# training name is listed, held-out and real names often are not (other scripts, rarer
+# names), so the model must not learn "a name is a listed word".
+NAME_DROPOUT = 0.5
 
 
 def init(key) -> dict:
@@ -155,6 +162,7 @@ def main() -> None:
     known = [n for n, c in counts.items() if c >= MIN_COUNT]
     tok.save_vocab(data / "vocab.bin", known)
     tok.KNOWN = tok.load_vocab(data / "vocab.bin")
+    tok.NAMES = gazetteer.load(data / "names.bin")
     print(f"vocabulary: {len(known)} of {len(counts)} words", flush=True)
     train = ex.arrays(train_examples)
     # Early stopping on text unlike the training templates: the social dev sets and the
@@ -176,6 +184,7 @@ def main() -> None:
             drop = rng.random(ids.shape[:2]) < WORD_DROPOUT
             ids[..., 0][drop] = unk[0]
             ids[..., 1][drop] = unk[1]
+            ids[..., 8][rng.random(ids.shape[:2]) < NAME_DROPOUT] = 0
             t += 1
             key, sub = jax.random.split(key)
             p, m, v, loss = step(p, m, v, t, ids, labels, mask, lr, sub)
