@@ -13,8 +13,10 @@ pub const ROWS: [u64; 4] = [16384, 4096, 4096, 2048];
 const OFFSETS: [u64; 4] = [1, 1 + 16384, 1 + 16384 + 4096, 1 + 16384 + 4096 + 4096];
 /// Gazetteer class `c` (1..=4, see `Names`) reads row `NAME_OFFSET + c`, after the hashed rows.
 const NAME_OFFSET: u32 = 16384 + 4096 + 4096 + 2048;
+/// Gazetteer classes, each with its own row.
+const NAME_CLASSES: u8 = 4;
 /// Rows in the embedding table: padding, the hashed rows, one per gazetteer class.
-pub const VOCAB: usize = 1 + 16384 + 4096 + 4096 + 2048 + 4;
+pub const VOCAB: usize = 1 + 16384 + 4096 + 4096 + 2048 + NAME_CLASSES as usize;
 /// Two hashes of each of the four features, then the gazetteer class.
 pub const IDS_PER_TOKEN: usize = 9;
 const MAX_NORM_CHARS: usize = 32;
@@ -196,13 +198,15 @@ impl Names {
             .chunks_exact(4)
             .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
             .collect();
-        if !keys.is_sorted() {
-            return Err("classifier names.bin keys are not ascending".to_string());
+        if keys.windows(2).any(|w| w[0] >= w[1]) {
+            return Err("classifier names.bin keys are not strictly ascending".to_string());
         }
-        Ok(Names {
-            keys,
-            classes: bytes[4 * n..].to_vec(),
-        })
+        let classes = bytes[4 * n..].to_vec();
+        // A class past the four rows would read outside the embedding table mid-request.
+        if classes.iter().any(|c| !(1..=NAME_CLASSES).contains(c)) {
+            return Err("classifier names.bin holds a class outside 1..=4".to_string());
+        }
+        Ok(Names { keys, classes })
     }
 
     fn class(&self, norm: &str) -> u8 {
@@ -311,8 +315,15 @@ mod tests {
 
         bytes.pop();
         assert!(Names::from_le_bytes(&bytes).is_err());
-        let mut unsorted: Vec<u8> = [2u32, 1].iter().flat_map(|k| k.to_le_bytes()).collect();
-        unsorted.extend([1, 1]);
-        assert!(Names::from_le_bytes(&unsorted).is_err());
+        let table = |keys: [u32; 2], classes: [u8; 2]| {
+            let mut bytes: Vec<u8> = keys.iter().flat_map(|k| k.to_le_bytes()).collect();
+            bytes.extend(classes);
+            Names::from_le_bytes(&bytes)
+        };
+        assert!(table([1, 2], [1, 4]).is_ok());
+        assert!(table([2, 1], [1, 1]).is_err());
+        assert!(table([1, 1], [1, 1]).is_err());
+        assert!(table([1, 2], [1, 5]).is_err());
+        assert!(table([1, 2], [0, 1]).is_err());
     }
 }

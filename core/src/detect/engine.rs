@@ -304,10 +304,14 @@ impl Engine {
             tiers::yield_to_validated(&mut kept, text);
         }
         // Tokens are already masked; they are dropped only now, after they have shadowed
-        // whatever overlapped them. A token's score was raised to 1.0 above, so a detection
-        // scored lower is not one and is not read again.
+        // whatever overlapped them. A tier-1 token's score was raised to 1.0 above, so a
+        // tier-1 detection scored lower is not one and is not read again. Tier-2 spans are
+        // read whatever their score: `yield_to_validated` may have cut one down to a token.
         let mut found = overlap::resolve(kept, has_context);
-        found.retain(|d| d.score < 1.0 || !token::is_token(&d.entity, &text[d.start..d.end]));
+        found.retain(|d| {
+            (d.score < 1.0 && d.entity.is_tier1())
+                || !token::is_token(&d.entity, &text[d.start..d.end])
+        });
         found
     }
 }
