@@ -241,11 +241,16 @@ fn norm(token: &str) -> String {
 pub fn token_ids(token: &str, lexicon: Option<&Lexicon>) -> [u32; IDS_PER_TOKEN] {
     let full = norm(token);
     let known = lexicon.is_none_or(|l| l.vocabulary.contains(&full));
-    let chars: Vec<char> = full.chars().collect();
-    let prefix: String = chars.iter().take(3).collect();
-    let suffix: String = chars[chars.len().saturating_sub(3)..].iter().collect();
+    // The first and last three chars, sliced in place: this runs for every token read.
+    let prefix_end = full.char_indices().nth(3).map_or(full.len(), |(i, _)| i);
+    let suffix_start = full.char_indices().rev().nth(2).map_or(0, |(i, _)| i);
     let word = if known { full.as_str() } else { "<unk>" };
-    let values = [word, &prefix, &suffix, &shape(token)];
+    let values = [
+        word,
+        &full[..prefix_end],
+        &full[suffix_start..],
+        &shape(token),
+    ];
     let mut ids = [0; IDS_PER_TOKEN];
     for (f, value) in values.iter().enumerate() {
         for seed in 1..=2u8 {
