@@ -12,11 +12,11 @@ use std::ops::Range;
 pub const ROWS: [u64; 4] = [16384, 4096, 4096, 2048];
 const OFFSETS: [u64; 4] = [1, 1 + 16384, 1 + 16384 + 4096, 1 + 16384 + 4096 + 4096];
 /// Gazetteer class `c` (1..=4, see `Names`) reads row `NAME_OFFSET + c`, after the hashed rows.
-const NAME_OFFSET: u32 = 16384 + 4096 + 4096 + 2048;
+const NAME_OFFSET: u32 = (ROWS[0] + ROWS[1] + ROWS[2] + ROWS[3]) as u32;
 /// Gazetteer classes, each with its own row.
 const NAME_CLASSES: u8 = 4;
 /// Rows in the embedding table: padding, the hashed rows, one per gazetteer class.
-pub const VOCAB: usize = 1 + 16384 + 4096 + 4096 + 2048 + NAME_CLASSES as usize;
+pub const VOCAB: usize = 1 + NAME_OFFSET as usize + NAME_CLASSES as usize;
 /// Two hashes of each of the four features, then the gazetteer class.
 pub const IDS_PER_TOKEN: usize = 9;
 const MAX_NORM_CHARS: usize = 32;

@@ -61,13 +61,6 @@ fn resolve_cluster(
     has_context: &mut impl FnMut(&Detection) -> bool,
     winners: &mut Vec<Detection>,
 ) {
-    if let [(_, only)] = cluster.as_slice() {
-        if !only.needs_context || has_context(&only.detection) {
-            winners.push(only.detection.clone());
-        }
-        cluster.clear();
-        return;
-    }
     // Each contender's rank was computed once, not in every comparison.
     cluster.sort_unstable_by(|(ar, a), (br, b)| {
         let (ad, bd) = (&a.detection, &b.detection);
