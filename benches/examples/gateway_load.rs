@@ -10,7 +10,8 @@
 //! For 1, 4 and 32 KB chat requests (`chat_text`: prose with about three entities per KB,
 //! plus one e-mail address unseen by the vault in every request):
 //! - latency, one request at a time: p50 and p99, and what Veil adds;
-//! - throughput, `--concurrency` clients: requests per second, and the ratio to plain Envoy;
+//! - throughput, `--concurrency` clients (a list, `16,64,128`, runs the table at each): requests
+//!   per second, and the ratio to plain Envoy;
 //!
 //! and for a streamed answer, time to first byte (one request at a time).
 //! Envoy runs with one worker (`--concurrency 1`); the load, the upstream and the vault share
@@ -36,9 +37,9 @@ struct Args {
     /// Seconds per measurement.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
-    /// Concurrent clients in the throughput runs.
-    #[arg(long, default_value_t = 16)]
-    concurrency: usize,
+    /// Concurrent clients in the throughput runs; a list (`16,64`) repeats them at each.
+    #[arg(long, value_delimiter = ',', default_value = "16")]
+    concurrency: Vec<usize>,
     /// Redact instead of tokenize: no vault callout, so what remains is the filter's own
     /// cost (detection and rewriting in the wasm VM).
     #[arg(long)]
@@ -258,7 +259,7 @@ fn main() {
 async fn measure(args: &Args, upstream: std::net::TcpListener, base: &str) {
     serve_upstream(upstream).await;
     let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.concurrency)
+        .pool_max_idle_per_host(args.concurrency.iter().copied().max().unwrap_or(1))
         .build()
         .unwrap();
     let counter = Arc::new(AtomicU64::new(0));
@@ -292,19 +293,21 @@ async fn measure(args: &Args, upstream: std::net::TcpListener, base: &str) {
         );
     }
 
-    println!("\n{} clients ({} s each)", args.concurrency, args.seconds);
-    println!("| request | plain req/s | Veil req/s | ratio | Veil p50 | Veil p99 |");
-    println!("|---|---:|---:|---:|---:|---:|");
-    for kb in [1, 4, 32] {
-        let (plain, veil) = both(&client, base, kb, args.concurrency, args.seconds, &counter).await;
-        println!(
-            "| {kb} KB | {:.0} | {:.0} | {:.0}% | {:.2} ms | {:.2} ms |",
-            plain.per_second,
-            veil.per_second,
-            100.0 * veil.per_second / plain.per_second,
-            ms(percentile(&veil.latencies, 0.5)),
-            ms(percentile(&veil.latencies, 0.99))
-        );
+    for &clients in &args.concurrency {
+        println!("\n{clients} clients ({} s each)", args.seconds);
+        println!("| request | plain req/s | Veil req/s | ratio | Veil p50 | Veil p99 |");
+        println!("|---|---:|---:|---:|---:|---:|");
+        for kb in [1, 4, 32] {
+            let (plain, veil) = both(&client, base, kb, clients, args.seconds, &counter).await;
+            println!(
+                "| {kb} KB | {:.0} | {:.0} | {:.0}% | {:.2} ms | {:.2} ms |",
+                plain.per_second,
+                veil.per_second,
+                100.0 * veil.per_second / plain.per_second,
+                ms(percentile(&veil.latencies, 0.5)),
+                ms(percentile(&veil.latencies, 0.99))
+            );
+        }
     }
 
     let plain = ttfb(&client, url(PLAIN), args.seconds, counter.clone()).await;

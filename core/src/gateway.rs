@@ -31,6 +31,12 @@ pub struct GatewayConfig {
     /// (forwarded unscanned, counted; for routes that carry bulk uploads, never prompts).
     #[serde(default)]
     pub over_limit: RejectOrPass,
+    /// Buffered (JSON or text) responses larger than this are not held for rehydration: they
+    /// go to the client as the provider sent them, tokens in place (they reveal nothing), and
+    /// are counted. Keep it under Envoy's `per_connection_buffer_limit_bytes`, or Envoy resets
+    /// the stream first. Streamed (SSE) responses are never held, so it does not apply to them.
+    #[serde(default = "default_max_body")]
+    pub max_response_bytes: usize,
     /// What a JSON body that does not parse gets: `reject` (400, the default) or
     /// `scan_as_text` (masked as plain text, so nothing leaves unscanned).
     #[serde(default)]
@@ -94,6 +100,7 @@ pub struct RouteOverride {
     pub scope: Option<ScopeSource>,
     pub max_body_bytes: Option<usize>,
     pub over_limit: Option<RejectOrPass>,
+    pub max_response_bytes: Option<usize>,
     pub invalid_json: Option<InvalidJson>,
     pub unknown_content_type: Option<RejectOrPass>,
     pub failure_mode: Option<FailureMode>,
@@ -110,6 +117,7 @@ impl Default for GatewayConfig {
             jwt_payload_in_metadata: default_jwt_payload(),
             max_body_bytes: default_max_body(),
             over_limit: RejectOrPass::Reject,
+            max_response_bytes: default_max_body(),
             invalid_json: InvalidJson::Reject,
             unknown_content_type: RejectOrPass::Reject,
             failure_mode: FailureMode::Closed,
@@ -301,6 +309,9 @@ impl GatewayConfig {
         if let Some(v) = o.over_limit {
             merged.over_limit = v;
         }
+        if let Some(m) = o.max_response_bytes {
+            merged.max_response_bytes = m;
+        }
         if let Some(v) = o.invalid_json {
             merged.invalid_json = v;
         }
@@ -401,6 +412,12 @@ impl GatewayConfig {
                 "must be positive",
             ));
         }
+        if self.max_response_bytes == 0 {
+            return Err(ConfigError::new(
+                format!("{at}.max_response_bytes"),
+                "must be positive",
+            ));
+        }
         Ok(())
     }
 }
@@ -438,6 +455,8 @@ mod tests {
         let e = gateway(r#"{"tenant": {"default": "d"}, "routes": {"r1": {"max_body_bytes": 0}}}"#)
             .unwrap_err();
         assert!(e.contains("gateway.routes.r1.max_body_bytes"), "{e}");
+        let e = gateway(r#"{"tenant": {"default": "d"}, "max_response_bytes": 0}"#).unwrap_err();
+        assert!(e.contains("gateway.max_response_bytes"), "{e}");
         let e =
             gateway(r#"{"tenant": {"default": "d"}, "routes": {"r1": {"bogus": 1}}}"#).unwrap_err();
         assert!(e.contains("bogus"), "{e}");

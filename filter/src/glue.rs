@@ -676,6 +676,9 @@ impl HttpContext for Flow {
                 Action::Continue
             }
             Mode::Json | Mode::Text => {
+                if self.response_over_limit(size) {
+                    return Action::Continue;
+                }
                 if !end_of_stream {
                     return Action::Pause;
                 }
@@ -711,7 +714,7 @@ impl HttpContext for Flow {
                 let size = self
                     .get_http_response_body(0, usize::MAX)
                     .map_or(0, |b| b.len());
-                if size > 0 {
+                if size > 0 && !self.response_over_limit(size) {
                     self.restore_buffered_response(size);
                 }
             }
@@ -722,6 +725,26 @@ impl HttpContext for Flow {
 }
 
 impl Flow {
+    /// Whether a buffered response has grown past `max_response_bytes`. If so it is no longer
+    /// held: what Envoy buffered and the rest go on unchanged, tokens in place, rather than
+    /// growing into Envoy's buffer limit (a reset after the 200 has left) or the VM's memory.
+    fn response_over_limit(&mut self, size: usize) -> bool {
+        let limit = self
+            .gateway
+            .as_ref()
+            .map_or(usize::MAX, |g| g.max_response_bytes);
+        if size <= limit {
+            return false;
+        }
+        self.mode = Mode::Pass;
+        self.meters.inc(metrics::RESPONSES_OVER_LIMIT);
+        self.meters.inc(metrics::REHYDRATION_INCOMPLETE);
+        log::warn!(
+            "veil: response body over {limit} bytes (max_response_bytes); sent on with its tokens in place"
+        );
+        true
+    }
+
     fn restore_buffered_response(&mut self, size: usize) {
         let json = matches!(self.mode, Mode::Json);
         let body = self.get_http_response_body(0, size).unwrap_or_default();

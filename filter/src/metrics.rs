@@ -20,8 +20,12 @@ pub const UNKNOWN_TYPE_PASSED: &str = "veil_requests_unknown_type_passed";
 /// Malformed JSON bodies scanned as text (`invalid_json: scan_as_text`).
 pub const SCANNED_AS_TEXT: &str = "veil_requests_scanned_as_text";
 /// Responses whose tokens could not all be restored (the history's rehydrate callout
-/// failed, or the response came compressed); the tokens stay in the text.
+/// failed, the response came compressed or was over `max_response_bytes`); the tokens stay
+/// in the text.
 pub const REHYDRATION_INCOMPLETE: &str = "veil_responses_rehydration_incomplete";
+/// Buffered responses over `max_response_bytes`, sent on as the provider wrote them, tokens
+/// in place (also counted in `REHYDRATION_INCOMPLETE`).
+pub const RESPONSES_OVER_LIMIT: &str = "veil_responses_over_limit";
 /// Bodies that could not be read as their content type (400).
 pub const INVALID: &str = "veil_requests_invalid";
 /// Vault callouts (tokenize or rehydrate) that failed (dispatch error, timeout, bad answer).
@@ -58,6 +62,7 @@ pub const COUNTERS: &[&str] = &[
     CALLOUT_FAILURES,
     FAIL_OPEN_PASSES,
     RESPONSES_RESTORED,
+    RESPONSES_OVER_LIMIT,
     REHYDRATION_INCOMPLETE,
     TOKENS_RESTORED,
     CACHE_HITS,

@@ -1,7 +1,8 @@
 //! Through a real Envoy: what a route and the plugin configuration decide. Routes with Veil
 //! turned off pass untouched; a route's named override applies there only, and a name the
 //! configuration lacks fails closed; tenant and scope come from a verified JWT's claims;
-//! malformed JSON and bodies over the limit are rejected, or handled as configured.
+//! malformed JSON and bodies over the limit are rejected, or handled as configured; a
+//! buffered response over its limit goes on unrestored.
 
 use veil_e2e::{email_token, gzip, jwt, Gateway, Provider, Vault};
 
@@ -168,6 +169,31 @@ fn bodies_over_the_limit_are_rejected_by_default_or_passed_when_configured() {
         "forwarded unscanned, as configured"
     );
     assert_eq!(g.stat("veil_requests_over_limit_passed"), 1);
+}
+
+#[test]
+fn responses_over_the_limit_go_on_whole_with_their_tokens_in_place() {
+    let Some(g) = Gateway::start(&config_with(r#""max_response_bytes": 1024"#)) else {
+        return;
+    };
+    let (status, _, reply) = g.post("/v1/chat/completions", &[], &chat(&format!("mail {EMAIL}")));
+    assert_eq!(status, 200);
+    assert!(answer(&reply).contains(EMAIL), "under the limit: restored");
+    assert_eq!(g.stat("veil_responses_over_limit"), 0);
+
+    // The fake provider echoes the prompt, so this answer is over 1 KiB.
+    let long = chat(&format!("mail {EMAIL} {}", "lorem ipsum ".repeat(200)));
+    let (status, _, reply) = g.post("/v1/chat/completions", &[], &long);
+    assert_eq!(status, 200);
+    let text = answer(&reply); // whole and well-formed: it parses
+    assert!(text.len() > 2048, "the whole answer arrived");
+    let received = g.received();
+    let token = email_token(&received[1]);
+    assert!(text.contains(token), "the token stays: {text}");
+    assert!(!reply.contains(EMAIL), "and reveals nothing");
+    assert_eq!(g.stat("veil_responses_over_limit"), 1);
+    assert_eq!(g.stat("veil_responses_rehydration_incomplete"), 1);
+    assert!(!g.envoy_log().contains(EMAIL));
 }
 
 #[test]
