@@ -147,6 +147,12 @@ pub struct VaultEndpoint {
     /// The vault API key for this gateway's tenant(s).
     #[serde(default)]
     pub api_key: String,
+    /// Instead of `api_key`: the name of a variable in the wasm VM's environment that holds
+    /// the key (Envoy: `vm_config.environment_variables`; Istio: the WasmPlugin's
+    /// `vmConfig.env` with `valueFrom: HOST`, which a Secret in the proxy's environment can
+    /// fill), so the key need not sit in the plugin configuration.
+    #[serde(default)]
+    pub api_key_env: Option<String>,
     #[serde(default = "default_timeout")]
     pub timeout_ms: u64,
 }
@@ -157,6 +163,7 @@ impl Default for VaultEndpoint {
             cluster: default_cluster(),
             authority: default_authority(),
             api_key: String::new(),
+            api_key_env: None,
             timeout_ms: default_timeout(),
         }
     }
@@ -400,6 +407,18 @@ impl GatewayConfig {
                 "give header or jwt_claim, not both",
             ));
         }
+        if self.vault.api_key_env.is_some() && !self.vault.api_key.is_empty() {
+            return Err(ConfigError::new(
+                "gateway.vault.api_key_env",
+                "give api_key or api_key_env, not both",
+            ));
+        }
+        if self.vault.api_key_env.as_deref() == Some("") {
+            return Err(ConfigError::new(
+                "gateway.vault.api_key_env",
+                "must name a variable",
+            ));
+        }
         if self.vault.cluster.is_empty() {
             return Err(ConfigError::new(
                 "gateway.vault.cluster",
@@ -457,6 +476,11 @@ mod tests {
         assert!(e.contains("gateway.routes.r1.max_body_bytes"), "{e}");
         let e = gateway(r#"{"tenant": {"default": "d"}, "max_response_bytes": 0}"#).unwrap_err();
         assert!(e.contains("gateway.max_response_bytes"), "{e}");
+        let e = gateway(
+            r#"{"tenant": {"default": "d"}, "vault": {"api_key": "k", "api_key_env": "K"}}"#,
+        )
+        .unwrap_err();
+        assert!(e.contains("gateway.vault.api_key_env"), "{e}");
         let e =
             gateway(r#"{"tenant": {"default": "d"}, "routes": {"r1": {"bogus": 1}}}"#).unwrap_err();
         assert!(e.contains("bogus"), "{e}");

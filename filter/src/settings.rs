@@ -19,16 +19,37 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Parses the plugin configuration; `gateway.vault.api_key_env` is read from the VM's
+    /// environment (WASI's, which Envoy fills from `vm_config.environment_variables`).
     pub fn parse(bytes: &[u8]) -> Result<Arc<Settings>, String> {
+        Settings::parse_with_env(bytes, |name| std::env::var(name).ok())
+    }
+
+    /// `parse`, with the environment given (tests).
+    pub fn parse_with_env(
+        bytes: &[u8],
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Arc<Settings>, String> {
         let text = std::str::from_utf8(bytes)
             .map_err(|_| "plugin configuration is not UTF-8".to_string())?;
         let config =
             VeilConfig::from_json(text).map_err(|e| format!("plugin configuration: {e}"))?;
-        let gateway = config.gateway.clone().ok_or_else(|| {
+        let mut gateway = config.gateway.clone().ok_or_else(|| {
             "plugin configuration: field `gateway` is required in the filter".to_string()
         })?;
+        if let Some(name) = &gateway.vault.api_key_env {
+            // The error names the variable, never its value.
+            gateway.vault.api_key = env(name).filter(|k| !k.is_empty()).ok_or_else(|| {
+                format!(
+                    "plugin configuration: field `gateway.vault.api_key_env`: the VM's environment has no `{name}` (Envoy: vm_config.environment_variables; Istio: the WasmPlugin's vmConfig.env)"
+                )
+            })?;
+        }
         if gateway.vault.api_key.is_empty() {
-            return Err("plugin configuration: field `gateway.vault.api_key`: required".into());
+            return Err(
+                "plugin configuration: field `gateway.vault.api_key` (or `api_key_env`): required"
+                    .into(),
+            );
         }
         let engine = veil_classifier::engine(&config.detection)
             .map_err(|e| format!("plugin configuration: {e}"))?;
@@ -78,6 +99,29 @@ mod tests {
             br#"{"gateway": {"tenant": {"static": "acme"}, "vault": {"api_key": "k"}}}"#
         )
         .is_ok());
+    }
+
+    #[test]
+    fn the_api_key_can_come_from_the_vms_environment() {
+        let config =
+            br#"{"gateway": {"tenant": {"static": "acme"}, "vault": {"api_key_env": "VEIL_KEY"},
+                          "routes": {"partner": {"failure_mode": "open"}}}}"#;
+        let env = |name: &str| (name == "VEIL_KEY").then(|| "s3cret".to_string());
+        let s = Settings::parse_with_env(config, env).unwrap();
+        assert_eq!(s.for_route(None).unwrap().vault.api_key, "s3cret");
+        assert_eq!(
+            s.for_route(Some("partner")).unwrap().vault.api_key,
+            "s3cret"
+        );
+        for absent in [None, Some(String::new())] {
+            let e = Settings::parse_with_env(config, |_| absent.clone())
+                .err()
+                .unwrap();
+            assert!(
+                e.contains("gateway.vault.api_key_env") && e.contains("VEIL_KEY"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -236,7 +236,7 @@ impl Gateway {
             .to_string();
         let (vault, vault_port) = match vault {
             Vault::Real => {
-                let v = VaultProcess::spawn(0, dir.path().join("vault"), api_key);
+                let v = VaultProcess::spawn(0, dir.path().join("vault"), api_key.clone());
                 let port = v.port;
                 (Some(v), port)
             }
@@ -314,6 +314,8 @@ impl Gateway {
         std::fs::write(&config_path, config).unwrap();
         let envoy_log = dir.path().join("envoy.log");
         let envoy = Command::new(envoy_bin())
+            // For configurations that read the key from the VM's environment (`api_key_env`).
+            .env("VEIL_VAULT_API_KEY", &api_key)
             .arg("-c")
             .arg(&config_path)
             .args([

@@ -4,7 +4,7 @@
 //! malformed JSON and bodies over the limit are rejected, or handled as configured; a
 //! buffered response over its limit goes on unrestored.
 
-use veil_e2e::{email_token, gzip, jwt, Gateway, Provider, Vault};
+use veil_e2e::{email_token, gzip, jwt, Gateway, Provider, Vault, VAULT_KEY};
 
 const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
 const EMAIL: &str = "canary.route@corp-mail.com";
@@ -194,6 +194,44 @@ fn responses_over_the_limit_go_on_whole_with_their_tokens_in_place() {
     assert_eq!(g.stat("veil_responses_over_limit"), 1);
     assert_eq!(g.stat("veil_responses_rehydration_incomplete"), 1);
     assert!(!g.envoy_log().contains(EMAIL));
+}
+
+#[test]
+fn the_vault_api_key_can_come_from_the_vms_environment() {
+    let from_env = |name: &str| {
+        let config = CONFIG.replace(
+            r#""api_key": "{{VAULT_API_KEY}}""#,
+            &format!(r#""api_key_env": "{name}""#),
+        );
+        assert_ne!(config, CONFIG);
+        config
+    };
+    // envoy/veil.yaml lets VEIL_VAULT_API_KEY into the VM; the harness sets it to the key.
+    let Some(g) = Gateway::start(&from_env("VEIL_VAULT_API_KEY")) else {
+        return;
+    };
+    let (status, _, reply) = g.post("/v1/chat/completions", &[], &chat(&format!("mail {EMAIL}")));
+    assert_eq!(status, 200, "{reply}");
+    assert!(answer(&reply).contains(EMAIL));
+    assert!(
+        !g.received()[0].contains(EMAIL),
+        "masked with the vault's tokens"
+    );
+    drop(g);
+
+    // A variable the VM was not given: fails closed, the log names the field.
+    let Some(g) = Gateway::start(&from_env("NOT_EXPOSED")) else {
+        return;
+    };
+    let (status, _, reply) = g.post("/v1/chat/completions", &[], &chat(&format!("mail {EMAIL}")));
+    assert_eq!(status, 503, "{reply}");
+    assert!(reply.contains("veil_misconfigured"));
+    assert!(g.received().is_empty());
+    assert!(g.log_shows("gateway.vault.api_key_env"));
+    assert!(
+        !g.envoy_log().contains(VAULT_KEY),
+        "the log never holds the key"
+    );
 }
 
 #[test]
