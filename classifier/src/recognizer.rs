@@ -120,10 +120,13 @@ impl Recognizer for Classifier {
                 let first = &tokens[run_start + span.first];
                 let last = &tokens[run_start + span.end - 1];
                 let value = &text[first.start..last.end];
-                // A typed token (`Person_7QF2`) is already masked; a span needs a letter.
+                // A typed token (`Person_7QF2`) is already masked; a span needs a letter, and
+                // more than one ASCII char: a lone Latin letter is a flag or a format (`-d`,
+                // `%s`) in technical text, not a name (a lone ideograph can be: 雷).
                 if (span.first..span.end)
                     .any(|t| features::is_veil_token(&text[tokens[run_start + t].clone()]))
                     || !value.chars().any(char::is_alphabetic)
+                    || (value.len() == 1 && value.is_ascii())
                 {
                     continue;
                 }

@@ -33,7 +33,7 @@ def bio(token_spans: list[tuple[int, int]], spans: list) -> list[int]:
 
 
 def arrays(examples: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """One (ids [T,8] int32, labels [T] int32) pair per window of at most MAX_TOKENS."""
+    """One (ids [T,11] int32, labels [T] int32) pair per window of at most MAX_TOKENS."""
     out = []
     for e in examples:
         spans, ids = tok.encode(e["text"])

@@ -781,6 +781,13 @@ def _author_line(g, comment: str) -> str:
     return fmt.replace("{c}", comment).replace("{t}", todo) + "\n"
 
 
+# Functions called by a bare word, in code bodies.
+PY_CALLS = ["len", "sorted", "repr", "hash", "lookup", "resolve", "normalize", "slugify", "tokenize",
+            "render", "deepcopy", "jsonify", "sanitize", "dedupe", "flatten", "chunked", "retry",
+            "urlparse", "quote", "unquote", "compile", "translate", "locate", "transform", "reduce",
+            "partial", "wraps", "enumerate", "reversed", "any", "all", "sum", "round", "abs"]
+
+
 def code_python(g) -> str:
     fn, a, b = funcname(g, "snake"), varname(g, "snake"), varname(g, "snake")
     cls = classname(g)
@@ -791,6 +798,9 @@ def code_python(g) -> str:
         f"    with open({a}, encoding=\"utf-8\") as fh:\n        data = json.load(fh)\n    return [{cls}(**item) for item in data.get(\"{g.pick(NOUNS)}s\", ())]",
         f"    logger.info(\"{fn} start %s\", {a})\n    {b} = await client.{funcname(g, 'snake')}({a}, timeout={g.rng.randint(1, 60)})\n    return {b}.json()",
         f"    return {{k: v for k, v in {a}.items() if k not in {const(g)}}}",
+        # Builtins and one-word helpers called bare: `len`, `sorted` or `lookup(` are code.
+        f"    if len({a}) > {g.rng.randint(2, 500)}:\n        {a} = sorted({a}, key={g.pick(PY_CALLS)})[:{g.rng.randint(2, 50)}]\n    {b} = {g.pick(PY_CALLS)}({a})\n    print({fn}.__name__, len({b}))\n    return {b}",
+        f"    {b} = {g.pick(PY_CALLS)}({a}[\"{g.pick(NOUNS)}\"])\n    assert isinstance({b}, {g.pick(['str', 'dict', 'list', 'int'])}), {g.pick(PY_CALLS)}({b})\n    return max({b}, default=None) if len({b}) else min({a}.values())",
     ])
     args = g.pick([f"{a}", f"{a}: dict", f"{a}: list[{cls}]", f"self, {a}: str", f"{a}, *, {b}=None"])
     dec = g.pick(["", "@lru_cache(maxsize=128)\n", "@app.get(\"/{}/{{id}}\")\n".format(g.pick(NOUNS)),
@@ -988,6 +998,7 @@ def code_toml(g) -> str:
     name = "{slug(g)}"
     version = "{version(g)}"
     requires-python = ">=3.10"
+    license = "{g.pick(['MIT', 'Apache-2.0', 'BSD-3-Clause', 'MPL-2.0', 'GPL-3.0-only', 'ISC', 'LGPL-2.1-or-later', 'Unlicense'])}"
     dependencies = ["{g.pick(PIP_NAMES)}>={version(g)}", "{g.pick(PIP_NAMES)}", "{g.pick(PIP_NAMES)}~={version(g)}"]
 
     [tool.{g.pick(['ruff', 'pytest.ini_options', 'mypy', 'black'])}]

@@ -12,13 +12,19 @@ Rules, chosen so both languages agree without sharing a Unicode table:
 """
 import re
 
-TOKENIZER_VERSION = 3
+TOKENIZER_VERSION = 4
 ROWS = [16384, 4096, 4096, 2048]  # NORM, PREFIX, SUFFIX, SHAPE buckets
 OFFSETS = [1, 1 + 16384, 1 + 16384 + 4096, 1 + 16384 + 4096 + 4096]  # row 0 is padding
 NAME_ROWS = 4  # one per gazetteer class (gazetteer.CLASSES), after the hashed rows
 NAME_OFFSET = sum(ROWS)  # class c (1..4) reads row NAME_OFFSET + c, after the hashed rows; 0 reads padding
-VOCAB = 1 + sum(ROWS) + NAME_ROWS
-IDS_PER_TOKEN = 9
+# A word's fine and coarse cluster (clusters.py) read one row each, after the gazetteer's;
+# a word without a cluster reads padding for both.
+FINE_CLUSTERS = 1024
+COARSE_CLUSTERS = 128
+FINE_OFFSET = NAME_OFFSET + NAME_ROWS + 1
+COARSE_OFFSET = FINE_OFFSET + FINE_CLUSTERS
+VOCAB = COARSE_OFFSET + COARSE_CLUSTERS
+IDS_PER_TOKEN = 11
 MAX_NORM_CHARS = 32
 
 _SEP = set(range(0x09, 0x0E)) | {0x20, 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F,
@@ -111,9 +117,14 @@ def name_key(n: str) -> int:
     return fnv(10, 0, n) & 0xFFFFFFFF
 
 
+def cluster_key(n: str) -> int:
+    """How the word clusters (model/clusters.bin) store a NORM: a 32-bit hash."""
+    return fnv(11, 0, n) & 0xFFFFFFFF
+
+
 def token_ids(tok: str, vocab: frozenset | None = None) -> list[int]:
-    """The 9 feature ids: two hashes of each of NORM, PREFIX, SUFFIX and SHAPE, then the
-    gazetteer class of NORM (gazetteer.py). A word outside `vocab` (the words seen often
+    """The 11 feature ids: two hashes of each of NORM, PREFIX, SUFFIX and SHAPE, then the
+    gazetteer class of NORM (gazetteer.py), then its fine and coarse cluster (clusters.py). A word outside `vocab` (the words seen often
     enough in training) gets the NORM of `<unk>`: its hash rows would be another word's,
     learnt for that word; `<unk>` rows are learnt for "a word never seen", so an unseen name
     is judged by its shape, affixes, gazetteer class and context, as training taught (word
@@ -127,6 +138,11 @@ def token_ids(tok: str, vocab: frozenset | None = None) -> list[int]:
             ids.append(OFFSETS[f] + fnv(f, seed, v) % ROWS[f])
     name_class = NAMES.get(name_key(full), 0) if NAMES else 0
     ids.append(NAME_OFFSET + name_class if name_class else 0)
+    fine = CLUSTERS[0].get(cluster_key(full)) if CLUSTERS else None
+    if fine is None:
+        ids += [0, 0]
+    else:
+        ids += [FINE_OFFSET + fine, COARSE_OFFSET + int(CLUSTERS[1][fine])]
     return ids
 
 
@@ -155,3 +171,5 @@ def save_vocab(path, norms) -> None:
 KNOWN: frozenset | None = None
 # The gazetteer in use (key -> class, gazetteer.load); set from data/ or model/names.bin.
 NAMES: dict | None = None
+# The word clusters in use (clusters.load: key -> fine cluster, parents); set like NAMES.
+CLUSTERS: tuple | None = None
