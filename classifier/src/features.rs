@@ -183,17 +183,50 @@ impl Vocabulary {
     }
 }
 
+/// Sorted little-endian u32 keys, searched where they lie: the tables are embedded in the
+/// module, and a copy would cost every VM their size again.
+#[derive(Clone, Copy)]
+struct SortedKeys<'a>(&'a [u8]);
+
+impl<'a> SortedKeys<'a> {
+    /// The first `n` keys of `bytes`, which must be strictly ascending.
+    fn new(bytes: &'a [u8], n: usize, file: &str) -> Result<SortedKeys<'a>, String> {
+        let keys = SortedKeys(&bytes[..4 * n]);
+        if (1..n).any(|i| keys.get(i - 1) >= keys.get(i)) {
+            return Err(format!("classifier {file} keys are not strictly ascending"));
+        }
+        Ok(keys)
+    }
+
+    fn get(&self, i: usize) -> u32 {
+        u32::from_le_bytes(self.0[4 * i..4 * i + 4].try_into().expect("4 bytes"))
+    }
+
+    fn position(&self, key: u32) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.0.len() / 4);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.get(mid).cmp(&key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+}
+
 /// The name gazetteer (`model/names.bin`, written by `pipeline/veil_ner/gazetteer.py` from
 /// the US Census name tables): the class of each listed word, by a 32-bit hash of its NORM.
 /// Classes: 1 given name, 2 surname, 3 both but mostly given, 4 both but mostly surname.
-pub struct Names {
-    keys: Vec<u32>,
-    classes: Vec<u8>,
+pub struct Names<'a> {
+    keys: SortedKeys<'a>,
+    classes: &'a [u8],
 }
 
-impl Names {
+impl<'a> Names<'a> {
     /// From the pipeline's layout: n ascending little-endian u32 keys, then n class bytes.
-    pub fn from_le_bytes(bytes: &[u8]) -> Result<Names, String> {
+    pub fn from_le_bytes(bytes: &'a [u8]) -> Result<Names<'a>, String> {
         let n = bytes.len() / 5;
         if !bytes.len().is_multiple_of(5) {
             return Err(format!(
@@ -201,14 +234,8 @@ impl Names {
                 bytes.len()
             ));
         }
-        let keys: Vec<u32> = bytes[..4 * n]
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
-            .collect();
-        if keys.windows(2).any(|w| w[0] >= w[1]) {
-            return Err("classifier names.bin keys are not strictly ascending".to_string());
-        }
-        let classes = bytes[4 * n..].to_vec();
+        let keys = SortedKeys::new(bytes, n, "names.bin")?;
+        let classes = &bytes[4 * n..];
         // A class past the four rows would read outside the embedding table mid-request.
         if classes.iter().any(|c| !(1..=NAME_CLASSES).contains(c)) {
             return Err("classifier names.bin holds a class outside 1..=4".to_string());
@@ -218,7 +245,7 @@ impl Names {
 
     fn class(&self, norm: &str) -> u8 {
         let key = (fnv(10, 0, norm) & 0xFFFF_FFFF) as u32;
-        self.keys.binary_search(&key).map_or(0, |i| self.classes[i])
+        self.keys.position(key).map_or(0, |i| self.classes[i])
     }
 }
 
@@ -226,16 +253,17 @@ impl Names {
 /// vectors): which of 1,024 clusters of similar words a word falls in, and that cluster's
 /// coarse parent (one of 128), by a 32-bit hash of its NORM. They carry what pretrained
 /// vectors know (that "mieszko" is a given name, that "ping" is like "email") in two ids.
-pub struct Clusters {
-    keys: Vec<u32>,
-    fine: Vec<u16>,
-    parents: Vec<u8>,
+pub struct Clusters<'a> {
+    keys: SortedKeys<'a>,
+    /// Little-endian u16 per key.
+    fine: &'a [u8],
+    parents: &'a [u8],
 }
 
-impl Clusters {
+impl<'a> Clusters<'a> {
     /// From the pipeline's layout: n ascending little-endian u32 keys, n little-endian u16
     /// fine clusters, then one parent byte per fine cluster.
-    pub fn from_le_bytes(bytes: &[u8]) -> Result<Clusters, String> {
+    pub fn from_le_bytes(bytes: &'a [u8]) -> Result<Clusters<'a>, String> {
         let parents_len = usize::from(FINE_CLUSTERS);
         let words = bytes.len().saturating_sub(parents_len) / 6;
         if bytes.len() != words * 6 + parents_len {
@@ -244,53 +272,47 @@ impl Clusters {
                 bytes.len()
             ));
         }
-        let keys: Vec<u32> = bytes[..4 * words]
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
-            .collect();
-        if keys.windows(2).any(|w| w[0] >= w[1]) {
-            return Err("classifier clusters.bin keys are not strictly ascending".to_string());
-        }
-        let fine: Vec<u16> = bytes[4 * words..6 * words]
-            .chunks_exact(2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-            .collect();
-        let parents = bytes[6 * words..].to_vec();
+        let clusters = Clusters {
+            keys: SortedKeys::new(bytes, words, "clusters.bin")?,
+            fine: &bytes[4 * words..6 * words],
+            parents: &bytes[6 * words..],
+        };
         // A cluster past its rows would read outside the embedding table mid-request.
-        if fine.iter().any(|&f| f >= FINE_CLUSTERS) || parents.iter().any(|&c| c >= COARSE_CLUSTERS)
+        if (0..words).any(|i| clusters.fine(i) >= FINE_CLUSTERS)
+            || clusters.parents.iter().any(|&c| c >= COARSE_CLUSTERS)
         {
             return Err("classifier clusters.bin holds a cluster outside its rows".to_string());
         }
-        Ok(Clusters {
-            keys,
-            fine,
-            parents,
-        })
+        Ok(clusters)
+    }
+
+    fn fine(&self, i: usize) -> u16 {
+        u16::from_le_bytes([self.fine[2 * i], self.fine[2 * i + 1]])
     }
 
     /// The (fine, coarse) rows of a word, or padding for a word without a cluster.
     fn rows(&self, norm: &str) -> [u32; 2] {
         let key = (fnv(11, 0, norm) & 0xFFFF_FFFF) as u32;
-        match self.keys.binary_search(&key) {
-            Ok(i) => {
-                let fine = self.fine[i];
+        match self.keys.position(key) {
+            Some(i) => {
+                let fine = self.fine(i);
                 let coarse = self.parents[usize::from(fine)];
                 [
                     FINE_OFFSET + u32::from(fine),
                     COARSE_OFFSET + u32::from(coarse),
                 ]
             }
-            Err(_) => [0, 0],
+            None => [0, 0],
         }
     }
 }
 
 /// What the model knows of words beyond their spelling: which have learnt rows, which are
 /// listed names, which are like one another.
-pub struct Lexicon {
+pub struct Lexicon<'a> {
     pub vocabulary: Vocabulary,
-    pub names: Names,
-    pub clusters: Clusters,
+    pub names: Names<'a>,
+    pub clusters: Clusters<'a>,
 }
 
 fn norm(token: &str) -> String {
@@ -309,7 +331,7 @@ fn norm(token: &str) -> String {
 /// `<unk>`: its hash rows would be some other word's; `<unk>` rows were learnt for "a word
 /// never seen", so an unseen name is judged by its shape, affixes, gazetteer class and
 /// context. `None` knows every word and lists no name and no cluster.
-pub fn token_ids(token: &str, lexicon: Option<&Lexicon>) -> [u32; IDS_PER_TOKEN] {
+pub fn token_ids(token: &str, lexicon: Option<&Lexicon<'_>>) -> [u32; IDS_PER_TOKEN] {
     let full = norm(token);
     let known = lexicon.is_none_or(|l| l.vocabulary.contains(&full));
     // The first and last three chars, sliced in place: this runs for every token read.
@@ -395,16 +417,16 @@ mod tests {
 
         bytes.pop();
         assert!(Names::from_le_bytes(&bytes).is_err());
-        let table = |keys: [u32; 2], classes: [u8; 2]| {
+        let loads = |keys: [u32; 2], classes: [u8; 2]| {
             let mut bytes: Vec<u8> = keys.iter().flat_map(|k| k.to_le_bytes()).collect();
             bytes.extend(classes);
-            Names::from_le_bytes(&bytes)
+            Names::from_le_bytes(&bytes).is_ok()
         };
-        assert!(table([1, 2], [1, 4]).is_ok());
-        assert!(table([2, 1], [1, 1]).is_err());
-        assert!(table([1, 1], [1, 1]).is_err());
-        assert!(table([1, 2], [1, 5]).is_err());
-        assert!(table([1, 2], [0, 1]).is_err());
+        assert!(loads([1, 2], [1, 4]));
+        assert!(!loads([2, 1], [1, 1]));
+        assert!(!loads([1, 1], [1, 1]));
+        assert!(!loads([1, 2], [1, 5]));
+        assert!(!loads([1, 2], [0, 1]));
     }
 
     /// clusters.bin for (word, fine cluster) pairs, every fine cluster's parent `parent`.
@@ -422,11 +444,11 @@ mod tests {
 
     #[test]
     fn clustered_words_read_their_fine_and_coarse_rows() {
+        let bin = clusters_bin(&[("mieszko", 473), ("ping", 0)], 64);
         let lexicon = Lexicon {
             vocabulary: Vocabulary::from_le_bytes(&[]),
             names: Names::from_le_bytes(&[]).unwrap(),
-            clusters: Clusters::from_le_bytes(&clusters_bin(&[("mieszko", 473), ("ping", 0)], 64))
-                .unwrap(),
+            clusters: Clusters::from_le_bytes(&bin).unwrap(),
         };
         // Looked up by NORM; a word without a cluster reads padding for both.
         assert_eq!(

@@ -17,7 +17,7 @@ static CLUSTERS: &[u8] = include_bytes!("../model/clusters.bin");
 
 pub struct Model {
     /// The words with learnt rows (others read as `<unk>`), the listed names, the clusters.
-    pub lexicon: Lexicon,
+    pub lexicon: Lexicon<'static>,
     /// VOCAB rows of WIDTH int8 weights (weight-only quantisation: 4x smaller than f32).
     table: &'static [u8],
     /// One dequantisation scale per row.
