@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::*;
 
 fn acme_config(dir: &std::path::Path) -> std::path::PathBuf {
@@ -128,10 +130,15 @@ async fn keys_are_checked_per_tenant() {
         "a tenant with no configuration"
     );
     assert_eq!(post(&url, Some("acme-key"), body).await.0, 200);
-    let audit = vault.stdout.lock().unwrap().clone();
+    // The audit line reaches the captured stdout through a pipe, after the answer: wait for it.
+    let audited = || {
+        let audit = vault.stdout.lock().unwrap().clone();
+        audit.contains(r#""outcome":"unauthorized""#) && audit.contains(r#""outcome":"forbidden""#)
+    };
     assert!(
-        audit.contains(r#""outcome":"unauthorized""#) && audit.contains(r#""outcome":"forbidden""#),
-        "{audit}"
+        eventually(Duration::from_secs(10), || async { audited() }).await,
+        "{}",
+        vault.stdout.lock().unwrap()
     );
 }
 
@@ -166,11 +173,22 @@ async fn a_pasted_token_comes_back_as_a_token_unless_policy_allows() {
     // Another tenant does not know the tokens at all.
     let globex = rehydrate(&vault, "globex-key", "globex", "user-42", &tokens).await;
     assert!(globex.iter().all(|(s, v)| s == "unknown" && v.is_none()));
-    let audit = vault.stdout.lock().unwrap().clone();
+    // The audit lines reach the captured stdout through a pipe, after the answers: wait for
+    // both, then check there are no more.
+    let denials = || {
+        vault
+            .stdout
+            .lock()
+            .unwrap()
+            .matches(r#""outcome":"denied""#)
+            .count()
+    };
+    eventually(Duration::from_secs(10), || async { denials() >= 2 }).await;
     assert_eq!(
-        audit.matches(r#""outcome":"denied""#).count(),
+        denials(),
         2,
-        "each denying request is audited: {audit}"
+        "each denying request is audited: {}",
+        vault.stdout.lock().unwrap()
     );
 }
 
