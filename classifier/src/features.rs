@@ -186,33 +186,25 @@ impl Vocabulary {
 /// Sorted little-endian u32 keys, searched where they lie: the tables are embedded in the
 /// module, and a copy would cost every VM their size again.
 #[derive(Clone, Copy)]
-struct SortedKeys<'a>(&'a [u8]);
+struct SortedKeys<'a>(&'a [[u8; 4]]);
 
 impl<'a> SortedKeys<'a> {
     /// The first `n` keys of `bytes`, which must be strictly ascending.
     fn new(bytes: &'a [u8], n: usize, file: &str) -> Result<SortedKeys<'a>, String> {
-        let keys = SortedKeys(&bytes[..4 * n]);
-        if (1..n).any(|i| keys.get(i - 1) >= keys.get(i)) {
+        let (keys, _) = bytes[..4 * n].as_chunks::<4>();
+        if keys
+            .windows(2)
+            .any(|w| u32::from_le_bytes(w[0]) >= u32::from_le_bytes(w[1]))
+        {
             return Err(format!("classifier {file} keys are not strictly ascending"));
         }
-        Ok(keys)
-    }
-
-    fn get(&self, i: usize) -> u32 {
-        u32::from_le_bytes(self.0[4 * i..4 * i + 4].try_into().expect("4 bytes"))
+        Ok(SortedKeys(keys))
     }
 
     fn position(&self, key: u32) -> Option<usize> {
-        let (mut lo, mut hi) = (0, self.0.len() / 4);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match self.get(mid).cmp(&key) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
+        self.0
+            .binary_search_by(|k| u32::from_le_bytes(*k).cmp(&key))
+            .ok()
     }
 }
 
@@ -256,7 +248,7 @@ impl<'a> Names<'a> {
 pub struct Clusters<'a> {
     keys: SortedKeys<'a>,
     /// Little-endian u16 per key.
-    fine: &'a [u8],
+    fine: &'a [[u8; 2]],
     parents: &'a [u8],
 }
 
@@ -274,7 +266,7 @@ impl<'a> Clusters<'a> {
         }
         let clusters = Clusters {
             keys: SortedKeys::new(bytes, words, "clusters.bin")?,
-            fine: &bytes[4 * words..6 * words],
+            fine: bytes[4 * words..6 * words].as_chunks::<2>().0,
             parents: &bytes[6 * words..],
         };
         // A cluster past its rows would read outside the embedding table mid-request.
@@ -287,7 +279,7 @@ impl<'a> Clusters<'a> {
     }
 
     fn fine(&self, i: usize) -> u16 {
-        u16::from_le_bytes([self.fine[2 * i], self.fine[2 * i + 1]])
+        u16::from_le_bytes(self.fine[i])
     }
 
     /// The (fine, coarse) rows of a word, or padding for a word without a cluster.

@@ -22,8 +22,6 @@ import numpy as np
 import onnxruntime as ort
 
 from . import examples as ex
-from . import clusters
-from . import gazetteer
 from . import tok
 from .train import WIDTH
 
@@ -135,9 +133,7 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
 
 def main(data_dir: str, model_dir: str) -> None:
     data, model = Path(data_dir), Path(model_dir)
-    tok.KNOWN = tok.load_vocab(model / "vocab.bin")
-    tok.NAMES = gazetteer.load(model / "names.bin")
-    tok.CLUSTERS = clusters.load(model / "clusters.bin")
+    tok.use_lexicon(model)
     session = ort.InferenceSession(str(data / "veil-ner.onnx"), providers=["CPUExecutionProvider"])
     heldout = ex.load(data / "synth-heldout.jsonl")
     technical = ex.load(data / "synth-technical.jsonl")

@@ -130,6 +130,7 @@ def main(data_dir: str, model_dir: str) -> None:
     from onnxruntime.quantization import QuantFormat, QuantType, quantize_dynamic, quantize_static
     quantize_dynamic(str(data / "encoder.onnx"), str(data / "encoder-dyn8.onnx"),
                      weight_type=QuantType.QInt8, op_types_to_quantize=["Conv"])
+    tok.use_lexicon(data)
     quantize_static(str(data / "encoder.onnx"), str(data / "encoder-static8.onnx"),
                     Calibration(data, p["emb"]), quant_format=QuantFormat.QOperator,
                     activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
@@ -153,10 +154,6 @@ class Calibration:
     CalibrationDataReader protocol)."""
 
     def __init__(self, data: Path, emb: np.ndarray):
-        from . import clusters, gazetteer
-        tok.KNOWN = tok.load_vocab(data / "vocab.bin")
-        tok.NAMES = gazetteer.load(data / "names.bin")
-        tok.CLUSTERS = clusters.load(data / "clusters.bin")
         texts = [e["text"] for e in ex.load(data / "synth-train.jsonl")[:CALIBRATION]]
         self.inputs = iter([{"x": encoder_input(t, emb)} for t in texts if tok.tokenize(t)])
 

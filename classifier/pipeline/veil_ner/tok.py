@@ -157,6 +157,16 @@ def unk_norm_ids() -> tuple[int, int]:
     return tuple(OFFSETS[0] + fnv(0, s, "<unk>") % ROWS[0] for s in (1, 2))
 
 
+def use_lexicon(directory) -> None:
+    """Reads the vocabulary, gazetteer and clusters from `directory` (data/ or model/) into
+    KNOWN, NAMES and CLUSTERS, which `encode` uses."""
+    from . import clusters, gazetteer  # they import this module
+    global KNOWN, NAMES, CLUSTERS
+    KNOWN = load_vocab(directory / "vocab.bin")
+    NAMES = gazetteer.load(directory / "names.bin")
+    CLUSTERS = clusters.load(directory / "clusters.bin")
+
+
 def load_vocab(path) -> frozenset:
     import numpy as np
     return frozenset(int(x) for x in np.fromfile(path, dtype="<u8"))

@@ -22,8 +22,6 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import examples as ex
-from . import clusters
-from . import gazetteer
 from . import tok
 
 WIDTH = 64
@@ -166,9 +164,7 @@ def main() -> None:
             counts[n] = counts.get(n, 0) + 1
     known = [n for n, c in counts.items() if c >= MIN_COUNT]
     tok.save_vocab(data / "vocab.bin", known)
-    tok.KNOWN = tok.load_vocab(data / "vocab.bin")
-    tok.NAMES = gazetteer.load(data / "names.bin")
-    tok.CLUSTERS = clusters.load(data / "clusters.bin")
+    tok.use_lexicon(data)
     print(f"vocabulary: {len(known)} of {len(counts)} words", flush=True)
     train = ex.arrays(train_examples)
     # Early stopping on text unlike the training templates: the social dev sets and the
