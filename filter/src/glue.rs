@@ -21,6 +21,7 @@ use crate::metrics;
 use crate::reply::error_body;
 use crate::request::{self, Pending, Plan};
 use crate::response::{self, Mode};
+use crate::scan_cache::ScanCache;
 use crate::settings::Settings;
 use crate::token_cache::TokenCache;
 use crate::vault_call;
@@ -38,6 +39,7 @@ proxy_wasm::main! {{
             settings: Err("not configured".into()),
             meters: Rc::new(Meters::default()),
             cache: Rc::new(RefCell::new(TokenCache::new([0; 32], 0, Duration::ZERO))),
+            scans: Rc::new(RefCell::new(ScanCache::new(None))),
         })
     });
 }}
@@ -46,6 +48,7 @@ struct Root {
     settings: Result<Arc<Settings>, String>,
     meters: Rc<Meters>,
     cache: Rc<RefCell<TokenCache>>,
+    scans: Rc<RefCell<ScanCache>>,
 }
 
 /// The VM's metric ids by name (defined once, in `on_configure`).
@@ -126,6 +129,16 @@ impl RootContext for Root {
                 entries,
                 Duration::from_secs(c.ttl_seconds),
             )));
+            // A new configuration is a new engine: findings under the old one are dropped.
+            let mut key = [0u8; 16];
+            let key = match getrandom::getrandom(&mut key) {
+                Ok(()) => Some(key),
+                Err(_) => {
+                    log::warn!("veil: no randomness for the scan cache's key; the cache is off");
+                    None
+                }
+            };
+            self.scans = Rc::new(RefCell::new(ScanCache::new(key)));
         }
         if let Err(e) = &self.settings {
             // Loaded anyway: every request then fails closed (503) rather than passing unmasked.
@@ -140,6 +153,7 @@ impl RootContext for Root {
             gateway: None,
             meters: self.meters.clone(),
             cache: self.cache.clone(),
+            scans: self.scans.clone(),
             known: Vec::new(),
             called_at: None,
             kind: None,
@@ -169,6 +183,7 @@ struct Flow {
     /// This route's gateway settings; set when the request is one Veil reads.
     gateway: Option<Arc<GatewayConfig>>,
     cache: Rc<RefCell<TokenCache>>,
+    scans: Rc<RefCell<ScanCache>>,
     /// Per item of the pending body: its token if the cache had it; the rest come from the
     /// vault, in order.
     known: Vec<Option<String>>,
@@ -282,7 +297,15 @@ impl Flow {
         let body = self.get_http_request_body(0, size).unwrap_or_default();
         self.meters.inc(metrics::SCANNED);
         self.body_size = size;
-        let scan = request::scan(&body, kind, &settings, &gateway);
+        let scan = request::scan(
+            &body,
+            kind,
+            &settings,
+            &gateway,
+            &mut self.scans.borrow_mut(),
+        );
+        self.meters
+            .add(metrics::SCAN_CACHE_HITS, scan.cached_fields as u64);
         if scan.as_text {
             self.meters.inc(metrics::SCANNED_AS_TEXT);
         }

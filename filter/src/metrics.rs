@@ -39,6 +39,8 @@ pub const RESPONSES_RESTORED: &str = "veil_responses_restored";
 
 /// Values whose token came from the VM's token cache, with no callout.
 pub const CACHE_HITS: &str = "veil_token_cache_hits";
+/// Request fields whose findings came from the VM's scan cache (resent history), unscanned.
+pub const SCAN_CACHE_HITS: &str = "veil_scan_cache_hits";
 /// Tokens restored in responses (minted for the request, or granted by the vault).
 pub const TOKENS_RESTORED: &str = "veil_tokens_restored";
 
@@ -66,6 +68,7 @@ pub const COUNTERS: &[&str] = &[
     REHYDRATION_INCOMPLETE,
     TOKENS_RESTORED,
     CACHE_HITS,
+    SCAN_CACHE_HITS,
     CLASSIFIER_BYTES,
     CLASSIFIER_BYTES_SKIPPED,
     CLASSIFIER_OVER_BUDGET,

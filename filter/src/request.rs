@@ -9,6 +9,7 @@ use veil_core::detect::Tier2Budget;
 use veil_core::gateway::{Action, GatewayConfig, InvalidJson};
 use veil_core::Entity;
 
+use crate::scan_cache::ScanCache;
 use crate::settings::Settings;
 
 /// What to do with a request body.
@@ -56,10 +57,19 @@ pub struct Scan {
     pub detected: Vec<Entity>,
     /// What the tier-2 classifier read and skipped.
     pub classifier: Tier2Budget,
+    /// Fields answered from the VM's scan cache (a conversation's earlier turns).
+    pub cached_fields: usize,
 }
 
-/// Reads `body` as `kind` and decides, with the route's gateway settings.
-pub fn scan(body: &[u8], kind: BodyKind, settings: &Settings, gateway: &GatewayConfig) -> Scan {
+/// Reads `body` as `kind` and decides, with the route's gateway settings. Long fields this
+/// VM has scanned before are answered from `cache`.
+pub fn scan(
+    body: &[u8],
+    kind: BodyKind,
+    settings: &Settings,
+    gateway: &GatewayConfig,
+    cache: &mut ScanCache,
+) -> Scan {
     let parsed = Document::parse(body, kind, &settings.config.body.json);
     let escaped = |b: &[u8]| b.windows(2).any(|w| w == b"\\u");
     let (parsed, kind, as_text) = match parsed {
@@ -75,9 +85,16 @@ pub fn scan(body: &[u8], kind: BodyKind, settings: &Settings, gateway: &GatewayC
     match parsed {
         Ok(doc) => {
             let mut classifier = settings.engine.request_budget();
-            let findings = doc.detect_budgeted(&settings.engine, &mut classifier);
+            let mut cached_fields = 0;
+            let findings = doc.detect_each(&mut classifier, |text, budget| {
+                let (found, cached) =
+                    cache.detect(text, budget, |t, b| settings.engine.detect_budgeted(t, b));
+                cached_fields += usize::from(cached);
+                found
+            });
             Scan {
                 classifier,
+                cached_fields,
                 history: history_tokens(&doc),
                 detected: findings
                     .iter()
@@ -95,6 +112,7 @@ pub fn scan(body: &[u8], kind: BodyKind, settings: &Settings, gateway: &GatewayC
             as_text,
             detected: Vec::new(),
             classifier: Tier2Budget::unlimited(),
+            cached_fields: 0,
         },
     }
 }
@@ -221,10 +239,48 @@ mod tests {
     }
 
     fn scan(body: &[u8], kind: BodyKind, s: &Settings) -> Scan {
-        super::scan(body, kind, s, &s.gateway)
+        super::scan(body, kind, s, &s.gateway, &mut ScanCache::new(None))
     }
 
     const BODY: &[u8] = br#"{"model": "m", "messages": [{"role": "user", "content": "Mail jane@corp.com or jane@corp.com, card 4111 1111 1111 1111"}]}"#;
+
+    #[test]
+    fn resent_history_is_answered_from_the_scan_cache_with_the_same_plan() {
+        let s = settings("{}");
+        let history = format!(
+            "My card is 4111 1111 1111 1111. {}",
+            "We talked about the quarterly report at length. ".repeat(8)
+        );
+        let body = |turn: &str| {
+            serde_json::json!({"model": "m", "messages": [
+                {"role": "user", "content": history},
+                {"role": "user", "content": turn}]})
+            .to_string()
+        };
+        let mut cache = ScanCache::new(Some([9; 16]));
+        let mut turn = |text: &str| {
+            super::scan(
+                body(text).as_bytes(),
+                BodyKind::Json,
+                &s,
+                &s.gateway,
+                &mut cache,
+            )
+        };
+        let first = turn("Mail jane@corp.com");
+        let second = turn("Mail john@corp.com");
+        assert_eq!((first.cached_fields, second.cached_fields), (0, 1));
+        let Plan::Tokenize(p) = second.plan else {
+            panic!("the history's card and the new address are tokenized")
+        };
+        assert_eq!(
+            p.items,
+            vec![
+                ("CREDIT_CARD".into(), "4111 1111 1111 1111".into()),
+                ("EMAIL_ADDRESS".into(), "john@corp.com".into())
+            ]
+        );
+    }
 
     #[test]
     fn values_are_tokenized_once_each_and_the_body_stays_json() {
@@ -322,7 +378,13 @@ mod tests {
         assert!(matches!(rejected.plan, Plan::Invalid { .. }) && !rejected.as_text);
         let mut lenient = (*s.gateway).clone();
         lenient.invalid_json = InvalidJson::ScanAsText;
-        let text = super::scan(body, BodyKind::Json, &s, &lenient);
+        let text = super::scan(
+            body,
+            BodyKind::Json,
+            &s,
+            &lenient,
+            &mut ScanCache::new(None),
+        );
         assert!(text.as_text);
         let Plan::Tokenize(p) = text.plan else {
             panic!("the e-mail is found in the text")
@@ -332,13 +394,20 @@ mod tests {
             out,
             br#"{"messages": [{"content": "mail email-x@example.com"}"#
         );
-        let invalid_utf8 = super::scan(b"{\"a\": \"\xff", BodyKind::Json, &s, &lenient);
+        let invalid_utf8 = super::scan(
+            b"{\"a\": \"\xff",
+            BodyKind::Json,
+            &s,
+            &lenient,
+            &mut ScanCache::new(None),
+        );
         assert!(matches!(invalid_utf8.plan, Plan::Invalid { .. }));
         let escaped = super::scan(
             br#"{"a": "jane\u0040corp.com""#,
             BodyKind::Json,
             &s,
             &lenient,
+            &mut ScanCache::new(None),
         );
         assert!(
             matches!(escaped.plan, Plan::Invalid { .. }),

@@ -112,6 +112,65 @@ fn tenants_and_scopes_never_see_each_others_values() {
 }
 
 #[test]
+fn a_resent_history_is_masked_the_same_from_the_scan_cache_for_each_tenant() {
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    // Long enough to be remembered (`scan_cache::MIN_FIELD_BYTES`).
+    let history = format!(
+        "{} {}",
+        prompt(),
+        "We went through the plan step by step. ".repeat(8)
+    );
+    let turn = |question: &str| {
+        serde_json::json!({"model": "m", "messages": [
+            {"role": "user", "content": history},
+            {"role": "assistant", "content": "Done."},
+            {"role": "user", "content": question}]})
+        .to_string()
+    };
+    let ask = |tenant: &str, question: &str| {
+        let (status, _, answer) = g.post(
+            "/v1/chat/completions",
+            &[("x-veil-tenant", tenant)],
+            &turn(question),
+        );
+        assert_eq!(status, 200, "{answer}");
+        let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        v["choices"][0]["message"]["content"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(ask("acme", "Did it work?"), "You said: Did it work?");
+    assert_eq!(g.stat("veil_scan_cache_hits"), 0);
+    let other = "And for later.reply@corp-mail.com?";
+    assert_eq!(ask("acme", other), format!("You said: {other}"));
+    assert_eq!(ask("globex", "Did it work?"), "You said: Did it work?");
+    assert_eq!(
+        g.stat("veil_scan_cache_hits"),
+        2,
+        "the history was not scanned again"
+    );
+    assert_provider_saw_no_canary(&g);
+    let received = g.received();
+    assert!(
+        !received[1].contains("later.reply@"),
+        "the new turn is scanned"
+    );
+    let masked_history = |body: &str| {
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        v["messages"][0]["content"].as_str().unwrap().to_string()
+    };
+    assert_eq!(masked_history(&received[1]), masked_history(&received[0]));
+    assert_ne!(
+        masked_history(&received[2]),
+        masked_history(&received[0]),
+        "another tenant gets its own tokens"
+    );
+}
+
+#[test]
 fn counters_show_in_envoy_stats() {
     let Some(g) = Gateway::start(CONFIG) else {
         return;

@@ -203,11 +203,20 @@ impl<'b> Document<'b> {
     /// latest chat turn before the history it resends), so when the classifier's allowance
     /// runs out it is older text that gets tier 1 only. Findings come back in field order.
     pub fn detect_budgeted(&self, engine: &Engine, budget: &mut Tier2Budget) -> Vec<Finding> {
+        self.detect_each(budget, |text, budget| engine.detect_budgeted(text, budget))
+    }
+
+    /// `detect_budgeted` with the per-field detection given: the gateway answers fields it
+    /// has scanned before from its cache. Same order and budget rules.
+    pub fn detect_each(
+        &self,
+        budget: &mut Tier2Budget,
+        mut detect: impl FnMut(&str, &mut Tier2Budget) -> Vec<Detection>,
+    ) -> Vec<Finding> {
         let mut per_field: Vec<Vec<Finding>> = Vec::with_capacity(self.fields.len());
         for (i, f) in self.fields.iter().enumerate().rev() {
             per_field.push(
-                engine
-                    .detect_budgeted(&f.text, budget)
+                detect(&f.text, budget)
                     .into_iter()
                     .map(|detection| Finding {
                         field: i,
