@@ -11,7 +11,11 @@
 //! plus one e-mail address unseen by the vault in every request):
 //! - latency, one request at a time: p50 and p99, and what Veil adds;
 //! - throughput, `--concurrency` clients (a list, `16,64,128`, runs the table at each): requests
-//!   per second, and the ratio to plain Envoy;
+//!   per second, the ratio to plain Envoy, and the CPU time a request costs Envoy, the vault
+//!   and this process (the load and the upstream), which share the machine's cores;
+//!
+//! `--conversation` sends each request as a later turn of a conversation (history resent,
+//! then a new 1 KB turn), as chat APIs are called; the default is one message of the size.
 //!
 //! and for a streamed answer, time to first byte (one request at a time).
 //! Envoy runs with one worker (`--concurrency 1`); the load, the upstream and the vault share
@@ -51,10 +55,17 @@ struct Args {
     /// Turn the tier-2 classifier off (the demo configuration runs it), to measure its cost.
     #[arg(long)]
     tier1_only: bool,
+    /// Send each request as a later turn of a conversation: the earlier turns (all but the
+    /// last 1 KB of the request, as 1 KB messages the client sent before) and then a new 1 KB
+    /// turn. This is how chat APIs are called: every turn resends the history.
+    #[arg(long)]
+    conversation: bool,
 }
 
 /// Whether requests carry a value new to the vault (set from `--repeat` once, at start).
 static NEW_VALUES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+/// Whether requests resend a conversation's history (set from `--conversation`).
+static CONVERSATION: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 const PLUGIN_CONFIG: &str = include_str!("../../envoy/plugin-config.json");
 const WITH_VEIL: &str = "/v1/chat/completions";
@@ -98,17 +109,28 @@ async fn serve_upstream(listener: std::net::TcpListener) {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 }
 
-/// A request body of about `size` bytes with an e-mail address no request sent before
-/// (unless `--repeat`).
-fn body(size: usize, n: u64, stream: bool) -> String {
+/// A request body of about `size` bytes from client `client`, ending with an e-mail address
+/// no request sent before (unless `--repeat`). With `--conversation`, all but its last
+/// 1 KB are the client's earlier turns, the same in each of its requests.
+fn body(size: usize, n: u64, stream: bool, client: usize) -> String {
     let n = if NEW_VALUES.load(Ordering::Relaxed) {
         n
     } else {
         0
     };
-    let text = format!("{} Reply to load.{n}@corp-mail.com.", chat_text(size));
-    json!({"model": "m", "stream": stream, "messages": [{"role": "user", "content": text}]})
-        .to_string()
+    let mut messages = Vec::new();
+    let mut turn = size;
+    if CONVERSATION.load(Ordering::Relaxed) {
+        for k in 0..size / 1024 - 1 {
+            let role = if k % 2 == 0 { "user" } else { "assistant" };
+            let text = format!("Turn {client}.{k}: {}", chat_text(1024 - 16));
+            messages.push(json!({"role": role, "content": text}));
+        }
+        turn = 1024;
+    }
+    let text = format!("{} Reply to load.{n}@corp-mail.com.", chat_text(turn));
+    messages.push(json!({"role": "user", "content": text}));
+    json!({"model": "m", "stream": stream, "messages": messages}).to_string()
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -125,6 +147,52 @@ fn ms(d: Duration) -> f64 {
 struct Run {
     latencies: Vec<Duration>,
     per_second: f64,
+    /// CPU time per request, in µs: Envoy, the vault, this process (load and upstream).
+    cpu: [f64; 3],
+}
+
+/// CPU seconds used so far by Envoy, the vault and this process (Linux: `/proc`). The three
+/// share the machine's cores, so where a request's cost lands says what bounds throughput.
+fn cpu_seconds() -> [f64; 3] {
+    // `/proc` counts in USER_HZ, which Linux's ABI fixes at 100 per second.
+    let ticks = |stat: &str| -> Option<(u32, String, f64)> {
+        let (name, rest) = stat.split_once(" (")?.1.rsplit_once(") ")?;
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let used = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+        Some((f.get(1)?.parse().ok()?, name.to_string(), used / 100.0))
+    };
+    let me = std::process::id();
+    let procs: Vec<(u32, u32, String, f64)> = std::fs::read_dir("/proc")
+        .map(|d| {
+            d.filter_map(|e| {
+                let pid: u32 = e.ok()?.file_name().to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+                let (parent, name, used) = ticks(&stat)?;
+                Some((pid, parent, name, used))
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    let descends = |mut pid: u32| {
+        while pid > 1 {
+            if pid == me {
+                return true;
+            }
+            pid = procs.iter().find(|p| p.0 == pid).map_or(0, |p| p.1);
+        }
+        false
+    };
+    let mut out = [0.0; 3];
+    for (pid, parent, name, used) in &procs {
+        let slot = match name.as_str() {
+            _ if *pid == me => 2,
+            "envoy" if descends(*parent) => 0,
+            "veil-vault" if descends(*parent) => 1,
+            _ => continue,
+        };
+        out[slot] += used;
+    }
+    out
 }
 
 /// `clients` loops sending requests for `seconds`; a non-200 answer aborts the run.
@@ -138,14 +206,15 @@ async fn run(
 ) -> Run {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
+    let cpu_before = cpu_seconds();
     let mut tasks = Vec::new();
-    for _ in 0..clients {
+    for id in 0..clients {
         let (client, url, counter) = (client.clone(), url.clone(), counter.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             while Instant::now() < deadline {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
-                let request = body(size, n, false);
+                let request = body(size, n, false, id);
                 let t = Instant::now();
                 let resp = match client
                     .post(&url)
@@ -169,9 +238,13 @@ async fn run(
         latencies.extend(t.await.unwrap());
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu_after = cpu_seconds();
+    let requests = latencies.len() as f64;
+    let per_request = |i: usize| 1e6 * (cpu_after[i] - cpu_before[i]) / requests;
     latencies.sort();
     Run {
         per_second: latencies.len() as f64 / elapsed,
+        cpu: [per_request(0), per_request(1), per_request(2)],
         latencies,
     }
 }
@@ -209,7 +282,7 @@ async fn ttfb(
         let mut resp = client
             .post(&url)
             .header("content-type", "application/json")
-            .body(body(1024, n, true))
+            .body(body(1024, n, true, 0))
             .send()
             .await
             .unwrap();
@@ -225,6 +298,7 @@ async fn ttfb(
 fn main() {
     let args = Args::parse();
     NEW_VALUES.store(!args.repeat, Ordering::Relaxed);
+    CONVERSATION.store(args.conversation, Ordering::Relaxed);
     let upstream = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).unwrap();
     let port = upstream.local_addr().unwrap().port();
     // Started from the main thread: Envoy's launcher ends it when the thread that started it
@@ -250,8 +324,9 @@ fn main() {
     let scanned = gateway.stat("veil_requests_scanned");
     assert!(scanned > 0, "the Veil route was scanned");
     println!(
-        "\n{scanned} requests scanned; {} values from the token cache, {} vault callout failures",
+        "\n{scanned} requests scanned; {} values from the token cache, {} fields from the scan cache, {} vault callout failures",
         gateway.stat("veil_token_cache_hits"),
+        gateway.stat("veil_scan_cache_hits"),
         gateway.stat("veil_vault_callout_failures")
     );
 }
@@ -295,17 +370,23 @@ async fn measure(args: &Args, upstream: std::net::TcpListener, base: &str) {
 
     for &clients in &args.concurrency {
         println!("\n{clients} clients ({} s each)", args.seconds);
-        println!("| request | plain req/s | Veil req/s | ratio | Veil p50 | Veil p99 |");
-        println!("|---|---:|---:|---:|---:|---:|");
+        println!("| request | plain req/s | Veil req/s | ratio | Veil p50 | Veil p99 | CPU µs per request, plain → Veil: Envoy, vault, load and upstream |");
+        println!("|---|---:|---:|---:|---:|---:|---|");
         for kb in [1, 4, 32] {
             let (plain, veil) = both(&client, base, kb, clients, args.seconds, &counter).await;
             println!(
-                "| {kb} KB | {:.0} | {:.0} | {:.0}% | {:.2} ms | {:.2} ms |",
+                "| {kb} KB | {:.0} | {:.0} | {:.0}% | {:.2} ms | {:.2} ms | {:.0}, {:.0}, {:.0} → {:.0}, {:.0}, {:.0} |",
                 plain.per_second,
                 veil.per_second,
                 100.0 * veil.per_second / plain.per_second,
                 ms(percentile(&veil.latencies, 0.5)),
-                ms(percentile(&veil.latencies, 0.99))
+                ms(percentile(&veil.latencies, 0.99)),
+                plain.cpu[0],
+                plain.cpu[1],
+                plain.cpu[2],
+                veil.cpu[0],
+                veil.cpu[1],
+                veil.cpu[2],
             );
         }
     }
