@@ -151,8 +151,9 @@ struct Run {
     cpu: [f64; 3],
 }
 
-/// CPU seconds used so far by Envoy, the vault and this process (Linux: `/proc`). The three
-/// share the machine's cores, so where a request's cost lands says what bounds throughput.
+/// CPU seconds used so far by Envoy, the vault and this process (Linux: `/proc`; processes
+/// named `envoy` and `veil-vault` started under this one). The three share the machine's
+/// cores, so where a request's cost lands says what bounds throughput.
 fn cpu_seconds() -> [f64; 3] {
     // `/proc` counts in USER_HZ, which Linux's ABI fixes at 100 per second.
     let ticks = |stat: &str| -> Option<(u32, String, f64)> {
@@ -174,7 +175,8 @@ fn cpu_seconds() -> [f64; 3] {
         })
         .unwrap_or_default();
     let descends = |mut pid: u32| {
-        while pid > 1 {
+        // Bounded: pids reused while `/proc` was read could make a cycle.
+        for _ in 0..procs.len() {
             if pid == me {
                 return true;
             }

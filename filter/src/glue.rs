@@ -302,7 +302,10 @@ impl Flow {
             kind,
             &settings,
             &gateway,
-            &mut self.scans.borrow_mut(),
+            &mut self
+                .scans
+                .borrow_mut()
+                .scoped(&self.tenant, self.scope.as_deref()),
         );
         self.meters
             .add(metrics::SCAN_CACHE_HITS, scan.cached_fields as u64);

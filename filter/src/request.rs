@@ -9,7 +9,7 @@ use veil_core::detect::Tier2Budget;
 use veil_core::gateway::{Action, GatewayConfig, InvalidJson};
 use veil_core::Entity;
 
-use crate::scan_cache::ScanCache;
+use crate::scan_cache::Scoped;
 use crate::settings::Settings;
 
 /// What to do with a request body.
@@ -62,13 +62,13 @@ pub struct Scan {
 }
 
 /// Reads `body` as `kind` and decides, with the route's gateway settings. Long fields this
-/// VM has scanned before are answered from `cache`.
+/// requester sent before are answered from `cache`.
 pub fn scan(
     body: &[u8],
     kind: BodyKind,
     settings: &Settings,
     gateway: &GatewayConfig,
-    cache: &mut ScanCache,
+    cache: &mut Scoped<'_>,
 ) -> Scan {
     let parsed = Document::parse(body, kind, &settings.config.body.json);
     let escaped = |b: &[u8]| b.windows(2).any(|w| w == b"\\u");
@@ -233,13 +233,20 @@ impl Pending {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scan_cache::ScanCache;
 
     fn settings(actions: &str) -> std::sync::Arc<Settings> {
         Settings::parse(format!(r#"{{"gateway": {{"tenant": {{"static": "acme"}}, "vault": {{"api_key": "k"}}, "actions": {actions}}}}}"#).as_bytes()).unwrap()
     }
 
     fn scan(body: &[u8], kind: BodyKind, s: &Settings) -> Scan {
-        super::scan(body, kind, s, &s.gateway, &mut ScanCache::new(None))
+        super::scan(
+            body,
+            kind,
+            s,
+            &s.gateway,
+            &mut ScanCache::new(None).scoped("t", None),
+        )
     }
 
     const BODY: &[u8] = br#"{"model": "m", "messages": [{"role": "user", "content": "Mail jane@corp.com or jane@corp.com, card 4111 1111 1111 1111"}]}"#;
@@ -264,7 +271,7 @@ mod tests {
                 BodyKind::Json,
                 &s,
                 &s.gateway,
-                &mut cache,
+                &mut cache.scoped("acme", Some("u1")),
             )
         };
         let first = turn("Mail jane@corp.com");
@@ -383,7 +390,7 @@ mod tests {
             BodyKind::Json,
             &s,
             &lenient,
-            &mut ScanCache::new(None),
+            &mut ScanCache::new(None).scoped("t", None),
         );
         assert!(text.as_text);
         let Plan::Tokenize(p) = text.plan else {
@@ -399,7 +406,7 @@ mod tests {
             BodyKind::Json,
             &s,
             &lenient,
-            &mut ScanCache::new(None),
+            &mut ScanCache::new(None).scoped("t", None),
         );
         assert!(matches!(invalid_utf8.plan, Plan::Invalid { .. }));
         let escaped = super::scan(
@@ -407,7 +414,7 @@ mod tests {
             BodyKind::Json,
             &s,
             &lenient,
-            &mut ScanCache::new(None),
+            &mut ScanCache::new(None).scoped("t", None),
         );
         assert!(
             matches!(escaped.plan, Plan::Invalid { .. }),
