@@ -109,26 +109,36 @@ async fn serve_upstream(listener: std::net::TcpListener) {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 }
 
-/// A request body of about `size` bytes from client `client`, ending with an e-mail address
-/// no request sent before (unless `--repeat`). With `--conversation`, all but its last
-/// 1 KB are the client's earlier turns, the same in each of its requests.
-fn body(size: usize, n: u64, stream: bool, client: usize) -> String {
+/// With `--conversation`, the earlier turns of client `client` in a request of about `size`
+/// bytes: all but its last 1 KB, the same in each of its requests (built once per run, so the
+/// load does not grow with the history it resends). Empty otherwise.
+fn history(size: usize, client: usize) -> Vec<Value> {
+    if !CONVERSATION.load(Ordering::Relaxed) {
+        return Vec::new();
+    }
+    (0..size / 1024 - 1)
+        .map(|k| {
+            let role = if k % 2 == 0 { "user" } else { "assistant" };
+            json!({"role": role, "content": format!("Turn {client}.{k}: {}", chat_text(1024 - 16))})
+        })
+        .collect()
+}
+
+/// A request body of about `size` bytes: `history`, then a user turn ending with an e-mail
+/// address no request sent before (unless `--repeat`).
+fn body(size: usize, n: u64, stream: bool, history: &[Value]) -> String {
     let n = if NEW_VALUES.load(Ordering::Relaxed) {
         n
     } else {
         0
     };
-    let mut messages = Vec::new();
-    let mut turn = size;
-    if CONVERSATION.load(Ordering::Relaxed) {
-        for k in 0..size / 1024 - 1 {
-            let role = if k % 2 == 0 { "user" } else { "assistant" };
-            let text = format!("Turn {client}.{k}: {}", chat_text(1024 - 16));
-            messages.push(json!({"role": role, "content": text}));
-        }
-        turn = 1024;
-    }
+    let turn = if CONVERSATION.load(Ordering::Relaxed) {
+        1024
+    } else {
+        size
+    };
     let text = format!("{} Reply to load.{n}@corp-mail.com.", chat_text(turn));
+    let mut messages = history.to_vec();
     messages.push(json!({"role": "user", "content": text}));
     json!({"model": "m", "stream": stream, "messages": messages}).to_string()
 }
@@ -213,10 +223,11 @@ async fn run(
     for id in 0..clients {
         let (client, url, counter) = (client.clone(), url.clone(), counter.clone());
         tasks.push(tokio::spawn(async move {
+            let history = history(size, id);
             let mut latencies = Vec::new();
             while Instant::now() < deadline {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
-                let request = body(size, n, false, id);
+                let request = body(size, n, false, &history);
                 let t = Instant::now();
                 let resp = match client
                     .post(&url)
@@ -284,7 +295,7 @@ async fn ttfb(
         let mut resp = client
             .post(&url)
             .header("content-type", "application/json")
-            .body(body(1024, n, true, 0))
+            .body(body(1024, n, true, &[]))
             .send()
             .await
             .unwrap();

@@ -107,6 +107,17 @@ impl Meters {
 
 impl Context for Root {}
 
+/// Random bytes for a cache's salt or key; `None` (logged) when the host gives none.
+fn fresh_secret<const N: usize>(cache: &str) -> Option<[u8; N]> {
+    let mut bytes = [0u8; N];
+    if getrandom::getrandom(&mut bytes).is_ok() {
+        Some(bytes)
+    } else {
+        log::warn!("veil: no randomness for the {cache}'s key; the cache is off");
+        None
+    }
+}
+
 impl RootContext for Root {
     fn on_configure(&mut self, _size: usize) -> bool {
         if self.meters.ids.is_empty() {
@@ -115,30 +126,19 @@ impl RootContext for Root {
         let bytes = self.get_plugin_configuration().unwrap_or_default();
         self.settings = Settings::parse(&bytes);
         if let Ok(s) = &self.settings {
-            // A fresh salt per configuration: nothing keyed under the old one is reachable.
-            let mut salt = [0u8; 32];
+            // A fresh salt and key per configuration: nothing kept under the old ones (or
+            // found by the old engine) is reachable. Without randomness a cache is off.
             let c = &s.gateway.token_cache;
-            let entries = if getrandom::getrandom(&mut salt).is_ok() {
-                c.max_entries
-            } else {
-                log::warn!("veil: no randomness for the token cache's salt; the cache is off");
-                0
+            let (salt, entries) = match fresh_secret("token cache") {
+                Some(salt) => (salt, c.max_entries),
+                None => ([0; 32], 0),
             };
             self.cache = Rc::new(RefCell::new(TokenCache::new(
                 salt,
                 entries,
                 Duration::from_secs(c.ttl_seconds),
             )));
-            // A new configuration is a new engine: findings under the old one are dropped.
-            let mut key = [0u8; 16];
-            let key = match getrandom::getrandom(&mut key) {
-                Ok(()) => Some(key),
-                Err(_) => {
-                    log::warn!("veil: no randomness for the scan cache's key; the cache is off");
-                    None
-                }
-            };
-            self.scans = Rc::new(RefCell::new(ScanCache::new(key)));
+            self.scans = Rc::new(RefCell::new(ScanCache::new(fresh_secret("scan cache"))));
         }
         if let Err(e) = &self.settings {
             // Loaded anyway: every request then fails closed (503) rather than passing unmasked.

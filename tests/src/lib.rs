@@ -502,6 +502,15 @@ impl Gateway {
     }
 }
 
+/// The text of a buffered OpenAI chat answer: `choices[0].message.content`.
+pub fn chat_answer(body: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    v["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 /// The text an OpenAI chat stream carries: every event's `choices[0].delta.content`, joined.
 pub fn streamed_text(sse: &str) -> String {
     sse.split("\n\n")

@@ -2,7 +2,7 @@
 //! back with the real values, buffered and streamed; bad configuration and a missing vault
 //! fail closed (or open, when configured so); blocked kinds are rejected.
 
-use veil_e2e::{email_token, streamed_text, Gateway};
+use veil_e2e::{chat_answer, email_token, streamed_text, Gateway};
 
 const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
 
@@ -45,9 +45,7 @@ fn buffered_answers_come_back_with_the_real_values() {
         &chat(false),
     );
     assert_eq!(status, 200, "{body}\n{}", g.envoy_log());
-    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let answer = v["choices"][0]["message"]["content"].as_str().unwrap();
-    assert_eq!(answer, said());
+    assert_eq!(chat_answer(&body), said());
     assert_provider_saw_no_canary(&g);
     let headers = &g.received_headers()[0];
     assert_eq!(
@@ -94,8 +92,7 @@ fn tenants_and_scopes_never_see_each_others_values() {
                 let text = if ct.starts_with("text/event-stream") {
                     streamed_text(&answer)
                 } else {
-                    let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
-                    v["choices"][0]["message"]["content"].as_str().unwrap().to_string()
+                    chat_answer(&answer)
                 };
                 assert_eq!(text, format!("You said: I am {email}"), "each client gets its own value back");
             });
@@ -136,11 +133,7 @@ fn a_resent_history_is_masked_the_same_from_the_scan_cache_of_its_own_tenant() {
             &turn(question),
         );
         assert_eq!(status, 200, "{answer}");
-        let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
-        v["choices"][0]["message"]["content"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        chat_answer(&answer)
     };
     assert_eq!(ask("acme", "Did it work?"), "You said: Did it work?");
     assert_eq!(g.stat("veil_scan_cache_hits"), 0);
@@ -360,11 +353,7 @@ fn a_pasted_token_is_restored_only_for_the_scope_that_sent_the_value() {
             &body,
         );
         assert_eq!(status, 200, "{answer}");
-        let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
-        v["choices"][0]["message"]["content"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        chat_answer(&answer)
     };
     ask("user-1", &format!("My email is {EMAIL}"));
     let masked = g.received()[0].clone();

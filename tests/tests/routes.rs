@@ -4,7 +4,7 @@
 //! malformed JSON and bodies over the limit are rejected, or handled as configured; a
 //! buffered response over its limit goes on unrestored.
 
-use veil_e2e::{email_token, gzip, jwt, Gateway, Provider, Vault, VAULT_KEY};
+use veil_e2e::{chat_answer, email_token, gzip, jwt, Gateway, Provider, Vault, VAULT_KEY};
 
 const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
 const EMAIL: &str = "canary.route@corp-mail.com";
@@ -12,14 +12,6 @@ const CARD: &str = "4929 3862 7781 4403";
 
 fn chat(text: &str) -> String {
     serde_json::json!({"model": "m", "messages": [{"role": "user", "content": text}]}).to_string()
-}
-
-fn answer(body: &str) -> String {
-    let v: serde_json::Value = serde_json::from_str(body).unwrap();
-    v["choices"][0]["message"]["content"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 /// The plugin configuration with more `gateway` fields.
@@ -65,7 +57,7 @@ fn a_route_override_applies_on_its_route_only() {
 
     let (status, _, reply) = g.post("/v1/chat/completions", &[], &body);
     assert_eq!(status, 200, "{reply}");
-    assert_eq!(answer(&reply), format!("You said: charge card {CARD}"));
+    assert_eq!(chat_answer(&reply), format!("You said: charge card {CARD}"));
     assert!(!g.received()[0].contains(CARD));
 
     let (status, _, reply) = g.post("/unknown-override/v1/chat/completions", &[], &body);
@@ -101,7 +93,7 @@ fn tenant_and_scope_come_from_verified_jwt_claims() {
             &chat(text),
         );
         assert_eq!(status, 200, "{reply}\n{}", g.envoy_log());
-        answer(&reply)
+        chat_answer(&reply)
     };
     ask("user-1", &format!("mail {EMAIL}"));
     let masked = g.received()[0].clone();
@@ -178,14 +170,17 @@ fn responses_over_the_limit_go_on_whole_with_their_tokens_in_place() {
     };
     let (status, _, reply) = g.post("/v1/chat/completions", &[], &chat(&format!("mail {EMAIL}")));
     assert_eq!(status, 200);
-    assert!(answer(&reply).contains(EMAIL), "under the limit: restored");
+    assert!(
+        chat_answer(&reply).contains(EMAIL),
+        "under the limit: restored"
+    );
     assert_eq!(g.stat("veil_responses_over_limit"), 0);
 
     // The fake provider echoes the prompt, so this answer is over 1 KiB.
     let long = chat(&format!("mail {EMAIL} {}", "lorem ipsum ".repeat(200)));
     let (status, _, reply) = g.post("/v1/chat/completions", &[], &long);
     assert_eq!(status, 200);
-    let text = answer(&reply); // whole and well-formed: it parses
+    let text = chat_answer(&reply); // whole and well-formed: it parses
     assert!(text.len() > 2048, "the whole answer arrived");
     let received = g.received();
     let token = email_token(&received[1]);
@@ -212,7 +207,7 @@ fn the_vault_api_key_can_come_from_the_vms_environment() {
     };
     let (status, _, reply) = g.post("/v1/chat/completions", &[], &chat(&format!("mail {EMAIL}")));
     assert_eq!(status, 200, "{reply}");
-    assert!(answer(&reply).contains(EMAIL));
+    assert!(chat_answer(&reply).contains(EMAIL));
     assert!(
         !g.received()[0].contains(EMAIL),
         "masked with the vault's tokens"
