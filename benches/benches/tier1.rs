@@ -9,7 +9,6 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use veil_benches::{chat_body, chat_text, prompt_text};
 use veil_core::body::{BodyKind, Document, Edit};
 use veil_core::config::{DetectionConfig, JsonScanConfig};
-use veil_core::recognizers::DEFAULT_ENTITIES;
 use veil_core::Engine;
 
 /// The default entity set over 1 KB, 16 KB and 1 MB of the text `make` builds.
@@ -38,7 +37,9 @@ fn per_recognizer(c: &mut Criterion) {
     let text = prompt_text(16 << 10);
     let mut group = c.benchmark_group("tier1_recognizer_16KB");
     group.throughput(Throughput::Bytes(text.len() as u64));
-    let mut entities: Vec<String> = DEFAULT_ENTITIES.iter().map(|e| e.to_string()).collect();
+    let mut entities: Vec<String> = veil_kinds::kind::defaults(false)
+        .map(|e| e.to_string())
+        .collect();
     entities.push("URL".into());
     for entity in entities {
         let engine = Engine::new(&DetectionConfig {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use veil_core::Entity;
+use veil_kinds::Entity;
 use veil_vault::keys::MasterKeys;
 use veil_vault::store::embedded::EmbeddedStore;
 use veil_vault::store::postgres::PostgresStore;

@@ -6,7 +6,6 @@
 
 use veil_core::config::DetectionConfig;
 use veil_core::detect::Haystack;
-use veil_core::recognizers::DEFAULT_ENTITIES;
 use veil_core::Engine;
 
 fn engine_for(kind: Option<&str>) -> Engine {
@@ -50,7 +49,9 @@ fn main() {
     );
     println!("{:.1} MB/s", mb_per_s(&engine, &text, reps));
     if kind.is_none() {
-        let mut kinds: Vec<String> = DEFAULT_ENTITIES.iter().map(|e| e.to_string()).collect();
+        let mut kinds: Vec<String> = veil_kinds::kind::defaults(false)
+            .map(|e| e.to_string())
+            .collect();
         kinds.push("URL".into());
         for k in kinds {
             println!(

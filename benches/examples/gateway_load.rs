@@ -318,7 +318,7 @@ fn main() {
     // exits (a parent-death signal), and runtime threads come and go.
     let mut config: Value = serde_json::from_str(PLUGIN_CONFIG).unwrap();
     if args.redact {
-        config["gateway"]["actions"] = veil_core::entity::BUILTIN
+        config["gateway"]["actions"] = veil_kinds::kind::BUILTIN
             .iter()
             .map(|e| (e.to_string(), json!("redact")))
             .collect::<serde_json::Map<_, _>>()

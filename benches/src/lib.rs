@@ -145,7 +145,7 @@ mod tests {
     #[test]
     fn chat_text_holds_entities_and_no_token() {
         let text = chat_text(64 << 10);
-        assert!(veil_core::token::find_tokens(&text).is_empty());
+        assert!(veil_kinds::token::find_tokens(&text).is_empty());
         let found = veil_core::Engine::default().detect(&text);
         assert!(found.len() > 3 * 64, "{} entities in 64 KB", found.len());
     }

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use veil_core::Entity;
+use veil_kinds::Entity;
 
 use crate::encoder::LABELS;
 

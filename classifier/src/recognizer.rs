@@ -6,7 +6,7 @@
 //! the first window that does not fit, the rest of the text is left unread and counted.
 
 use veil_core::detect::{Candidate, Haystack, Recognizer, Tier2Budget};
-use veil_core::Entity;
+use veil_kinds::Entity;
 
 use crate::decode::{self, KINDS};
 use crate::encoder::LABELS;

@@ -3,7 +3,7 @@
 
 use veil_classifier::Classifier;
 use veil_core::detect::{Haystack, Recognizer, Tier2Budget};
-use veil_core::Entity;
+use veil_kinds::Entity;
 
 const FILLER: &str = "The quarterly report is attached and the numbers look fine to me. ";
 

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use veil_core::{Engine, VeilConfig};
+use veil_core::Engine;
+use veil_filter::config::PluginConfig;
 
 #[derive(Parser)]
 #[command(
@@ -63,11 +64,11 @@ fn main() -> ExitCode {
 
 fn load_engine(path: Option<&PathBuf>) -> Result<Engine, String> {
     let config = match path {
-        None => VeilConfig::default(),
+        None => PluginConfig::default(),
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            VeilConfig::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            PluginConfig::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?
         }
     };
     veil_classifier::engine(&config.detection).map_err(|e| e.to_string())

@@ -1,4 +1,7 @@
-//! Configuration: one JSON schema for `veil scan --config` and the Envoy filter's plugin config.
+//! Configuration: one JSON document for `veil scan --config` and the Envoy filter's plugin
+//! configuration. The core defines what to detect and how bodies are read; the document's
+//! `gateway` part is the filter's own (`veil_filter::config`), plugged in as a type parameter
+//! so the CLI and the filter read the same document with the same parser.
 //!
 //! Parsed once, validated once. Unknown fields are rejected and every error names the field it
 //! is about (`detection.thresholds.PHONE_NUMBER: ...`), so a typo in a mesh-wide plugin config is
@@ -7,21 +10,57 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 
 use crate::validate::Named;
 
-/// The whole configuration document.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VeilConfig {
+/// The whole configuration document. `G` is the schema of its `gateway` part: the filter's
+/// `GatewayConfig` where the filter or the CLI reads the document, `NoGateway` where only
+/// detection is configured (a `gateway` part is then an error).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, bound(deserialize = "G: Deserialize<'de>"))]
+pub struct VeilConfig<G = NoGateway> {
     #[serde(default)]
     pub detection: DetectionConfig,
     #[serde(default)]
     pub body: BodyConfig,
     /// The Envoy filter's settings; absent for `veil scan`.
-    #[serde(default)]
-    pub gateway: Option<crate::gateway::GatewayConfig>,
+    #[serde(default = "Option::default")]
+    pub gateway: Option<G>,
+}
+
+impl<G> Default for VeilConfig<G> {
+    fn default() -> Self {
+        VeilConfig {
+            detection: DetectionConfig::default(),
+            body: BodyConfig::default(),
+            gateway: None,
+        }
+    }
+}
+
+/// A `gateway` part's own checks, run when the document is parsed.
+pub trait GatewayPart: DeserializeOwned {
+    fn validate(&self) -> Result<(), ConfigError>;
+}
+
+/// The `gateway` part where no gateway schema is plugged in: present, it is an error.
+#[derive(Debug, Clone)]
+pub enum NoGateway {}
+
+impl<'de> Deserialize<'de> for NoGateway {
+    fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(serde::de::Error::custom(
+            "the gateway part is read by the Envoy filter (veil-filter), not here",
+        ))
+    }
+}
+
+impl GatewayPart for NoGateway {
+    fn validate(&self) -> Result<(), ConfigError> {
+        match *self {}
+    }
 }
 
 /// What to detect and how sure to be.
@@ -207,13 +246,13 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-impl VeilConfig {
+impl<G: GatewayPart> VeilConfig<G> {
     /// Parse and validate a configuration document, detection settings included
     /// (`Engine::check`), so a bad document never half-loads. Whether this build can run the
     /// classifier is checked when the engine is built.
-    pub fn from_json(text: &str) -> Result<VeilConfig, ConfigError> {
+    pub fn from_json(text: &str) -> Result<VeilConfig<G>, ConfigError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let config: VeilConfig = serde_path_to_error::deserialize(de).map_err(|e| {
+        let config: VeilConfig<G> = serde_path_to_error::deserialize(de).map_err(|e| {
             let field = e.path().to_string();
             // serde's message for a type error can quote the offending value; keep it short
             // and never echo long strings (they may be secrets pasted in the wrong place).
@@ -283,7 +322,7 @@ mod tests {
 
     #[test]
     fn empty_document_is_the_default() {
-        let c = VeilConfig::from_json("{}").unwrap();
+        let c = VeilConfig::<NoGateway>::from_json("{}").unwrap();
         assert_eq!(c.detection.default_threshold, 0.5);
         assert_eq!(c.body.json.max_depth, 128);
     }
@@ -292,16 +331,24 @@ mod tests {
     fn shipped_example_is_valid() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../config/example.json");
         let text = std::fs::read_to_string(path).expect("config/example.json is in the repo");
-        let c = VeilConfig::from_json(&text).unwrap();
+        let c = VeilConfig::<NoGateway>::from_json(&text).unwrap();
         assert_eq!(c.detection.custom.len(), 2);
     }
 
     #[test]
+    fn a_gateway_part_needs_the_filters_schema() {
+        let e = VeilConfig::<NoGateway>::from_json(r#"{"gateway": {}}"#).unwrap_err();
+        assert_eq!(e.field, "gateway");
+        assert!(e.message.contains("veil-filter"), "{e}");
+    }
+
+    #[test]
     fn unknown_fields_are_named() {
-        let e = VeilConfig::from_json(r#"{"detection": {"tresholds": {}}}"#).unwrap_err();
+        let e =
+            VeilConfig::<NoGateway>::from_json(r#"{"detection": {"tresholds": {}}}"#).unwrap_err();
         assert_eq!(e.field, "detection.tresholds");
         assert!(e.message.contains("tresholds"), "{e}");
-        let e = VeilConfig::from_json(
+        let e = VeilConfig::<NoGateway>::from_json(
             r#"{"detection": {"custom": [{"name": "X", "pattern": "a", "colour": 1}]}}"#,
         )
         .unwrap_err();
@@ -310,37 +357,45 @@ mod tests {
 
     #[test]
     fn wrong_types_are_named() {
-        let e = VeilConfig::from_json(r#"{"detection": {"thresholds": {"US_SSN": "high"}}}"#)
-            .unwrap_err();
+        let e = VeilConfig::<NoGateway>::from_json(
+            r#"{"detection": {"thresholds": {"US_SSN": "high"}}}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.field, "detection.thresholds.US_SSN");
     }
 
     #[test]
     fn bad_pointers_are_named() {
-        let e = VeilConfig::from_json(r#"{"body": {"json": {"exclude": ["model"]}}}"#).unwrap_err();
+        let e = VeilConfig::<NoGateway>::from_json(r#"{"body": {"json": {"exclude": ["model"]}}}"#)
+            .unwrap_err();
         assert_eq!(e.field, "body.json.exclude[0]");
     }
 
     #[test]
     fn the_classifier_is_validated_and_needs_a_build_with_one() {
-        let c =
-            VeilConfig::from_json(r#"{"detection": {"classifier": {"enabled": true}}}"#).unwrap();
+        let c = VeilConfig::<NoGateway>::from_json(
+            r#"{"detection": {"classifier": {"enabled": true}}}"#,
+        )
+        .unwrap();
         let e = crate::detect::Engine::new(&c.detection).err().unwrap();
         assert_eq!(e.field, "detection.classifier.enabled");
-        let e = VeilConfig::from_json(r#"{"detection": {"entities": ["PERSON"]}}"#).unwrap_err();
+        let e = VeilConfig::<NoGateway>::from_json(r#"{"detection": {"entities": ["PERSON"]}}"#)
+            .unwrap_err();
         assert_eq!(e.field, "detection.entities[0]");
         assert!(e.message.contains("detection.classifier.enabled"), "{e}");
-        let e = VeilConfig::from_json(
+        let e = VeilConfig::<NoGateway>::from_json(
             r#"{"detection": {"classifier": {"enabled": true, "max_bytes_per_request": 10}}}"#,
         )
         .unwrap_err();
         assert_eq!(e.field, "detection.classifier.max_bytes_per_request");
-        VeilConfig::from_json(
+        VeilConfig::<NoGateway>::from_json(
             r#"{"detection": {"classifier": {"enabled": true}, "thresholds": {"PERSON": 0.7}}}"#,
         )
         .unwrap();
-        let e = VeilConfig::from_json(r#"{"detection": {"classifier": {"enabeld": true}}}"#)
-            .unwrap_err();
+        let e = VeilConfig::<NoGateway>::from_json(
+            r#"{"detection": {"classifier": {"enabeld": true}}}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.field, "detection.classifier.enabeld");
     }
 
@@ -348,7 +403,7 @@ mod tests {
     fn long_values_are_not_echoed() {
         let secret = "sk-".to_string() + &"a".repeat(60);
         let doc = format!(r#"{{"detection": {{"default_threshold": "{secret}"}}}}"#);
-        let e = VeilConfig::from_json(&doc).unwrap_err();
+        let e = VeilConfig::<NoGateway>::from_json(&doc).unwrap_err();
         assert!(!e.to_string().contains(&secret), "{e}");
     }
 }

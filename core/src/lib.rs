@@ -15,13 +15,9 @@
 pub mod body;
 pub mod config;
 pub mod detect;
-pub mod entity;
-pub mod gateway;
 pub mod recognizers;
 pub mod restore;
-pub mod token;
 pub mod validate;
 
-pub use config::{ConfigError, VeilConfig};
+pub use config::{ConfigError, NoGateway, VeilConfig};
 pub use detect::{Detection, Engine};
-pub use entity::Entity;

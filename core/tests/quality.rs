@@ -14,7 +14,6 @@
 use std::collections::BTreeMap;
 
 use veil_core::config::DetectionConfig;
-use veil_core::recognizers::DEFAULT_ENTITIES;
 use veil_core::Engine;
 
 mod common;
@@ -42,7 +41,9 @@ struct Counts {
 
 fn check(corpus_name: &str, recall_floor: f64, precision_floor: f64) {
     let corpus = load_corpus(corpus_name);
-    let mut entities: Vec<String> = DEFAULT_ENTITIES.iter().map(|e| e.to_string()).collect();
+    let mut entities: Vec<String> = veil_kinds::kind::defaults(false)
+        .map(|e| e.to_string())
+        .collect();
     entities.push("URL".into());
     let config = DetectionConfig {
         entities: Some(entities.clone()),

@@ -140,8 +140,9 @@ fn engine_spans_are_sorted_disjoint_and_on_char_boundaries() {
 #[test]
 fn gated_and_ungated_agree() {
     use veil_core::config::DetectionConfig;
-    use veil_core::recognizers::DEFAULT_ENTITIES;
-    let mut entities: Vec<String> = DEFAULT_ENTITIES.iter().map(|e| e.to_string()).collect();
+    let mut entities: Vec<String> = veil_kinds::kind::defaults(false)
+        .map(|e| e.to_string())
+        .collect();
     entities.push("URL".into());
     let engine = Engine::new(&DetectionConfig {
         entities: Some(entities),

@@ -6,12 +6,14 @@ mod common;
 use common::load_corpus;
 use sha2::{Digest, Sha256};
 use veil_core::config::DetectionConfig;
-use veil_core::recognizers::DEFAULT_ENTITIES;
-use veil_core::token::{is_token, Minter};
-use veil_core::{Engine, Entity};
+use veil_core::Engine;
+use veil_kinds::token::{is_token, Minter};
+use veil_kinds::Entity;
 
 fn engine() -> Engine {
-    let mut entities: Vec<String> = DEFAULT_ENTITIES.iter().map(|e| e.to_string()).collect();
+    let mut entities: Vec<String> = veil_kinds::kind::defaults(false)
+        .map(|e| e.to_string())
+        .collect();
     entities.push("URL".into());
     Engine::new(&DetectionConfig {
         entities: Some(entities),

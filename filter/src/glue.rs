@@ -9,13 +9,13 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::config::{FailureMode, GatewayConfig, RejectOrPass, Source};
 use proxy_wasm::hostcalls;
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType, LogLevel, MetricType};
 use veil_core::body::BodyKind;
-use veil_core::gateway::{FailureMode, GatewayConfig, RejectOrPass, Source};
 use veil_core::restore::TokenMap;
-use veil_core::Entity;
+use veil_kinds::Entity;
 
 use crate::metrics;
 use crate::reply::error_body;

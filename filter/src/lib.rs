@@ -11,6 +11,7 @@
 //! - `reply`: the JSON errors the filter answers with (never a value).
 //! - `metrics`: the counters Envoy shows in /stats.
 
+pub mod config;
 pub mod metrics;
 pub mod reply;
 pub mod request;

@@ -2,8 +2,8 @@
 //! carry kinds and outcomes only, never a value; custom kinds are folded into `CUSTOM` so a
 //! configuration cannot grow the set without bound.
 
-use veil_core::entity::BUILTIN;
-use veil_core::Entity;
+use veil_kinds::kind::BUILTIN;
+use veil_kinds::Entity;
 
 /// Requests whose body was scanned.
 pub const SCANNED: &str = "veil_requests_scanned";

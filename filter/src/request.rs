@@ -4,10 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::config::{Action, GatewayConfig, InvalidJson};
 use veil_core::body::{BodyKind, Document, Edit, Finding};
 use veil_core::detect::Tier2Budget;
-use veil_core::gateway::{Action, GatewayConfig, InvalidJson};
-use veil_core::Entity;
+use veil_kinds::Entity;
 
 use crate::scan_cache::Scoped;
 use crate::settings::Settings;
@@ -181,7 +181,7 @@ fn history_tokens(doc: &Document<'_>) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut tokens = Vec::new();
     for field in doc.fields() {
-        for r in veil_core::token::find_tokens(&field.text) {
+        for r in veil_kinds::token::find_tokens(&field.text) {
             let t = &field.text[r];
             if tokens.len() < 1000 && seen.insert(t) {
                 tokens.push(t.to_string());

@@ -299,7 +299,7 @@ mod tests {
         let one = Detection {
             start: 0,
             end: 1,
-            entity: veil_core::Entity::EmailAddress,
+            entity: veil_kinds::Entity::EmailAddress,
             score: 1.0,
         };
         let mut put = |tag: &str, n: usize| {

@@ -6,11 +6,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use veil_core::gateway::GatewayConfig;
-use veil_core::{Engine, VeilConfig};
+use veil_core::Engine;
+
+use crate::config::{GatewayConfig, PluginConfig};
 
 pub struct Settings {
-    pub config: VeilConfig,
+    pub config: PluginConfig,
     /// The plugin-wide gateway settings, for routes that name no override.
     pub gateway: Arc<GatewayConfig>,
     /// Each named route override, merged over the plugin-wide settings once, here.
@@ -33,7 +34,7 @@ impl Settings {
         let text = std::str::from_utf8(bytes)
             .map_err(|_| "plugin configuration is not UTF-8".to_string())?;
         let config =
-            VeilConfig::from_json(text).map_err(|e| format!("plugin configuration: {e}"))?;
+            PluginConfig::from_json(text).map_err(|e| format!("plugin configuration: {e}"))?;
         let mut gateway = config.gateway.clone().ok_or_else(|| {
             "plugin configuration: field `gateway` is required in the filter".to_string()
         })?;
@@ -131,7 +132,7 @@ mod tests {
                  "routes": {"partner": {"failure_mode": "open"}}}}"#,
         )
         .unwrap();
-        use veil_core::gateway::FailureMode;
+        use crate::config::FailureMode;
         assert_eq!(s.for_route(None).unwrap().failure_mode, FailureMode::Closed);
         assert_eq!(
             s.for_route(Some("partner")).unwrap().failure_mode,

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use veil_core::gateway::FailureMode;
+use veil_filter::config::FailureMode;
 use veil_filter::settings::Settings;
 
 #[test]

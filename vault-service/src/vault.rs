@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use veil_core::entity::is_valid_custom_label;
-use veil_core::token::Minter;
-use veil_core::Entity;
+use veil_kinds::kind::is_valid_custom_label;
+use veil_kinds::token::Minter;
+use veil_kinds::Entity;
 
 use crate::crypto;
 use crate::keys::MasterKeys;

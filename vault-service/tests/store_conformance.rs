@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use common::*;
-use veil_core::token::{is_token, Minter};
-use veil_core::Entity;
+use veil_kinds::token::{is_token, Minter};
+use veil_kinds::Entity;
 use veil_vault::keys::MasterKeys;
 use veil_vault::store::embedded::EmbeddedStore;
 use veil_vault::store::postgres::PostgresStore;

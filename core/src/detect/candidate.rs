@@ -6,7 +6,7 @@
 //! still lifts it over, so an SSN-shaped value after "SSN" is masked even if the SSA never issued
 //! it, while the same value in free text is left alone.
 
-use crate::entity::Entity;
+use veil_kinds::kind::Entity;
 
 /// How much a nearby context word adds to a score.
 pub const CONTEXT_BOOST: f32 = 0.4;

@@ -14,8 +14,8 @@ use std::ops::Range;
 
 use memchr::{memchr, memrchr};
 
-use crate::entity::Entity;
-use crate::token;
+use veil_kinds::kind::Entity;
+use veil_kinds::token;
 
 /// Words after the match that also count as context.
 const WORDS_AFTER: usize = 2;

@@ -7,35 +7,17 @@
 
 use std::collections::{HashMap, HashSet};
 
+use veil_kinds::kind::{self, Entity, Tier};
+use veil_kinds::token;
+
 use super::context::{ContextWords, HeaderCache};
+use super::detection::{Contender, Detection};
 use super::haystack::{Gate, Haystack};
-use super::overlap::{self, Contender};
+use super::overlap;
 use super::tiers;
 use super::{Candidate, Recognizer, Tier2Budget};
 use crate::config::{ConfigError, DetectionConfig};
-use crate::entity::{self, Entity};
 use crate::recognizers;
-use crate::token;
-
-/// A reported span of sensitive text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Detection {
-    /// Byte offsets into the scanned text, end exclusive, on char boundaries.
-    pub start: usize,
-    pub end: usize,
-    pub entity: Entity,
-    pub score: f32,
-}
-
-impl Detection {
-    pub fn len(&self) -> usize {
-        self.end - self.start
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.start == self.end
-    }
-}
 
 /// Compiled detection configuration.
 pub struct Engine {
@@ -51,9 +33,6 @@ pub struct Engine {
     /// The classifier's allowance per request, when it runs.
     tier2_bytes: Option<usize>,
 }
-
-/// The tier-2 kinds, detected only when the classifier runs.
-const TIER2: [Entity; 3] = [Entity::Person, Entity::Location, Entity::Organization];
 
 impl Engine {
     /// Build a tier-1 engine, validating the configuration and naming the field of any error.
@@ -108,12 +87,7 @@ impl Engine {
         let kind = |field: &str, label: &str| entity_kind(field, label, tier2_on);
 
         let enabled: Vec<Entity> = match &cfg.entities {
-            None if tier2_on => recognizers::DEFAULT_ENTITIES
-                .iter()
-                .chain(&TIER2)
-                .cloned()
-                .collect(),
-            None => recognizers::DEFAULT_ENTITIES.to_vec(),
+            None => kind::defaults(tier2_on).cloned().collect(),
             Some(list) => list
                 .iter()
                 .enumerate()
@@ -341,7 +315,7 @@ fn entity_kind(field: &str, label: &str, tier2_on: bool) -> Result<Entity, Confi
             field,
             format!(
                 "unknown entity kind; known kinds: {}",
-                entity::BUILTIN
+                kind::BUILTIN
                     .iter()
                     .map(Entity::as_str)
                     .collect::<Vec<_>>()
@@ -359,7 +333,7 @@ impl Recognizer for NoClassifier {
         "no-classifier"
     }
     fn entities(&self) -> Vec<Entity> {
-        TIER2.to_vec()
+        kind::of_tier(Tier::Classifier).cloned().collect()
     }
     fn find(&self, _: &Haystack<'_>, _: &mut Vec<Candidate>) {}
 }

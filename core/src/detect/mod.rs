@@ -8,6 +8,7 @@
 mod budget;
 mod candidate;
 mod context;
+mod detection;
 mod engine;
 mod haystack;
 mod overlap;
@@ -16,10 +17,11 @@ mod tiers;
 pub use budget::Tier2Budget;
 pub use candidate::Candidate;
 pub use context::{ContextWords, HeaderCache};
-pub use engine::{Detection, Engine};
+pub use detection::Detection;
+pub use engine::Engine;
 pub use haystack::{Haystack, Shift};
 
-use crate::entity::Entity;
+use veil_kinds::kind::Entity;
 
 /// Proposes candidate spans of one or more entity kinds in a text.
 ///

@@ -1,24 +1,14 @@
 //! Overlap resolution: one span of text gets at most one label.
 //!
 //! Deterministic and privacy-first: the longer match wins (it hides more), then the validated
-//! one, then the higher score, then the fixed kind order of `entity::BUILTIN`, then the earlier
+//! one, then the higher score, then the fixed kind order of the kinds table (`veil_kinds::kind`), then the earlier
 //! start. So a card number is never also reported as a phone number inside it, and the same
 //! input always yields the same spans.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use super::engine::Detection;
-
-/// A span competing for its text.
-#[derive(Debug, Clone)]
-pub(crate) struct Contender {
-    pub detection: Detection,
-    /// Whether the value passed its validator: breaks ties between equally long spans.
-    pub validated: bool,
-    /// Whether it counts only with a context word near, not yet looked up (see `resolve`).
-    pub needs_context: bool,
-}
+use super::detection::{Contender, Detection};
 
 /// The non-overlapping winners, ordered by start. `has_context` is asked only about a
 /// contender that `needs_context` and would otherwise take its place: most such contenders
@@ -116,7 +106,7 @@ fn resolve_cluster(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entity::Entity;
+    use veil_kinds::kind::Entity;
 
     fn d(start: usize, end: usize, entity: Entity, score: f32) -> Detection {
         Detection {

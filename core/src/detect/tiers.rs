@@ -6,7 +6,7 @@
 //! span is cut back to its longest piece outside every validated tier-1 match, trimmed to
 //! letters and digits at both ends, and dropped if no letter is left.
 
-use super::overlap::Contender;
+use super::detection::Contender;
 
 pub(crate) fn yield_to_validated(found: &mut Vec<Contender>, text: &str) {
     let mut validated: Vec<(usize, usize)> = found
@@ -67,7 +67,7 @@ fn longest_piece_outside(
 mod tests {
     use super::*;
     use crate::detect::Detection;
-    use crate::entity::Entity;
+    use veil_kinds::kind::Entity;
 
     fn d(start: usize, end: usize, entity: Entity, validated: bool) -> Contender {
         Contender {

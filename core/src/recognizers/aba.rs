@@ -8,9 +8,9 @@ use regex::Regex;
 
 use super::{regex, stands_alone};
 use crate::detect::{Candidate, Haystack, Recognizer};
-use crate::entity::Entity;
-use crate::token;
 use crate::validate::{aba_routing, digits_of};
+use veil_kinds::kind::Entity;
+use veil_kinds::token;
 
 pub const CONTEXT: &[&str] = &[
     "routing", "route", "routed", "aba", "rtn", "transit", "abartn", "wire", "ach", "check",
@@ -64,8 +64,8 @@ impl Recognizer for AbaRouting {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::AbaRoutingNumber;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::AbaRoutingNumber;
 
     #[test]
     fn needs_context() {

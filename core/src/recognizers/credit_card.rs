@@ -9,8 +9,8 @@ use regex::Regex;
 
 use super::{regex, stands_alone};
 use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
-use crate::entity::Entity;
 use crate::validate::{digits_of, luhn};
+use veil_kinds::kind::Entity;
 
 pub const CONTEXT: &[&str] = &[
     "card",
@@ -145,8 +145,8 @@ fn known_issuer(d: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::CreditCard;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::CreditCard;
 
     #[test]
     fn issuers_and_groupings() {

@@ -9,8 +9,8 @@ use regex::Regex;
 
 use super::regex;
 use crate::detect::{Candidate, Haystack, Recognizer};
-use crate::entity::Entity;
 use crate::validate::{base58check, bech32_segwit, eth_address, EthCheck};
+use veil_kinds::kind::Entity;
 
 pub const CONTEXT: &[&str] = &[
     "wallet", "bitcoin", "btc", "ethereum", "eth", "address", "crypto",
@@ -75,8 +75,8 @@ impl Recognizer for CryptoWallet {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::Crypto;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::Crypto;
 
     #[test]
     fn wallets() {

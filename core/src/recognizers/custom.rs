@@ -9,8 +9,8 @@ use regex::{Regex, RegexBuilder};
 
 use crate::config::{ConfigError, CustomEntity};
 use crate::detect::{Candidate, Haystack, Recognizer};
-use crate::entity::{is_valid_custom_label, Entity};
 use crate::validate::Named;
+use veil_kinds::kind::{is_valid_custom_label, Entity};
 
 /// Compiled-size bound for user patterns, so a pathological pattern fails at load time rather
 /// than exhausting a wasm VM's memory.
@@ -105,11 +105,13 @@ impl Recognizer for CustomRecognizer {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::VeilConfig;
+    use crate::config::{NoGateway, VeilConfig};
     use crate::detect::Engine;
 
     fn engine(custom: &str) -> Result<Engine, crate::config::ConfigError> {
-        let cfg = VeilConfig::from_json(&format!(r#"{{"detection": {{"custom": [{custom}]}}}}"#))?;
+        let cfg = VeilConfig::<NoGateway>::from_json(&format!(
+            r#"{{"detection": {{"custom": [{custom}]}}}}"#
+        ))?;
         Engine::new(&cfg.detection)
     }
 

@@ -21,7 +21,7 @@ use regex::Regex;
 
 use super::{regex, stands_alone};
 use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
-use crate::entity::Entity;
+use veil_kinds::kind::Entity;
 
 pub const CONTEXT: &[&str] = &[
     "birth",
@@ -373,8 +373,8 @@ fn followed_by_time(rest: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::DateTime;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::DateTime;
 
     #[test]
     fn only_regions_that_could_hold_a_day_are_read_for_months() {

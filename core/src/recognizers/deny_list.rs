@@ -7,7 +7,7 @@ use regex::{Regex, RegexBuilder};
 
 use crate::config::ConfigError;
 use crate::detect::{Candidate, Haystack, Recognizer};
-use crate::entity::{is_valid_custom_label, Entity};
+use veil_kinds::kind::{is_valid_custom_label, Entity};
 
 pub struct DenyListRecognizer {
     lists: Vec<(Entity, Regex)>,
@@ -69,12 +69,12 @@ impl Recognizer for DenyListRecognizer {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::VeilConfig;
+    use crate::config::{NoGateway, VeilConfig};
     use crate::detect::Engine;
 
     #[test]
     fn terms_match_whole_words_any_case() {
-        let cfg = VeilConfig::from_json(
+        let cfg = VeilConfig::<NoGateway>::from_json(
             r#"{"detection": {"deny_list": {"PROJECT": ["Falcon", "Blue Heron"]}}}"#,
         )
         .unwrap();
@@ -96,8 +96,10 @@ mod tests {
 
     #[test]
     fn allow_list_wins() {
-        let cfg = VeilConfig::from_json(r#"{"detection": {"allow_list": ["Support@Acme.com"]}}"#)
-            .unwrap();
+        let cfg = VeilConfig::<NoGateway>::from_json(
+            r#"{"detection": {"allow_list": ["Support@Acme.com"]}}"#,
+        )
+        .unwrap();
         let e = Engine::new(&cfg.detection).unwrap();
         assert!(e.detect("write to support@acme.com").is_empty());
         assert_eq!(e.detect("write to jane@acme.com").len(), 1);
@@ -105,8 +107,10 @@ mod tests {
 
     #[test]
     fn empty_lists_are_errors() {
-        let err = VeilConfig::from_json(r#"{"detection": {"deny_list": {"PROJECT": [" "]}}}"#)
-            .unwrap_err();
+        let err = VeilConfig::<NoGateway>::from_json(
+            r#"{"detection": {"deny_list": {"PROJECT": [" "]}}}"#,
+        )
+        .unwrap_err();
         assert_eq!(err.field, "detection.deny_list.PROJECT");
     }
 }

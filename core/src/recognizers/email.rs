@@ -7,7 +7,7 @@ use regex::Regex;
 
 use super::regex;
 use crate::detect::{Candidate, Haystack, Recognizer};
-use crate::entity::Entity;
+use veil_kinds::kind::Entity;
 
 pub const CONTEXT: &[&str] = &["email", "e-mail", "mail", "contact", "address"];
 
@@ -63,8 +63,8 @@ impl Recognizer for Email {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::EmailAddress;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::EmailAddress;
 
     #[test]
     fn positives() {

@@ -11,8 +11,8 @@ use regex::Regex;
 
 use super::{regex, stands_alone};
 use crate::detect::{Candidate, Haystack, Recognizer};
-use crate::entity::Entity;
 use crate::validate::mod97;
+use veil_kinds::kind::Entity;
 
 pub const CONTEXT: &[&str] = &[
     "iban", "bank", "account", "transfer", "sepa", "wire", "bic", "swift",
@@ -185,8 +185,8 @@ fn take_alnum(bytes: &[u8], start: usize, count: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::IbanCode;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::IbanCode;
 
     #[test]
     fn grouped_and_compact() {

@@ -13,7 +13,7 @@ use regex::Regex;
 
 use super::{clean_after, clean_before, regex};
 use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
-use crate::entity::Entity;
+use veil_kinds::kind::Entity;
 
 pub const CONTEXT: &[&str] = &["ip", "address", "host", "server", "client", "ipv4", "ipv6"];
 const VERSION_WORDS: &[&str] = &[
@@ -121,8 +121,8 @@ fn enough_groups(v: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::IpAddress;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::IpAddress;
 
     #[test]
     fn ipv4() {

@@ -5,7 +5,7 @@ use regex::Regex;
 
 use super::regex;
 use crate::detect::{Candidate, Haystack, Recognizer};
-use crate::entity::Entity;
+use veil_kinds::kind::Entity;
 
 pub const CONTEXT: &[&str] = &[
     "mac", "hardware", "ethernet", "wifi", "device", "nic", "bssid",
@@ -69,8 +69,8 @@ impl Recognizer for MacAddress {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::MacAddress;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::MacAddress;
 
     #[test]
     fn formats() {

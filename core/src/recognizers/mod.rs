@@ -23,28 +23,7 @@ mod us_passport;
 mod us_ssn;
 
 use crate::detect::Recognizer;
-use crate::entity::Entity;
-
-/// Kinds detected when the configuration does not list `entities`: every tier-1 kind but URL,
-/// whose masking costs models useful context (documentation links) far more often than it
-/// protects anyone; URLs with credentials are still caught as SECRET.
-pub const DEFAULT_ENTITIES: [Entity; 15] = [
-    Entity::EmailAddress,
-    Entity::PhoneNumber,
-    Entity::CreditCard,
-    Entity::UsSsn,
-    Entity::UsItin,
-    Entity::AbaRoutingNumber,
-    Entity::IbanCode,
-    Entity::IpAddress,
-    Entity::MacAddress,
-    Entity::Crypto,
-    Entity::UsPassport,
-    Entity::UkNhs,
-    Entity::UkNino,
-    Entity::DateTime,
-    Entity::Secret,
-];
+use veil_kinds::kind::Entity;
 
 /// The recognizer for a built-in tier-1 kind, with its built-in context words.
 pub fn builtin(entity: &Entity) -> Option<(Box<dyn Recognizer>, &'static [&'static str])> {
@@ -127,13 +106,12 @@ pub(crate) fn clean_after(text: &str, end: usize) -> bool {
 pub(crate) mod test_support {
     use crate::config::DetectionConfig;
     use crate::detect::Engine;
-    use crate::entity::Entity;
+    use veil_kinds::kind::Entity;
 
     /// Spans the full engine (default config plus `entity` enabled) reports for `entity`.
     pub fn found(entity: Entity, text: &str) -> Vec<String> {
         let mut cfg = DetectionConfig::default();
-        let mut list: Vec<String> = super::DEFAULT_ENTITIES
-            .iter()
+        let mut list: Vec<String> = veil_kinds::kind::defaults(false)
             .map(|e| e.as_str().to_string())
             .collect();
         list.push(entity.as_str().to_string());

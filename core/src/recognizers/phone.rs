@@ -18,7 +18,7 @@
 //! candidate needs a positive context word whatever its shape.
 
 use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
-use crate::entity::Entity;
+use veil_kinds::kind::Entity;
 
 use super::stands_alone;
 
@@ -644,8 +644,8 @@ mod plans {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::PhoneNumber;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::PhoneNumber;
 
     #[test]
     fn north_american_formats() {

@@ -18,7 +18,7 @@ use regex::Regex;
 use super::regex;
 use super::url::trim_url;
 use crate::detect::{Candidate, Haystack, Recognizer};
-use crate::entity::Entity;
+use veil_kinds::kind::Entity;
 
 pub const CONTEXT: &[&str] = &[
     "aws",
@@ -254,8 +254,8 @@ fn jwt_header_ok(token: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::Secret;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::Secret;
 
     const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkphbmUifQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
 

@@ -16,8 +16,8 @@ use regex::Regex;
 
 use super::{regex, stands_alone};
 use crate::detect::{Candidate, Haystack, Recognizer};
-use crate::entity::Entity;
 use crate::validate::{digits_of, mod11_nhs};
+use veil_kinds::kind::Entity;
 
 pub const NHS_CONTEXT: &[&str] = &["nhs", "health", "patient", "gp", "hospital"];
 pub const NINO_CONTEXT: &[&str] = &["nino", "national", "insurance", "ni"];
@@ -144,8 +144,8 @@ impl Recognizer for Nino {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::{PhoneNumber, UkNhs, UkNino};
     use crate::recognizers::test_support::{assert_finds, assert_none, found};
+    use veil_kinds::kind::Entity::{PhoneNumber, UkNhs, UkNino};
 
     #[test]
     fn nhs_with_context() {

@@ -1,12 +1,12 @@
 //! URL: `http`, `https`, `ftp` URLs and bare `www.` hosts, with sentence punctuation trimmed
 //! from the end (and a closing parenthesis only when the URL did not open one). Score 0.6.
-//! Off by default (see `DEFAULT_ENTITIES`); URLs that carry a password are SECRET.
+//! Off by default (the kinds table, `veil_kinds::kind`); URLs that carry a password are SECRET.
 
 use regex::Regex;
 
 use super::regex;
 use crate::detect::{Candidate, Haystack, Recognizer};
-use crate::entity::Entity;
+use veil_kinds::kind::Entity;
 
 pub const CONTEXT: &[&str] = &["url", "link", "website", "site", "href"];
 
@@ -62,8 +62,8 @@ pub(crate) fn trim_url(url: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::Url;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::Url;
 
     #[test]
     fn urls() {

@@ -6,7 +6,7 @@ use regex::Regex;
 
 use super::{regex, stands_alone};
 use crate::detect::{Candidate, Haystack, Recognizer};
-use crate::entity::Entity;
+use veil_kinds::kind::Entity;
 
 pub const CONTEXT: &[&str] = &["passport", "passports", "travel"];
 
@@ -52,8 +52,8 @@ impl Recognizer for UsPassport {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::UsPassport;
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::UsPassport;
 
     #[test]
     fn needs_passport_context() {

@@ -15,7 +15,7 @@ use regex::Regex;
 
 use super::{regex, stands_alone};
 use crate::detect::{Candidate, Haystack, Recognizer};
-use crate::entity::Entity;
+use veil_kinds::kind::Entity;
 
 pub const SSN_CONTEXT: &[&str] = &["ssn", "ssns", "social", "security", "ss"];
 pub const ITIN_CONTEXT: &[&str] = &["itin", "taxpayer", "tax", "tin", "individual"];
@@ -115,8 +115,8 @@ impl Recognizer for SsnItin {
 
 #[cfg(test)]
 mod tests {
-    use crate::entity::Entity::{UsItin, UsSsn};
     use crate::recognizers::test_support::{assert_finds, assert_none};
+    use veil_kinds::kind::Entity::{UsItin, UsSsn};
 
     #[test]
     fn valid_ssns() {

@@ -3,13 +3,14 @@
 //! Each is a pure function over the matched text. `Named` lists the ones a team can attach to a
 //! custom entity from configuration.
 
-mod checksum;
 mod crypto;
 
-pub use checksum::{
+// The check digits live with the token grammar (`veil-kinds`), which keeps them valid in
+// tokens; the recognizers use the same functions.
+pub use crypto::{base58check, bech32_segwit, eth_address, EthCheck};
+pub use veil_kinds::checksum::{
     aba_routing, aba_routing_checksum, digits_of, luhn, mod11_nhs, mod97, verhoeff,
 };
-pub use crypto::{base58check, bech32_segwit, eth_address, EthCheck};
 
 use serde::Deserialize;
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use veil_core::Entity;
+use veil_kinds::Entity;
 
 pub struct Example {
     pub file: String,

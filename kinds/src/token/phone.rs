@@ -9,7 +9,7 @@
 //! token (`Phone_7QF2`) takes over.
 
 use super::{digits_on_stack, fill_digits, Draw, SMALL_SPACE_ATTEMPTS};
-use crate::validate::{digits_of, mod11_nhs};
+use crate::checksum::{digits_of, mod11_nhs};
 
 enum Plan {
     Nanp,

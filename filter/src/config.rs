@@ -1,14 +1,17 @@
-//! The gateway part of the configuration: what the Envoy filter needs beyond detection (where
-//! the vault is, whose data a request carries, what to do with each kind, how to fail). Part
-//! of the one schema (`VeilConfig::gateway`), so the filter, `veil scan --config` and the Istio
-//! manifests are checked by the same parser.
+//! The plugin configuration: the one Veil document (`veil_core::VeilConfig`: detection and
+//! bodies) with its `gateway` part, defined here: what the Envoy filter needs beyond detection
+//! (where the vault is, whose data a request carries, what to do with each kind, how to
+//! fail). `veil scan --config` and the Istio manifests' tests read the same type, so one
+//! parser checks all three.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use veil_core::config::{ConfigError, GatewayPart, VeilConfig};
+use veil_kinds::kind::{is_valid_custom_label, Entity};
 
-use crate::config::ConfigError;
-use crate::entity::{is_valid_custom_label, Entity};
+/// The whole plugin configuration document.
+pub type PluginConfig = VeilConfig<GatewayConfig>;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -334,15 +337,6 @@ impl GatewayConfig {
         Some(merged)
     }
 
-    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
-        self.validate_at("gateway")?;
-        for name in self.routes.keys() {
-            let merged = self.for_route(name).expect("the route exists");
-            merged.validate_at(&format!("gateway.routes.{name}"))?;
-        }
-        Ok(())
-    }
-
     fn validate_at(&self, at: &str) -> Result<(), ConfigError> {
         for label in self.actions.keys() {
             if Entity::builtin(label).is_none() && !is_valid_custom_label(label) {
@@ -441,13 +435,23 @@ impl GatewayConfig {
     }
 }
 
+impl GatewayPart for GatewayConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.validate_at("gateway")?;
+        for name in self.routes.keys() {
+            let merged = self.for_route(name).expect("the route exists");
+            merged.validate_at(&format!("gateway.routes.{name}"))?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::VeilConfig;
 
     fn gateway(json: &str) -> Result<GatewayConfig, String> {
-        VeilConfig::from_json(&format!(r#"{{"gateway": {json}}}"#))
+        PluginConfig::from_json(&format!(r#"{{"gateway": {json}}}"#))
             .map(|c| c.gateway.unwrap())
             .map_err(|e| e.to_string())
     }

@@ -1,7 +1,7 @@
 //! The token grammar: what a Veil token looks like for each kind of value, how one is minted,
-//! and how one is recognised. It lives in the core because the vault mints tokens, the filter
-//! finds them in responses, and the detector must never report one as new PII; one grammar for
-//! all three means they cannot drift.
+//! and how one is recognised. The vault mints tokens, the filter finds them in responses, and
+//! the detector must never report one as new PII; one grammar for all three means they cannot
+//! drift. Which form a kind's tokens take is a column of the kinds table (`crate::kind`).
 //!
 //! A token keeps the shape of what it replaces, so strict downstream validators and the
 //! language model treat it naturally, but always from a range no real value uses. That is what
@@ -32,7 +32,7 @@ mod typed;
 
 use sha2::{Digest, Sha256};
 
-use crate::entity::Entity;
+use crate::kind::{Entity, TokenForm};
 
 pub use find::find_tokens;
 pub use typed::{starts_with_typed_token, typed_label};
@@ -71,15 +71,15 @@ impl Minter {
     /// The token for `original` of kind `entity` at this attempt. Same inputs, same token.
     pub fn mint(&self, entity: &Entity, original: &str, seed: &Seed, attempt: u32) -> String {
         let mut draw = Draw::for_attempt(seed, attempt);
-        let structured = match entity {
-            Entity::CreditCard => digits::card(original, &mut draw),
-            Entity::UsSsn | Entity::UsItin => digits::ssn(original, &mut draw),
-            Entity::AbaRoutingNumber => digits::aba(original, &mut draw, attempt),
-            Entity::IbanCode => digits::iban(original, &mut draw),
-            Entity::EmailAddress => Some(network::email(&mut draw)),
-            Entity::IpAddress if attempt < SMALL_SPACE_ATTEMPTS => network::ip(original, &mut draw),
-            Entity::PhoneNumber => phone::mint(original, &mut draw, attempt),
-            _ => None,
+        let structured = match entity.token_form() {
+            TokenForm::Card => digits::card(original, &mut draw),
+            TokenForm::Ssn => digits::ssn(original, &mut draw),
+            TokenForm::Aba => digits::aba(original, &mut draw, attempt),
+            TokenForm::Iban => digits::iban(original, &mut draw),
+            TokenForm::Email => Some(network::email(&mut draw)),
+            TokenForm::Ip if attempt < SMALL_SPACE_ATTEMPTS => network::ip(original, &mut draw),
+            TokenForm::Phone => phone::mint(original, &mut draw, attempt),
+            TokenForm::Ip | TokenForm::Typed => None,
         };
         // An original whose shape a format cannot keep (a card with 25 digits, stray text,
         // runs of spaces) still gets a token: the typed one. Tokens stay short.
@@ -101,15 +101,15 @@ pub fn is_token(entity: &Entity, text: &str) -> bool {
     if typed::is_token(entity, text) {
         return true;
     }
-    match entity {
-        Entity::CreditCard => digits::is_card(text),
-        Entity::UsSsn | Entity::UsItin => digits::is_ssn(text),
-        Entity::AbaRoutingNumber => digits::is_aba(text),
-        Entity::IbanCode => digits::is_iban(text),
-        Entity::EmailAddress => network::is_email(text),
-        Entity::IpAddress => network::is_ip(text),
-        Entity::PhoneNumber => phone::is_token(text),
-        _ => false,
+    match entity.token_form() {
+        TokenForm::Card => digits::is_card(text),
+        TokenForm::Ssn => digits::is_ssn(text),
+        TokenForm::Aba => digits::is_aba(text),
+        TokenForm::Iban => digits::is_iban(text),
+        TokenForm::Email => network::is_email(text),
+        TokenForm::Ip => network::is_ip(text),
+        TokenForm::Phone => phone::is_token(text),
+        TokenForm::Typed => false,
     }
 }
 

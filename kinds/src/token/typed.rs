@@ -4,43 +4,17 @@
 //! and uses it like a name.
 
 use super::Draw;
-use crate::entity::{Entity, BUILTIN};
+use crate::kind::{Entity, BUILTIN};
 
 /// Crockford's base 32: no I, L, O or U, so ids survive being read aloud or retyped.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// The label a typed token starts with: `PERSON` → `Person`, `EMPLOYEE_ID` → `EmployeeId`.
 pub fn typed_label(entity: &Entity) -> String {
-    match builtin_label(entity) {
-        Some(label) => label.to_string(),
+    match entity.kind() {
+        Some(kind) => kind.typed_label.to_string(),
         None => camel(entity.as_str()),
     }
-}
-
-/// The label of a built-in kind; `None` for custom kinds.
-fn builtin_label(entity: &Entity) -> Option<&'static str> {
-    Some(match entity {
-        Entity::Person => "Person",
-        Entity::Location => "Location",
-        Entity::Organization => "Org",
-        Entity::DateTime => "Date",
-        Entity::EmailAddress => "Email",
-        Entity::PhoneNumber => "Phone",
-        Entity::CreditCard => "Card",
-        Entity::UsSsn => "Ssn",
-        Entity::UsItin => "Itin",
-        Entity::AbaRoutingNumber => "Aba",
-        Entity::IbanCode => "Iban",
-        Entity::IpAddress => "Ip",
-        Entity::MacAddress => "Mac",
-        Entity::UsPassport => "Passport",
-        Entity::UkNhs => "Nhs",
-        Entity::UkNino => "Nino",
-        Entity::Secret => "Secret",
-        Entity::Url => "Url",
-        Entity::Crypto => "Wallet",
-        Entity::Custom(_) => return None,
-    })
 }
 
 fn camel(label: &str) -> String {
@@ -67,13 +41,16 @@ pub(super) fn mint(entity: &Entity, draw: &mut Draw, id_len: usize) -> String {
 /// Whether `text` begins with a typed token of a built-in kind (`Nhs_2V5C, ...`). The detector
 /// uses it so a token's label is never taken for a context word ("Nhs" next to a number).
 pub fn starts_with_typed_token(text: &str) -> bool {
-    BUILTIN.iter().filter_map(builtin_label).any(|label| {
-        let Some(id) = text.strip_prefix(label).and_then(|r| r.strip_prefix('_')) else {
-            return false;
-        };
-        let run = id.bytes().take_while(u8::is_ascii_alphanumeric).count();
-        run > 0 && id.as_bytes()[..run].iter().all(|b| ALPHABET.contains(b))
-    })
+    BUILTIN
+        .iter()
+        .map(|e| e.kind().expect("built-in").typed_label)
+        .any(|label| {
+            let Some(id) = text.strip_prefix(label).and_then(|r| r.strip_prefix('_')) else {
+                return false;
+            };
+            let run = id.bytes().take_while(u8::is_ascii_alphanumeric).count();
+            run > 0 && id.as_bytes()[..run].iter().all(|b| ALPHABET.contains(b))
+        })
 }
 
 pub(super) fn is_token(entity: &Entity, text: &str) -> bool {
@@ -82,8 +59,8 @@ pub(super) fn is_token(entity: &Entity, text: &str) -> bool {
         return false;
     }
     let custom;
-    let label = match builtin_label(entity) {
-        Some(label) => label,
+    let label = match entity.kind() {
+        Some(kind) => kind.typed_label,
         None => {
             custom = camel(entity.as_str());
             custom.as_str()

@@ -1,5 +1,5 @@
 use super::*;
-use crate::validate::{aba_routing_checksum, digits_of, luhn, mod97};
+use crate::checksum::{aba_routing_checksum, digits_of, luhn, mod97};
 
 fn seed(n: u8) -> Seed {
     let mut s = [0u8; 32];

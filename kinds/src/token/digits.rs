@@ -5,7 +5,7 @@
 //! token, so no stray text can travel inside a token.
 
 use super::{digits_on_stack, fill_digits, Draw, SMALL_SPACE_ATTEMPTS};
-use crate::validate::{aba_routing_checksum, digits_of, luhn, mod97};
+use crate::checksum::{aba_routing_checksum, digits_of, luhn, mod97};
 
 /// MII 0 belongs to ISO/TC 68, not to any card network: `00…` is never a real card.
 const CARD_PREFIX: [u8; 2] = [0, 0];

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::is_token;
-use crate::entity::{Entity, BUILTIN};
+use crate::kind::{Entity, BUILTIN};
 
 fn pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
