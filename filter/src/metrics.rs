@@ -2,7 +2,7 @@
 //! carry kinds and outcomes only, never a value; custom kinds are folded into `CUSTOM` so a
 //! configuration cannot grow the set without bound.
 
-use veil_kinds::kind::BUILTIN;
+use veil_kinds::kind::{counter_name, BUILTIN};
 use veil_kinds::Entity;
 
 /// Requests whose body was scanned.
@@ -76,19 +76,12 @@ pub const COUNTERS: &[&str] = &[
 
 /// The counter of values of `entity` masked (tokenized or redacted).
 pub fn masked(entity: &Entity) -> String {
-    per_kind("veil_entities_masked", entity)
+    counter_name("veil_entities_masked", entity)
 }
 
 /// The counter of values of `entity` found, whatever their action (allowed ones too).
 pub fn detected(entity: &Entity) -> String {
-    per_kind("veil_entities_detected", entity)
-}
-
-fn per_kind(prefix: &str, entity: &Entity) -> String {
-    match entity {
-        Entity::Custom(_) => format!("{prefix}_CUSTOM"),
-        e => format!("{prefix}_{}", e.as_str()),
-    }
+    counter_name("veil_entities_detected", entity)
 }
 
 /// Every per-kind counter name.
@@ -98,6 +91,17 @@ pub fn per_kind_counters() -> Vec<String> {
         .iter()
         .chain(std::iter::once(&custom))
         .flat_map(|e| [masked(e), detected(e)])
+        .collect()
+}
+
+/// Every metric a VM defines: (name, whether it is a histogram).
+pub fn all() -> Vec<(String, bool)> {
+    COUNTERS
+        .iter()
+        .map(|c| c.to_string())
+        .chain(per_kind_counters())
+        .map(|c| (c, false))
+        .chain([(CALLOUT_MS.to_string(), true)])
         .collect()
 }
 

@@ -47,7 +47,7 @@ fn events(stream: &str) -> Vec<Value> {
     let mut s = EventSplitter::new();
     s.push(stream.as_bytes())
         .iter()
-        .filter_map(|e| sse::data(e))
+        .filter_map(|e| sse_split::data(e))
         .filter(|d| d != "[DONE]")
         .map(|d| serde_json::from_str(&d).unwrap_or_else(|e| panic!("invalid event JSON {d}: {e}")))
         .collect()

@@ -1,4 +1,6 @@
-//! Restoring tokens in text, whole or streamed.
+//! The tokens a response may contain and their values (`TokenMap`), and the one algorithm
+//! that finds them in text: whole (a buffered answer) or piece by piece (`TextStreamRestorer`
+//! drives it with `last = false` and holds back what could still become a token).
 //!
 //! What counts as the model using a token (tested in this file):
 //! - the token exactly, in any ASCII case (`PERSON_7QF2`, `person_7qf2`): restored;
@@ -12,7 +14,6 @@
 //!   guessing at digits could put a real value where it does not belong.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -98,7 +99,7 @@ impl TokenMap {
     /// text arrives. With `last`, nothing more will arrive and everything is final.
     /// `before` is the byte that came just before `text` in the stream, if any: a token right
     /// after a letter or digit is part of a longer word, even across a chunk boundary.
-    fn restore(
+    pub(super) fn restore(
         &self,
         text: &str,
         before: Option<u8>,
@@ -294,64 +295,10 @@ fn ending(token: &str, after: &[u8], last: bool) -> Ending {
     }
 }
 
-/// Restores one streamed text (a choice's content, a tool call's arguments): push each piece
-/// as it arrives, send what comes back at once, `finish` at the end of the stream.
-#[derive(Debug)]
-pub struct StreamRestorer {
-    map: Arc<TokenMap>,
-    context: Context,
-    pending: String,
-    /// The last byte already sent, which decides whether a token starts a word.
-    sent_last: Option<u8>,
-}
-
-impl StreamRestorer {
-    pub fn new(map: Arc<TokenMap>) -> Self {
-        Self::with_context(map, Context::Text)
-    }
-
-    pub fn with_context(map: Arc<TokenMap>, context: Context) -> Self {
-        StreamRestorer {
-            map,
-            context,
-            pending: String::new(),
-            sent_last: None,
-        }
-    }
-
-    /// The text that can be sent now: everything up to a possible token prefix.
-    pub fn push(&mut self, piece: &str) -> String {
-        self.pending.push_str(piece);
-        let mut out = String::new();
-        let keep = self
-            .map
-            .restore(&self.pending, self.sent_last, false, self.context, &mut out);
-        if keep > 0 {
-            self.sent_last = Some(self.pending.as_bytes()[keep - 1]);
-        }
-        self.pending.drain(..keep);
-        out
-    }
-
-    /// The rest, at the end of the stream (a held-back prefix that never became a token is
-    /// sent as written).
-    pub fn finish(&mut self) -> String {
-        let pending = std::mem::take(&mut self.pending);
-        let mut out = String::new();
-        self.map
-            .restore(&pending, self.sent_last, true, self.context, &mut out);
-        out
-    }
-
-    /// Bytes held back, waiting for the next piece.
-    pub fn held_back(&self) -> usize {
-        self.pending.len()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn map() -> Arc<TokenMap> {
         Arc::new(TokenMap::new([
@@ -367,26 +314,6 @@ mod tests {
                 "4111 1111 1111 1111".to_string(),
             ),
         ]))
-    }
-
-    /// Streams `text` in pieces split at every pair of positions; the output must equal the
-    /// whole-text restoration every time.
-    fn streamed_everywhere(text: &str) -> String {
-        let whole = map().restore_all(text);
-        let cuts: Vec<usize> = (0..=text.len())
-            .filter(|&i| text.is_char_boundary(i))
-            .collect();
-        for &a in &cuts {
-            for &b in cuts.iter().filter(|&&b| b >= a) {
-                let mut r = StreamRestorer::new(map());
-                let mut out = r.push(&text[..a]);
-                out += &r.push(&text[a..b]);
-                out += &r.push(&text[b..]);
-                out += &r.finish();
-                assert_eq!(out, whole, "cut at {a} and {b}");
-            }
-        }
-        whole
     }
 
     #[test]
@@ -410,56 +337,13 @@ mod tests {
                 let map = Arc::new(TokenMap::new(
                     map.tokens.iter().cloned().zip(map.values.iter().cloned()),
                 ));
-                let mut r = StreamRestorer::new(map);
+                let mut r = super::super::text_stream::TextStreamRestorer::new(map);
                 let mut out = r.push(&text[..cut]);
                 out.push_str(&r.push(&text[cut..]));
                 out.push_str(&r.finish());
                 assert_eq!(out, expected, "cut at {cut}");
             }
         }
-    }
-
-    #[test]
-    fn restorations_are_counted_once_each_however_the_text_is_cut() {
-        let map = Arc::new(TokenMap::new([(
-            "Person_7QF2".to_string(),
-            "Jane Roe".to_string(),
-        )]));
-        let text = "Person_7QF2 met person_7qf2, not xPerson_7QF2";
-        for cut in 0..=text.len() {
-            let before = map.restored();
-            let mut r = StreamRestorer::new(map.clone());
-            r.push(&text[..cut]);
-            r.push(&text[cut..]);
-            r.finish();
-            assert_eq!(map.restored() - before, 2, "cut at {cut}");
-        }
-    }
-
-    #[test]
-    fn tokens_split_anywhere_are_restored_exactly_once() {
-        assert_eq!(
-            streamed_everywhere(
-                "Hi Person_7QF2, mail email-3y9tm3d4@example.com or call (324) 555-0177."
-            ),
-            "Hi Jane Roe, mail jane@corp.com or call (415) 867-5309."
-        );
-        assert_eq!(
-            streamed_everywhere("card 0073 6555 7214 2076 ok"),
-            "card 4111 1111 1111 1111 ok"
-        );
-        assert_eq!(
-            streamed_everywhere("Person_7QF2Person_7QF2"),
-            "Person_7QF2Person_7QF2"
-        );
-        assert_eq!(
-            streamed_everywhere("ends with Person_7QF2"),
-            "ends with Jane Roe"
-        );
-        assert_eq!(
-            streamed_everywhere("née Person_7QF2 — ok"),
-            "née Jane Roe — ok"
-        );
     }
 
     #[test]
@@ -496,23 +380,5 @@ mod tests {
         let restored = m.restore_all_as(args, Context::JsonText);
         let parsed: serde_json::Value = serde_json::from_str(&restored).unwrap();
         assert_eq!(parsed["name"], "Jane \"JR\" Roe");
-    }
-
-    #[test]
-    fn only_a_possible_token_prefix_is_held_back() {
-        let mut r = StreamRestorer::new(map());
-        assert_eq!(r.push("Hello, Pers"), "Hello, ");
-        assert_eq!(r.held_back(), 4);
-        assert_eq!(r.push("uade me "), "Persuade me ");
-        assert_eq!(r.held_back(), 0);
-        assert_eq!(r.push("Person_7Q"), "");
-        assert_eq!(r.push("F2"), "", "could still grow into a longer word");
-        assert_eq!(r.push(" is here"), "Jane Roe is here");
-        assert_eq!(r.push("Person_7Q"), "");
-        assert_eq!(
-            r.finish(),
-            "Person_7Q",
-            "a prefix that never completed goes out as written"
-        );
     }
 }
