@@ -13,6 +13,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use veil_testkit::VaultProcess;
+
 pub const VAULT_KEY: &str = "e2e-vault-key-3f9a";
 
 fn repo() -> PathBuf {
@@ -138,41 +140,21 @@ pub enum Provider {
 /// The HS256 key the `DemoJwt` gateway's `jwt_authn` trusts.
 pub const JWT_SECRET: &[u8] = b"e2e-jwt-secret-for-tests-only-0123456789";
 
-struct VaultProcess {
-    child: Option<Child>,
-    port: u16,
+/// The real vault and how to start it again on the same port and data.
+struct RealVault {
+    process: VaultProcess,
     data_dir: PathBuf,
     api_key: String,
 }
 
-impl VaultProcess {
-    fn spawn(port: u16, data_dir: PathBuf, api_key: String) -> VaultProcess {
+impl RealVault {
+    fn spawn(listen: &str, data_dir: PathBuf, api_key: String) -> RealVault {
         // `VEIL_E2E_VAULT` names another build (the load benchmark runs the release one).
         let bin = std::env::var_os("VEIL_E2E_VAULT")
             .map(PathBuf::from)
             .unwrap_or_else(|| target_dir().join("debug/veil-vault"));
-        let mut cmd = Command::new(bin);
-        cmd.args([
-            "--dev",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(&data_dir)
-        .env("VEIL_DEV_API_KEY", &api_key);
-        let (child, rest) = spawn_waiting(cmd, &["veil-vault listening on "], true);
-        let port = rest[0]
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .rsplit(':')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        VaultProcess {
-            child: Some(child),
-            port,
+        RealVault {
+            process: VaultProcess::dev(&bin, listen, &data_dir, &api_key),
             data_dir,
             api_key,
         }
@@ -191,7 +173,7 @@ pub struct Gateway {
     admin_url: String,
     /// Held for its `Drop`: Envoy and the provider (and the vault's own handle, below).
     _children: Children,
-    vault: Option<VaultProcess>,
+    vault: Option<RealVault>,
     envoy_log: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -236,8 +218,8 @@ impl Gateway {
             .to_string();
         let (vault, vault_port) = match vault {
             Vault::Real => {
-                let v = VaultProcess::spawn(0, dir.path().join("vault"), api_key.clone());
-                let port = v.port;
+                let v = RealVault::spawn("127.0.0.1:0", dir.path().join("vault"), api_key.clone());
+                let port = v.process.addr.port();
                 (Some(v), port)
             }
             Vault::Absent => (None, free_port()),
@@ -366,17 +348,17 @@ impl Gateway {
     /// Stops the vault (SIGKILL), as a crash would.
     pub fn kill_vault(&mut self) {
         let v = self.vault.as_mut().expect("a real vault");
-        let mut child = v.child.take().expect("the vault is running");
-        child.kill().unwrap();
-        child.wait().unwrap();
+        assert!(v.process.is_running(), "the vault is running");
+        v.process.kill_9();
     }
 
     /// Starts the vault again on its port and data.
     pub fn restart_vault(&mut self) {
         let v = self.vault.take().expect("a real vault");
-        assert!(v.child.is_none(), "kill the vault first");
-        self.vault = Some(VaultProcess::spawn(
-            v.port,
+        assert!(!v.process.is_running(), "kill the vault first");
+        let listen = v.process.addr.to_string();
+        self.vault = Some(RealVault::spawn(
+            &listen,
             v.data_dir.clone(),
             v.api_key.clone(),
         ));
@@ -548,15 +530,6 @@ struct Children(Vec<Child>);
 impl Drop for Children {
     fn drop(&mut self) {
         for c in &mut self.0 {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-impl Drop for VaultProcess {
-    fn drop(&mut self) {
-        if let Some(c) = &mut self.child {
             let _ = c.kill();
             let _ = c.wait();
         }

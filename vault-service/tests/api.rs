@@ -18,7 +18,7 @@ fn acme_config(dir: &std::path::Path) -> std::path::PathBuf {
 #[tokio::test]
 async fn dev_mode_keeps_working_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
-    let vault = VaultProcess::dev(dir.path());
+    let vault = dev_vault(dir.path());
     assert!(
         vault.stderr.lock().unwrap().contains("DEV MODE"),
         "dev mode must warn loudly"
@@ -30,7 +30,7 @@ async fn dev_mode_keeps_working_across_restarts() {
     let tokens = tokenize(&vault, DEV_KEY, "any-tenant", "u1", &entities).await;
     drop(vault);
 
-    let restarted = VaultProcess::dev(dir.path());
+    let restarted = dev_vault(dir.path());
     assert_eq!(
         tokenize(&restarted, DEV_KEY, "any-tenant", "u1", &entities).await,
         tokens
@@ -107,7 +107,7 @@ fn production_refuses_to_start_without_keys_or_callers() {
 #[tokio::test]
 async fn keys_are_checked_per_tenant() {
     let dir = tempfile::tempdir().unwrap();
-    let vault = VaultProcess::with_config(&acme_config(dir.path()));
+    let vault = config_vault(&acme_config(dir.path()));
     let body = r#"{"tenant": "acme", "entities": [{"type": "PERSON", "value": "Ann Example"}]}"#;
     let url = vault.url("/v1/tokenize");
 
@@ -145,7 +145,7 @@ async fn keys_are_checked_per_tenant() {
 #[tokio::test]
 async fn a_pasted_token_comes_back_as_a_token_unless_policy_allows() {
     let dir = tempfile::tempdir().unwrap();
-    let vault = VaultProcess::with_config(&acme_config(dir.path()));
+    let vault = config_vault(&acme_config(dir.path()));
     let tokens = tokenize(
         &vault,
         "acme-key",
@@ -195,7 +195,7 @@ async fn a_pasted_token_comes_back_as_a_token_unless_policy_allows() {
 #[tokio::test]
 async fn bad_input_gets_a_4xx_that_names_the_problem() {
     let dir = tempfile::tempdir().unwrap();
-    let vault = VaultProcess::with_config(&acme_config(dir.path()));
+    let vault = config_vault(&acme_config(dir.path()));
     let url = vault.url("/v1/tokenize");
     let many: Vec<String> = (0..1001)
         .map(|i| format!(r#"{{"type": "PERSON", "value": "p{i}"}}"#))
@@ -339,7 +339,7 @@ async fn bad_input_gets_a_4xx_that_names_the_problem() {
 #[test]
 fn a_second_process_cannot_open_the_same_embedded_store() {
     let dir = tempfile::tempdir().unwrap();
-    let _first = VaultProcess::dev(dir.path());
+    let _first = dev_vault(dir.path());
     let out = std::process::Command::new(binary())
         .args(["--dev", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir.path())

@@ -17,7 +17,7 @@ const SCOPE: &str = "canary-scope-user-99731";
 
 async fn nothing_leaks(store: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let vault = VaultProcess::with_config(&write_config(dir.path(), store, ""));
+    let vault = config_vault(&write_config(dir.path(), store, ""));
     let url = |p: &str| vault.url(p);
     let tenant_suffix = unique_tenant("c");
     let values: Vec<(&str, String)> = VALUES

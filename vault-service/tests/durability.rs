@@ -11,7 +11,7 @@ use common::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
-    let vault = VaultProcess::dev(dir.path());
+    let mut vault = dev_vault(dir.path());
     let url = vault.url("/v1/tokenize");
     let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
 
@@ -22,9 +22,16 @@ async fn acknowledged_writes_survive_kill_9() {
             let client = reqwest::Client::new();
             for i in 0.. {
                 let value = format!("Durable Person {w}-{i}");
-                let body = serde_json::json!({"tenant": "durable", "scope": "s", "entities": [{"type": "PERSON", "value": value}]});
-                let Ok(resp) = client.post(&url).bearer_auth(DEV_KEY).json(&body).send().await else { return };
-                let Ok(json) = resp.json::<serde_json::Value>().await else { return };
+                let entities = [serde_json::json!({"type": "PERSON", "value": value})];
+                let body =
+                    serde_json::json!({"tenant": "durable", "scope": "s", "entities": entities});
+                let sent = client.post(&url).bearer_auth(DEV_KEY).json(&body).send();
+                let Ok(resp) = sent.await else {
+                    return;
+                };
+                let Ok(json) = resp.json::<serde_json::Value>().await else {
+                    return;
+                };
                 let token = json["tokens"][0].as_str().unwrap().to_string();
                 acked.lock().unwrap().push((value, token));
             }
@@ -44,7 +51,7 @@ async fn acknowledged_writes_survive_kill_9() {
     }
     let acked = acked.lock().unwrap().clone();
 
-    let restarted = VaultProcess::dev(dir.path());
+    let restarted = dev_vault(dir.path());
     let tokens: Vec<String> = acked.iter().map(|(_, t)| t.clone()).collect();
     for (chunk, expected) in tokens.chunks(500).zip(acked.chunks(500)) {
         let values = rehydrate(&restarted, DEV_KEY, "durable", "s", chunk).await;

@@ -13,7 +13,7 @@ const CANARY: &str = "outage-canary-Zq81@corp-mail.com";
 async fn survives_an_outage(target: &str, store_for: impl Fn(u16) -> String) {
     let proxy = Proxy::start(target);
     let dir = tempfile::tempdir().unwrap();
-    let vault = VaultProcess::with_config(&write_config(dir.path(), &store_for(proxy.port), ""));
+    let vault = config_vault(&write_config(dir.path(), &store_for(proxy.port), ""));
     let client = reqwest::Client::new();
     let tenant_value = format!("{CANARY}-{}", unique_tenant("o"));
     let before = tokenize(

@@ -8,8 +8,8 @@ use common::*;
 async fn two_replicas_agree(store: &str) {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), store, "");
-    let a = VaultProcess::with_config(&config);
-    let b = VaultProcess::with_config(&config);
+    let a = config_vault(&config);
+    let b = config_vault(&config);
     let run = unique_tenant("r");
     for round in 0..20 {
         let value = format!("Replica Race {run} {round}");

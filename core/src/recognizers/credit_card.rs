@@ -125,22 +125,18 @@ fn known_issuer(d: &[u8]) -> bool {
     };
     let len = d.len();
     let (p2, p3, p4, p6) = (prefix(2), prefix(3), prefix(4), prefix(6));
-    // Visa
-    (d[0] == 4 && matches!(len, 13 | 16 | 19))
-        // Mastercard
-        || ((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && len == 16
-        // American Express
-        || matches!(p2, 34 | 37) && len == 15
-        // Discover
-        || (p4 == 6011 || p2 == 65 || (644..=649).contains(&p3) || (622126..=622925).contains(&p6)) && (16..=19).contains(&len)
-        // Diners Club
-        || ((300..=305).contains(&p3) || matches!(p2, 36 | 38 | 39)) && (14..=19).contains(&len)
-        // JCB
-        || (3528..=3589).contains(&p4) && (16..=19).contains(&len)
-        // UnionPay
-        || p2 == 62 && (16..=19).contains(&len)
-        // Maestro
-        || (matches!(p2, 50 | 56..=69)) && (12..=19).contains(&len)
+    let visa = d[0] == 4 && matches!(len, 13 | 16 | 19);
+    let mastercard = ((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && len == 16;
+    let amex = matches!(p2, 34 | 37) && len == 15;
+    let discover =
+        (p4 == 6011 || p2 == 65 || (644..=649).contains(&p3) || (622126..=622925).contains(&p6))
+            && (16..=19).contains(&len);
+    let diners =
+        ((300..=305).contains(&p3) || matches!(p2, 36 | 38 | 39)) && (14..=19).contains(&len);
+    let jcb = (3528..=3589).contains(&p4) && (16..=19).contains(&len);
+    let unionpay = p2 == 62 && (16..=19).contains(&len);
+    let maestro = matches!(p2, 50 | 56..=69) && (12..=19).contains(&len);
+    visa || mastercard || amex || discover || diners || jcb || unionpay || maestro
 }
 
 #[cfg(test)]

@@ -206,7 +206,9 @@ impl Run {
         for (i, c) in chunks.iter().enumerate() {
             self.p.response_body.extend_from_slice(c);
             let size = self.p.response_body.len();
-            let step = self.ex.on_response_body(&self.p, size, i + 1 == chunks.len());
+            let step = self
+                .ex
+                .on_response_body(&self.p, size, i + 1 == chunks.len());
             self.run();
             if step == Step::Continue {
                 client.append(&mut self.p.response_body);

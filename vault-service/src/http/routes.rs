@@ -137,43 +137,8 @@ pub async fn tokenize(
     body: Body,
 ) -> Response {
     let rid = request_id(&headers);
-    run(&state, "tokenize", &rid, |state, rid| async move {
-        let principal = authenticate(state, &headers, "tokenize", rid)?;
-        let req: TokenizeBody = body::read_json(&headers, body).await?;
-        authorize(state, principal, &req.tenant, "tokenize", rid)?;
-        body::check_scope(req.scope.as_deref())?;
-        body::check_ttl(req.ttl_seconds)?;
-        let items = body::items("entities", req.entities)?;
-        let policy = state.tenants.get(&req.tenant);
-        let ttl = req
-            .ttl_seconds
-            .or(policy.and_then(|p| p.default_ttl))
-            .unwrap_or(DEFAULT_TTL_SECONDS);
-        let scope = req.scope.unwrap_or_default();
-        let tokens = with_timeout(
-            state,
-            state.vault.tokenize(&req.tenant, &scope, ttl, &items),
-        )
-        .await?;
-
-        let labels = || items.iter().map(|i| i.entity.as_str());
-        for l in labels() {
-            state
-                .metrics
-                .entities
-                .get_or_create(&OpEntity {
-                    op: "tokenize",
-                    entity_type: type_label(l),
-                })
-                .inc();
-        }
-        let mut event = Event::new("tokenize", "ok", rid).by(&req.tenant, &principal.role);
-        event.scope = Some(scope_hex(state, &req.tenant, &scope));
-        event.entities = count_types(labels());
-        state.audit.record(&event);
-        Ok(Json(json!({ "tokens": tokens })).into_response())
-    })
-    .await
+    let result = tokenize_request(&state, &headers, body, &rid).await;
+    answer(&state, "tokenize", &rid, result)
 }
 
 pub async fn rehydrate(
@@ -182,96 +147,20 @@ pub async fn rehydrate(
     body: Body,
 ) -> Response {
     let rid = request_id(&headers);
-    run(&state, "rehydrate", &rid, |state, rid| async move {
-        let principal = authenticate(state, &headers, "rehydrate", rid)?;
-        let req: RehydrateBody = body::read_json(&headers, body).await?;
-        authorize(state, principal, &req.tenant, "rehydrate", rid)?;
-        body::check_scope(req.scope.as_deref())?;
-        body::check_tokens(&req.tokens)?;
-        let empty = HashSet::new();
-        let unmask = state
-            .tenants
-            .get(&req.tenant)
-            .and_then(|p| p.unmask.get(&principal.role))
-            .unwrap_or(&empty);
-        let scope = req.scope.unwrap_or_default();
-        let answers = with_timeout(state, state.vault.rehydrate(&req.tenant, &scope, unmask, &req.tokens)).await?;
-
-        let mut statuses: BTreeMap<&str, u64> = BTreeMap::new();
-        for a in &answers {
-            *statuses.entry(a.status.as_str()).or_insert(0) += 1;
-            if let Some(entity) = &a.entity {
-                let label = OpEntity { op: "rehydrate", entity_type: type_label(entity) };
-                if a.status == Status::Denied {
-                    state.metrics.denials.get_or_create(&label).inc();
-                }
-                state.metrics.entities.get_or_create(&label).inc();
-            }
-        }
-        let scope_h = scope_hex(state, &req.tenant, &scope);
-        let denied: Vec<&str> = answers.iter().filter(|a| a.status == Status::Denied).filter_map(|a| a.entity.as_deref()).collect();
-        if !denied.is_empty() {
-            // Every denial is its own audit event: someone asked for values their scope never sent.
-            let mut event = Event::new("rehydrate", "denied", rid).by(&req.tenant, &principal.role);
-                        event.scope = Some(scope_h.clone());
-            event.entities = count_types(denied.into_iter());
-            state.audit.record(&event);
-        }
-        let mut event = Event::new("rehydrate", "ok", rid).by(&req.tenant, &principal.role);
-                event.scope = Some(scope_h);
-        event.entities = count_types(answers.iter().filter_map(|a| a.entity.as_deref()));
-        event.statuses = statuses;
-        state.audit.record(&event);
-
-        let values: Vec<_> = answers
-            .into_iter()
-            .map(|a| json!({"token": a.token, "type": a.entity, "value": a.value, "status": a.status.as_str()}))
-            .collect();
-        Ok(Json(json!({ "values": values })).into_response())
-    })
-    .await
+    let result = rehydrate_request(&state, &headers, body, &rid).await;
+    answer(&state, "rehydrate", &rid, result)
 }
 
 pub async fn erase(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
     let rid = request_id(&headers);
-    run(&state, "erase", &rid, |state, rid| async move {
-        let principal = authenticate(state, &headers, "erase", rid)?;
-        let req: EraseBody = body::read_json(&headers, body).await?;
-        authorize(state, principal, &req.tenant, "erase", rid)?;
-        body::check_scope(req.scope.as_deref())?;
-        let mut event = Event::new("erase", "ok", rid).by(&req.tenant, &principal.role);
-        let removed = match (req.scope.as_deref(), req.entities) {
-            (Some(scope), None) => {
-                event.scope = Some(scope_hex(state, &req.tenant, scope));
-                with_timeout(state, state.vault.erase_scope(&req.tenant, scope)).await?
-            }
-            (None, Some(entities)) => {
-                let items = body::items("entities", entities)?;
-                event.entities = count_types(items.iter().map(|i| i.entity.as_str()));
-                with_timeout(state, state.vault.erase_values(&req.tenant, &items)).await?
-            }
-            _ => return Err(ApiError::bad_request("give either scope (erase what it tokenized) or entities (erase those values), not both")),
-        };
-        event.removed = Some(removed);
-        state.audit.record(&event);
-        Ok(Json(json!({ "removed": removed })).into_response())
-    })
-    .await
+    let result = erase_request(&state, &headers, body, &rid).await;
+    answer(&state, "erase", &rid, result)
 }
 
-/// Runs a handler body; an error becomes its JSON answer (and an audit line for failures
-/// the handler did not audit itself).
-async fn run<'s, F, Fut>(
-    state: &'s Arc<AppState>,
-    op: &'static str,
-    rid: &'s str,
-    handler: F,
-) -> Response
-where
-    F: FnOnce(&'s AppState, &'s str) -> Fut,
-    Fut: std::future::Future<Output = Result<Response, ApiError>>,
-{
-    match handler(state, rid).await {
+/// A handler's result as its answer: an error becomes its JSON answer (and an audit line
+/// for failures the handler did not audit itself).
+fn answer(state: &AppState, op: &str, rid: &str, result: Result<Response, ApiError>) -> Response {
+    match result {
         Ok(response) => response,
         Err(e) => {
             if e.status.is_server_error() {
@@ -280,6 +169,142 @@ where
             e.into_response()
         }
     }
+}
+
+async fn tokenize_request(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    rid: &str,
+) -> Result<Response, ApiError> {
+    let principal = authenticate(state, headers, "tokenize", rid)?;
+    let req: TokenizeBody = body::read_json(headers, body).await?;
+    authorize(state, principal, &req.tenant, "tokenize", rid)?;
+    body::check_scope(req.scope.as_deref())?;
+    body::check_ttl(req.ttl_seconds)?;
+    let items = body::items("entities", req.entities)?;
+    let policy = state.tenants.get(&req.tenant);
+    let ttl = req
+        .ttl_seconds
+        .or(policy.and_then(|p| p.default_ttl))
+        .unwrap_or(DEFAULT_TTL_SECONDS);
+    let scope = req.scope.unwrap_or_default();
+    let work = state.vault.tokenize(&req.tenant, &scope, ttl, &items);
+    let tokens = with_timeout(state, work).await?;
+
+    let labels = || items.iter().map(|i| i.entity.as_str());
+    for l in labels() {
+        let label = OpEntity {
+            op: "tokenize",
+            entity_type: type_label(l),
+        };
+        state.metrics.entities.get_or_create(&label).inc();
+    }
+    let mut event = Event::new("tokenize", "ok", rid).by(&req.tenant, &principal.role);
+    event.scope = Some(scope_hex(state, &req.tenant, &scope));
+    event.entities = count_types(labels());
+    state.audit.record(&event);
+    Ok(Json(json!({ "tokens": tokens })).into_response())
+}
+
+async fn rehydrate_request(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    rid: &str,
+) -> Result<Response, ApiError> {
+    let principal = authenticate(state, headers, "rehydrate", rid)?;
+    let req: RehydrateBody = body::read_json(headers, body).await?;
+    authorize(state, principal, &req.tenant, "rehydrate", rid)?;
+    body::check_scope(req.scope.as_deref())?;
+    body::check_tokens(&req.tokens)?;
+    let empty = HashSet::new();
+    let unmask = state
+        .tenants
+        .get(&req.tenant)
+        .and_then(|p| p.unmask.get(&principal.role))
+        .unwrap_or(&empty);
+    let scope = req.scope.unwrap_or_default();
+    let work = state
+        .vault
+        .rehydrate(&req.tenant, &scope, unmask, &req.tokens);
+    let answers = with_timeout(state, work).await?;
+
+    let mut statuses: BTreeMap<&str, u64> = BTreeMap::new();
+    for a in &answers {
+        *statuses.entry(a.status.as_str()).or_insert(0) += 1;
+        if let Some(entity) = &a.entity {
+            let label = OpEntity {
+                op: "rehydrate",
+                entity_type: type_label(entity),
+            };
+            if a.status == Status::Denied {
+                state.metrics.denials.get_or_create(&label).inc();
+            }
+            state.metrics.entities.get_or_create(&label).inc();
+        }
+    }
+    let scope_h = scope_hex(state, &req.tenant, &scope);
+    let denied: Vec<&str> = answers
+        .iter()
+        .filter(|a| a.status == Status::Denied)
+        .filter_map(|a| a.entity.as_deref())
+        .collect();
+    if !denied.is_empty() {
+        // Every denial is its own audit event: someone asked for values their scope never
+        // sent.
+        let mut event = Event::new("rehydrate", "denied", rid).by(&req.tenant, &principal.role);
+        event.scope = Some(scope_h.clone());
+        event.entities = count_types(denied.into_iter());
+        state.audit.record(&event);
+    }
+    let mut event = Event::new("rehydrate", "ok", rid).by(&req.tenant, &principal.role);
+    event.scope = Some(scope_h);
+    event.entities = count_types(answers.iter().filter_map(|a| a.entity.as_deref()));
+    event.statuses = statuses;
+    state.audit.record(&event);
+
+    let values: Vec<_> = answers
+        .into_iter()
+        .map(|a| {
+            let status = a.status.as_str();
+            json!({"token": a.token, "type": a.entity, "value": a.value, "status": status})
+        })
+        .collect();
+    Ok(Json(json!({ "values": values })).into_response())
+}
+
+async fn erase_request(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    rid: &str,
+) -> Result<Response, ApiError> {
+    let principal = authenticate(state, headers, "erase", rid)?;
+    let req: EraseBody = body::read_json(headers, body).await?;
+    authorize(state, principal, &req.tenant, "erase", rid)?;
+    body::check_scope(req.scope.as_deref())?;
+    let mut event = Event::new("erase", "ok", rid).by(&req.tenant, &principal.role);
+    let removed = match (req.scope.as_deref(), req.entities) {
+        (Some(scope), None) => {
+            event.scope = Some(scope_hex(state, &req.tenant, scope));
+            with_timeout(state, state.vault.erase_scope(&req.tenant, scope)).await?
+        }
+        (None, Some(entities)) => {
+            let items = body::items("entities", entities)?;
+            event.entities = count_types(items.iter().map(|i| i.entity.as_str()));
+            with_timeout(state, state.vault.erase_values(&req.tenant, &items)).await?
+        }
+        _ => {
+            return Err(ApiError::bad_request(concat!(
+                "give either scope (erase what it tokenized) or entities (erase those values), ",
+                "not both"
+            )))
+        }
+    };
+    event.removed = Some(removed);
+    state.audit.record(&event);
+    Ok(Json(json!({ "removed": removed })).into_response())
 }
 
 pub async fn healthz() -> Response {

@@ -1,13 +1,12 @@
 //! Shared by the vault's integration tests: real backends (Redis, PostgreSQL) that are
-//! required in CI and loudly skipped elsewhere, real `veil-vault` processes, and a TCP proxy
-//! that can cut a backend off and bring it back.
+//! required in CI and loudly skipped elsewhere, real `veil-vault` processes (`veil-testkit`,
+//! shared with the end-to-end tests), and a TCP proxy that can cut a backend off and bring
+//! it back.
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -62,14 +61,7 @@ pub fn postgres_up() -> bool {
     backend_available("PostgreSQL", "127.0.0.1:5432")
 }
 
-/// A running `veil-vault` process. Stdout (the audit trail) and stderr (logs) are collected
-/// for canary scans; the process is killed on drop.
-pub struct VaultProcess {
-    pub child: Child,
-    pub addr: SocketAddr,
-    pub stdout: Arc<Mutex<String>>,
-    pub stderr: Arc<Mutex<String>>,
-}
+pub use veil_testkit::VaultProcess;
 
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_veil-vault"))
@@ -77,108 +69,14 @@ pub fn binary() -> PathBuf {
 
 pub const DEV_KEY: &str = "dev-key-for-tests-7f3a9c";
 
-impl VaultProcess {
-    pub fn dev(data_dir: &Path) -> Self {
-        let mut cmd = Command::new(binary());
-        cmd.args(["--dev", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir)
-            .env("VEIL_DEV_API_KEY", DEV_KEY);
-        Self::start(cmd)
-    }
-
-    pub fn with_config(config: &Path) -> Self {
-        let mut cmd = Command::new(binary());
-        cmd.arg("--config").arg(config);
-        Self::start(cmd)
-    }
-
-    /// Starts the process and waits for its "listening on" line (no sleeping).
-    pub fn start(mut cmd: Command) -> Self {
-        let mut child = cmd
-            .env("VEIL_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("veil-vault starts");
-        let stderr_pipe = child.stderr.take().unwrap();
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        {
-            let stderr = stderr.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stderr_pipe);
-                let mut line = String::new();
-                let mut tx = Some(tx);
-                while reader.read_line(&mut line).unwrap_or(0) > 0 {
-                    if let Some(rest) = line.trim().strip_prefix("veil-vault listening on ") {
-                        let addr: SocketAddr =
-                            rest.split_whitespace().next().unwrap().parse().unwrap();
-                        if let Some(tx) = tx.take() {
-                            let _ = tx.send(addr);
-                        }
-                    }
-                    stderr.lock().unwrap().push_str(&line);
-                    line.clear();
-                }
-            });
-        }
-        let stdout = Arc::new(Mutex::new(String::new()));
-        collect(child.stdout.take().unwrap(), stdout.clone());
-        let addr = match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(addr) => addr,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("veil-vault did not start: {}", stderr.lock().unwrap());
-            }
-        };
-        VaultProcess {
-            child,
-            addr,
-            stdout,
-            stderr,
-        }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// SIGKILL: no chance to flush or shut down.
-    pub fn kill_9(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    /// Everything the process wrote, stdout and stderr.
-    pub fn output(&self) -> String {
-        format!(
-            "{}{}",
-            self.stdout.lock().unwrap(),
-            self.stderr.lock().unwrap()
-        )
-    }
+/// This build's vault in dev mode on any free port, its data in `data_dir`.
+pub fn dev_vault(data_dir: &Path) -> VaultProcess {
+    VaultProcess::dev(&binary(), "127.0.0.1:0", data_dir, DEV_KEY)
 }
 
-fn collect(pipe: ChildStdout, into: Arc<Mutex<String>>) {
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(pipe);
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            into.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-}
-
-impl Drop for VaultProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// This build's vault with a production configuration file.
+pub fn config_vault(config: &Path) -> VaultProcess {
+    VaultProcess::with_config(&binary(), config)
 }
 
 /// Writes a production config for a store and tenants `acme` (key `acme-key`, role
