@@ -71,7 +71,7 @@ def load_crds(directory):
     return schemas
 
 
-# Istio kinds the shared CRDs do not include: the spec fields they may carry.
+# Istio kinds istio/crds does not include: the spec fields they may carry.
 KNOWN_SPEC = {
     "Gateway": {"selector", "servers"},
     "VirtualService": {"hosts", "gateways", "http", "tls", "tcp", "exportTo"},
@@ -99,7 +99,7 @@ def check_istio(overlay, doc, schemas):
     elif doc["kind"] in KNOWN_SPEC:
         extra = set(doc.get("spec", {})) - KNOWN_SPEC[doc["kind"]]
         check(doc["apiVersion"] == "networking.istio.io/v1" and doc.get("spec") and not extra, where,
-              "known fields only (no CRD schema for this kind in ../shared/istio-crds)", f"unknown: {extra}")
+              "known fields only (no CRD schema for this kind in istio/crds)", f"unknown: {extra}")
     else:
         check(False, where, "a kind this check knows", doc["apiVersion"])
 
