@@ -1,7 +1,7 @@
 //! Detection quality on the labelled corpora (see `tests/CORPUS.md`): per-entity precision and
 //! recall of tier 1, with floors that fail the build.
 //!
-//! - `corpus/` (development): the floors, recall ≥ 0.99 and precision ≥ 0.97 for every
+//! - `corpus/` (development): floors of recall ≥ 0.99 and precision ≥ 0.97 for every
 //!   structured entity.
 //! - `corpus-heldout/` (written separately, never tuned against before its first measurement):
 //!   floors of 0.95, a regression guard on text the recognizers were not shaped by.

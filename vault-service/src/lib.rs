@@ -9,7 +9,7 @@
 //! - `keys`, `crypto`: key derivation and the primitives, each named for what it protects.
 //! - `store`: the storage trait and its backends (embedded fjall, Redis, PostgreSQL).
 //!
-//! The token grammar itself lives in `veil_core::token`, shared with the Envoy filter.
+//! The token grammar itself lives in `veil_kinds::token`, shared with the Envoy filter.
 
 pub mod app;
 pub mod audit;

@@ -11,7 +11,7 @@ use veil_vault::app::{self, Settings, DEV_API_KEY_ENV};
 #[derive(Parser)]
 #[command(name = "veil-vault", version, about = "Veil's tokenization vault")]
 struct Cli {
-    /// Production configuration file (JSON; see the README).
+    /// Production configuration file (JSON; see docs/vault.md).
     #[arg(long, conflicts_with = "dev", required_unless_present = "dev")]
     config: Option<PathBuf>,
     /// Dev mode: embedded store in --data-dir, generated master key, API key from VEIL_DEV_API_KEY.

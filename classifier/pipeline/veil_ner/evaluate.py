@@ -22,7 +22,7 @@ import numpy as np
 import onnxruntime as ort
 
 from . import examples as ex
-from . import tok
+from . import lexicon, tok
 from .train import WIDTH
 
 THRESHOLD = 0.5  # the engine's default_threshold
@@ -133,7 +133,7 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
 
 def main(data_dir: str, model_dir: str) -> None:
     data, model = Path(data_dir), Path(model_dir)
-    tok.use_lexicon(model)
+    lexicon.use(model)
     session = ort.InferenceSession(str(data / "veil-ner.onnx"), providers=["CPUExecutionProvider"])
     heldout = ex.load(data / "synth-heldout.jsonl")
     technical = ex.load(data / "synth-technical.jsonl")

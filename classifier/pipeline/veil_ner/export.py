@@ -26,7 +26,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 from . import examples as ex
-from . import tok
+from . import lexicon, tok
 from .train import DILATIONS, KERNEL, WIDTH
 
 
@@ -130,7 +130,7 @@ def main(data_dir: str, model_dir: str) -> None:
     from onnxruntime.quantization import QuantFormat, QuantType, quantize_dynamic, quantize_static
     quantize_dynamic(str(data / "encoder.onnx"), str(data / "encoder-dyn8.onnx"),
                      weight_type=QuantType.QInt8, op_types_to_quantize=["Conv"])
-    tok.use_lexicon(data)
+    lexicon.use(data)
     quantize_static(str(data / "encoder.onnx"), str(data / "encoder-static8.onnx"),
                     Calibration(data, p["emb"]), quant_format=QuantFormat.QOperator,
                     activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,

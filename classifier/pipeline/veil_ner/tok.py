@@ -34,7 +34,7 @@ _PUNCT = [(0xA1, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7), (0x2010, 0x2027), (0x2030, 0
           (0x3001, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40), (0xFF5B, 0xFF65)]
 
 # A Veil typed token (`Person_7QF2`): the model must never tag one (masking a masked prompt
-# changes nothing). Mirrors veil_core::token::starts_with_typed_token for whole tokens.
+# changes nothing). Mirrors veil_kinds::token::starts_with_typed_token for whole tokens.
 VEIL_TOKEN = re.compile(r"^[A-Z][A-Za-z]*_[0-9A-HJKMNP-TV-Z]{4,}$")
 
 
@@ -157,16 +157,6 @@ def unk_norm_ids() -> tuple[int, int]:
     return tuple(OFFSETS[0] + fnv(0, s, "<unk>") % ROWS[0] for s in (1, 2))
 
 
-def use_lexicon(directory) -> None:
-    """Reads the vocabulary, gazetteer and clusters from `directory` (data/ or model/) into
-    KNOWN, NAMES and CLUSTERS, which `encode` uses."""
-    from . import clusters, gazetteer  # they import this module
-    global KNOWN, NAMES, CLUSTERS
-    KNOWN = load_vocab(directory / "vocab.bin")
-    NAMES = gazetteer.load(directory / "names.bin")
-    CLUSTERS = clusters.load(directory / "clusters.bin")
-
-
 def load_vocab(path) -> frozenset:
     import numpy as np
     return frozenset(int(x) for x in np.fromfile(path, dtype="<u8"))
@@ -177,7 +167,8 @@ def save_vocab(path, norms) -> None:
     np.array(sorted({vocab_key(n) for n in norms}), dtype="<u8").tofile(path)
 
 
-# The vocabulary in use; set by train.py (building it) or from model/vocab.bin.
+# The lexicon in use (lexicon.use sets all three): the vocabulary, built by train.py or read
+# from model/vocab.bin.
 KNOWN: frozenset | None = None
 # The gazetteer in use (key -> class, gazetteer.load); set from data/ or model/names.bin.
 NAMES: dict | None = None

@@ -22,7 +22,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import examples as ex
-from . import tok
+from . import lexicon, tok
 
 WIDTH = 64
 DILATIONS = (1, 2, 4)
@@ -164,7 +164,7 @@ def main() -> None:
             counts[n] = counts.get(n, 0) + 1
     known = [n for n, c in counts.items() if c >= MIN_COUNT]
     tok.save_vocab(data / "vocab.bin", known)
-    tok.use_lexicon(data)
+    lexicon.use(data)
     print(f"vocabulary: {len(known)} of {len(counts)} words", flush=True)
     train = ex.arrays(train_examples)
     # Early stopping on text unlike the training templates: the social dev sets and the
