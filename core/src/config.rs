@@ -166,12 +166,35 @@ pub struct JsonScanConfig {
     /// Also scan object keys.
     #[serde(default)]
     pub scan_keys: bool,
-    /// Also scan numbers (as their literal text).
+    /// Which number literals are scanned (as their text): `long` ones (9 or more digits: a
+    /// card or an account number sent as a number), `all`, or `none`.
     #[serde(default)]
-    pub scan_numbers: bool,
+    pub scan_numbers: ScanNumbers,
     /// Deeper nesting is rejected with an error.
     #[serde(default = "default_max_depth")]
     pub max_depth: usize,
+}
+
+/// Which JSON number literals are scanned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScanNumbers {
+    None,
+    /// Literals of 9 or more digits: shorter numbers (counts, limits, prices) are never
+    /// personal data of the kinds Veil knows.
+    #[default]
+    Long,
+    All,
+}
+
+impl ScanNumbers {
+    pub fn covers(self, literal: &str) -> bool {
+        match self {
+            ScanNumbers::None => false,
+            ScanNumbers::All => true,
+            ScanNumbers::Long => literal.bytes().filter(u8::is_ascii_digit).count() >= 9,
+        }
+    }
 }
 
 impl Default for DetectionConfig {
@@ -196,7 +219,7 @@ impl Default for JsonScanConfig {
             include: Vec::new(),
             exclude: Vec::new(),
             scan_keys: false,
-            scan_numbers: false,
+            scan_numbers: ScanNumbers::Long,
             max_depth: default_max_depth(),
         }
     }

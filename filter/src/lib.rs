@@ -7,7 +7,8 @@
 //! - `vm`: one VM's settings and caches; `exchange`: one HTTP exchange, the state machine
 //!   that decides everything (the failure table is its tests).
 //! - `request`: detect, decide per kind (tokenize, redact, block, allow), rewrite the body.
-//! - `vault_call`: the callouts' requests and answers.
+//! - `vault_call`: the callouts' requests and answers; `local_tokens`: tokens of a request
+//!   without identity, minted for it alone.
 //! - `token_cache`: tokens the VM was recently given, keyed by a salted hash.
 //! - `scan_cache`: findings in long fields the VM has scanned before (resent history).
 //! - `reply`: the JSON errors the filter answers with (never a value).
@@ -17,6 +18,7 @@
 
 pub mod config;
 pub mod exchange;
+pub mod local_tokens;
 pub mod metrics;
 pub mod reply;
 pub mod request;

@@ -52,6 +52,19 @@ pub const CLASSIFIER_BYTES_SKIPPED: &str = "veil_classifier_bytes_skipped";
 /// Requests with some text over the classifier's bound.
 pub const CLASSIFIER_OVER_BUDGET: &str = "veil_classifier_over_budget";
 
+/// Requests read without an identity (no verified scope): tokens minted for the request
+/// alone, no vault, pasted tokens left as they are.
+pub const WITHOUT_IDENTITY: &str = "veil_requests_without_identity";
+/// Requests refused (400) for a value in the query string.
+pub const QUERY_REJECTED: &str = "veil_requests_query_rejected";
+/// Requests forwarded with a value in the query string (the route's `query.detected: pass`).
+pub const QUERY_PASSED: &str = "veil_requests_query_passed";
+/// Tokens left in place in answers because they stood inside a URL.
+pub const TOKENS_KEPT_IN_URLS: &str = "veil_tokens_kept_in_urls";
+/// Streams in which an event outgrew the limit: the rest passed with its tokens in place
+/// (also counted in `REHYDRATION_INCOMPLETE`).
+pub const STREAM_OVERFLOW: &str = "veil_responses_stream_overflow";
+
 /// Every plain counter, defined once per VM.
 pub const COUNTERS: &[&str] = &[
     SCANNED,
@@ -72,6 +85,11 @@ pub const COUNTERS: &[&str] = &[
     CLASSIFIER_BYTES,
     CLASSIFIER_BYTES_SKIPPED,
     CLASSIFIER_OVER_BUDGET,
+    WITHOUT_IDENTITY,
+    QUERY_REJECTED,
+    QUERY_PASSED,
+    TOKENS_KEPT_IN_URLS,
+    STREAM_OVERFLOW,
 ];
 
 /// The counter of values of `entity` masked (tokenized or redacted).

@@ -4,11 +4,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::config::{Action, GatewayConfig, InvalidJson};
 use veil_core::body::{BodyKind, Document, Edit, Finding};
+use veil_core::config::JsonScanConfig;
 use veil_core::detect::Tier2Budget;
 use veil_kinds::Entity;
 
+use crate::config::{Action, GatewayConfig, InvalidJson};
 use crate::scan_cache::Scoped;
 use crate::settings::Settings;
 
@@ -176,6 +177,28 @@ fn plan(
     }
 }
 
+/// The kinds of the values a query string holds (each once, in the kinds table's order),
+/// leaving out parameters the route skips and kinds it allows. Query strings are never
+/// rewritten: a value there is refused or, where the route says so, passed.
+pub fn scan_query(query: &str, settings: &Settings, gateway: &GatewayConfig) -> Vec<Entity> {
+    let skip = JsonScanConfig {
+        exclude: gateway.query.skip.iter().map(|p| format!("/{p}")).collect(),
+        ..JsonScanConfig::default()
+    };
+    let Ok(doc) = Document::parse(query.as_bytes(), BodyKind::Form, &skip) else {
+        return Vec::new();
+    };
+    let mut kinds: Vec<Entity> = doc
+        .detect(&settings.engine)
+        .into_iter()
+        .map(|f| f.detection.entity)
+        .filter(|e| gateway.action(e) != Action::Allow)
+        .collect();
+    kinds.sort_by_key(Entity::rank);
+    kinds.dedup();
+    kinds
+}
+
 /// The tokens in the body's fields, each once, at most 1,000 (the vault's batch limit).
 fn history_tokens(doc: &Document<'_>) -> Vec<String> {
     let mut seen = HashSet::new();
@@ -334,6 +357,20 @@ mod tests {
             out.contains("card [CREDIT_CARD]") && out.contains("jane@corp.com"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn query_strings_are_scanned_but_the_providers_key_is_not() {
+        let s = settings("{}");
+        let found = scan_query(
+            "alt=sse&key=AIzaSyD4x9QWlmP1abcdefghijklmnopqrstuvw&email=jane%40corp.com",
+            &s,
+            &s.gateway,
+        );
+        assert_eq!(found, vec![Entity::EmailAddress]);
+        assert!(scan_query("api-version=2024-06-01&stream=true", &s, &s.gateway).is_empty());
+        let allowed = settings(r#"{"EMAIL_ADDRESS": "allow"}"#);
+        assert!(scan_query("to=jane%40corp.com", &allowed, &allowed.gateway).is_empty());
     }
 
     #[test]

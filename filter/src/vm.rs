@@ -58,6 +58,9 @@ impl Vm {
                     log::warn!("veil: no randomness for the scan cache's key; the cache is off");
                 }
                 vm.scans = RefCell::new(ScanCache::new(key));
+                for field in s.gateway.forgeable_sources() {
+                    log::warn!("veil: {field} is a header the client controls (insecure_client_may_forge): any client can claim any identity there");
+                }
             }
             // Loaded anyway: every request then fails closed (503) rather than passing unmasked.
             Err(e) => {

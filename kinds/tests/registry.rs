@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use veil_kinds::kind::{defaults, Tier, TokenForm};
 use veil_kinds::BUILTIN;
+use veil_testkit::markdown::table_under;
 
 fn repo_file(path: &str) -> String {
     let full = format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"));
@@ -14,26 +15,6 @@ fn repo_file(path: &str) -> String {
 
 fn labels() -> BTreeSet<String> {
     BUILTIN.iter().map(|e| e.as_str().to_string()).collect()
-}
-
-/// The rows of the first markdown table under `heading`: cells of each row, header and
-/// separator skipped.
-fn table_under(doc: &str, heading: &str) -> Vec<Vec<String>> {
-    let start = doc
-        .find(heading)
-        .unwrap_or_else(|| panic!("no {heading:?}"));
-    doc[start..]
-        .lines()
-        .skip_while(|l| !l.starts_with('|'))
-        .take_while(|l| l.starts_with('|'))
-        .skip(2)
-        .map(|l| {
-            l.trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_string())
-                .collect()
-        })
-        .collect()
 }
 
 #[test]

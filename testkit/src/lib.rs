@@ -1,6 +1,9 @@
-//! What the vault's own tests and the end-to-end tests share: a real `veil-vault` process,
-//! started and waited for by its "listening on" line (never by sleeping), its stdout (the
-//! audit trail) and stderr (logs) collected for canary scans, killed on drop.
+//! What Veil's tests share: a real `veil-vault` process, started and waited for by its
+//! "listening on" line (never by sleeping), its stdout (the audit trail) and stderr (logs)
+//! collected for canary scans, killed on drop; and the reader of the docs' tables that tests
+//! check the code against (`markdown`).
+
+pub mod markdown;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
@@ -21,11 +24,16 @@ impl VaultProcess {
     /// `bin --dev` on `listen` (`127.0.0.1:0` for any port) with its store and key in
     /// `data_dir`, accepting `api_key` for every tenant.
     pub fn dev(bin: &Path, listen: &str, data_dir: &Path, api_key: &str) -> Self {
+        Self::start(Self::dev_command(bin, listen, data_dir, api_key))
+    }
+
+    /// The command `dev` runs, for a caller that adds flags (`--tls-cert`, ...).
+    pub fn dev_command(bin: &Path, listen: &str, data_dir: &Path, api_key: &str) -> Command {
         let mut cmd = Command::new(bin);
         cmd.args(["--dev", "--listen", listen, "--data-dir"])
             .arg(data_dir)
             .env("VEIL_DEV_API_KEY", api_key);
-        Self::start(cmd)
+        cmd
     }
 
     /// `bin --config config`.
@@ -53,13 +61,15 @@ impl VaultProcess {
                 let mut line = String::new();
                 let mut tx = Some(tx);
                 while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                    // Kept before the start is reported, so a test reading the output once
+                    // the process is up finds the line.
+                    stderr.lock().unwrap().push_str(&line);
                     if let Some(rest) = line.trim().strip_prefix("veil-vault listening on ") {
                         let addr = rest.split_whitespace().next().and_then(|a| a.parse().ok());
                         if let (Some(tx), Some(addr)) = (tx.take(), addr) {
                             let _ = tx.send(addr);
                         }
                     }
-                    stderr.lock().unwrap().push_str(&line);
                     line.clear();
                 }
             });

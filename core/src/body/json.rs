@@ -34,15 +34,39 @@ pub(super) fn fields(text: &str, cfg: &JsonScanConfig) -> Result<(Shape, Vec<Fie
     }
     let shape = Shape::from_top_level_keys(&p.top_keys);
     let structure = shape.structure();
+    let unless_text = shape.structure_unless_text();
+    // Objects whose `type` is "text": their conditional fields are content.
+    let text_objects: Vec<&[String]> = if unless_text.is_empty() {
+        Vec::new()
+    } else {
+        p.found
+            .iter()
+            .filter(|r| r.path.last().is_some_and(|k| k == "type") && r.field.text == "text")
+            .map(|r| &r.path[..r.path.len() - 1])
+            .collect()
+    };
+    let structural = |path: &[String]| {
+        structure.iter().any(|q| q.covers(path))
+            || unless_text.iter().any(|q| q.covers(path))
+                && !text_objects.contains(&&path[..path.len() - 1])
+    };
     let include: Vec<Pointer> = cfg.include.iter().map(|s| Pointer::parse(s)).collect();
     let exclude: Vec<Pointer> = cfg.exclude.iter().map(|s| Pointer::parse(s)).collect();
+    let keep: Vec<bool> = p
+        .found
+        .iter()
+        .map(|r| {
+            (include.is_empty() || include.iter().any(|q| q.covers(&r.path)))
+                && !exclude.iter().any(|q| q.covers(&r.path))
+                && !structural(&r.path)
+        })
+        .collect();
     let fields = p
         .found
         .into_iter()
-        .filter(|r| {
-            (include.is_empty() || include.iter().any(|q| q.covers(&r.path)))
-                && !exclude.iter().chain(structure).any(|q| q.covers(&r.path))
-        })
+        .zip(keep)
+        .filter(|(_, keep)| *keep)
+        .map(|(r, _)| r)
         .map(|r| Field {
             pointer: render(&r.path),
             ..r.field
@@ -91,7 +115,7 @@ impl Parser<'_, '_> {
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.i;
                 self.number()?;
-                if self.cfg.scan_numbers {
+                if self.cfg.scan_numbers.covers(&self.text[start..self.i]) {
                     let text = self.text[start..self.i].to_string();
                     self.push(
                         FieldRole::Number,

@@ -66,7 +66,7 @@ pub enum FieldRole {
     Value,
     /// A JSON object key or form key (only with `scan_keys`).
     Key,
-    /// A JSON number's literal text (only with `scan_numbers`).
+    /// A JSON number's literal text (those `scan_numbers` covers).
     Number,
 }
 

@@ -1,8 +1,10 @@
 //! LLM API body shapes, and which of their fields are structure rather than content.
 //!
-//! Model names, roles, ids, tool schemas and base64 media are never personal data, and
-//! rewriting them would break the request; everything else (message text, tool-call arguments,
-//! tool results, system prompts, `user` ids, metadata) is scanned.
+//! Model names, roles, ids, tool schemas, sampling parameters and base64 media are never
+//! personal data, and rewriting them would break the request; everything else (message text,
+//! tool-call arguments, tool results, system prompts, documents given as text, file names,
+//! `user` ids, metadata) is scanned. docs/filter.md lists the fields of each shape, and
+//! `core/tests/shapes.rs` checks the list against this file.
 
 use super::pointer::Pointer;
 use std::sync::OnceLock;
@@ -20,6 +22,13 @@ pub enum Shape {
 
 const CHAT_STRUCTURE: &[&str] = &[
     "/model",
+    "/seed",
+    "/max_tokens",
+    "/max_completion_tokens",
+    "/logit_bias",
+    "/temperature",
+    "/top_p",
+    "/top_k",
     "/tools",
     "/tool_choice",
     "/response_format",
@@ -39,19 +48,37 @@ const CHAT_STRUCTURE: &[&str] = &[
     "/messages/*/content/*/id",
     "/messages/*/content/*/tool_use_id",
     "/messages/*/content/*/name",
-    "/messages/*/content/*/source",
+    "/messages/*/content/*/source/type",
+    "/messages/*/content/*/source/media_type",
+    "/messages/*/content/*/source/url",
+    "/messages/*/content/*/source/file_id",
+    "/messages/*/content/*/source/content/*/type",
+    "/messages/*/content/*/source/content/*/source",
     "/messages/*/content/*/image_url",
     "/messages/*/content/*/input_audio",
-    "/messages/*/content/*/file",
+    "/messages/*/content/*/file/file_data",
+    "/messages/*/content/*/file/file_id",
     "/messages/*/content/*/cache_control",
     "/messages/*/content/*/content/*/type",
-    "/messages/*/content/*/content/*/source",
+    "/messages/*/content/*/content/*/source/type",
+    "/messages/*/content/*/content/*/source/media_type",
+    "/messages/*/content/*/content/*/source/url",
     "/system/*/type",
     "/system/*/cache_control",
 ];
 
+/// Anthropic's `source.data`: base64 media (structure) unless the source's `type` is `text`
+/// (a document given as plain text, which is scanned).
+const SOURCE_DATA: &[&str] = &[
+    "/messages/*/content/*/source/data",
+    "/messages/*/content/*/content/*/source/data",
+];
+
 const RESPONSES_STRUCTURE: &[&str] = &[
     "/model",
+    "/max_output_tokens",
+    "/temperature",
+    "/top_p",
     "/tools",
     "/tool_choice",
     "/text",
@@ -84,6 +111,17 @@ impl Shape {
             Shape::Responses
         } else {
             Shape::Generic
+        }
+    }
+
+    /// Pointer patterns of fields that are structure unless their sibling `type` is `text`.
+    pub(crate) fn structure_unless_text(self) -> &'static [Pointer] {
+        static CHAT: OnceLock<Vec<Pointer>> = OnceLock::new();
+        match self {
+            Shape::Chat => {
+                CHAT.get_or_init(|| SOURCE_DATA.iter().map(|p| Pointer::parse(p)).collect())
+            }
+            Shape::Responses | Shape::Generic => &[],
         }
     }
 

@@ -136,7 +136,7 @@ fn include_exclude_keys_and_numbers() {
     let cfg = JsonScanConfig {
         include: vec!["/data".into()],
         exclude: vec!["/data/ignored".into()],
-        scan_numbers: true,
+        scan_numbers: crate::config::ScanNumbers::All,
         ..Default::default()
     };
     assert_eq!(pointers(body, &cfg), vec!["/data/email", "/data/card"]);
@@ -155,9 +155,17 @@ fn include_exclude_keys_and_numbers() {
 }
 
 #[test]
-fn keys_and_numbers_are_not_scanned_by_default() {
-    let body = r#"{"jane@corp.com": 4111111111111111}"#;
-    assert_eq!(mask(body, BodyKind::Json, &JsonScanConfig::default()), body);
+fn long_numbers_are_scanned_by_default_and_keys_and_short_numbers_are_not() {
+    let body = r#"{"jane@corp.com": 4111111111111111, "n": 12345678}"#;
+    assert_eq!(
+        mask(body, BodyKind::Json, &JsonScanConfig::default()),
+        r#"{"jane@corp.com": "<CREDIT_CARD>", "n": 12345678}"#
+    );
+    let none = JsonScanConfig {
+        scan_numbers: crate::config::ScanNumbers::None,
+        ..Default::default()
+    };
+    assert_eq!(mask(body, BodyKind::Json, &none), body);
 }
 
 #[test]

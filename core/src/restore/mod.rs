@@ -11,6 +11,7 @@
 //!   choice, tool call or content block, events rewritten in place.
 //! - `buffered`: a whole JSON or text answer (`restore_buffered`).
 //! - `fields`: which answer fields carry text and which hold JSON text; one rule for both.
+//! - `url`: whether a token stands inside a URL, where it is not restored by default.
 //!
 //! `ResponseRestorer` picks among them by the answer's content type. The filter knows every
 //! token it can restore before the response starts (minted for this request, or found in its
@@ -22,6 +23,7 @@ mod sse;
 pub mod sse_split;
 mod text_stream;
 mod token_map;
+mod url;
 
 use std::sync::Arc;
 

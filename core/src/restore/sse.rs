@@ -17,7 +17,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::fields::{self, DELTA_FIELDS, WHOLE_FIELDS};
-use super::sse_split::{self, EventSplitter};
+use super::sse_split::{self, EventSplitter, Overflow};
 use super::text_stream::TextStreamRestorer;
 use super::token_map::TokenMap;
 use crate::body::{BodyKind, Document, Edit};
@@ -43,6 +43,9 @@ pub struct SseRestorer {
     splitter: EventSplitter,
     channels: BTreeMap<String, Channel>,
     scan: JsonScanConfig,
+    /// An event outgrew `sse_split::MAX_EVENT_BYTES`: the rest of the stream passes as it
+    /// comes, tokens in place.
+    overflowed: bool,
 }
 
 impl SseRestorer {
@@ -60,16 +63,39 @@ impl SseRestorer {
                 include,
                 ..JsonScanConfig::default()
             },
+            overflowed: false,
         }
     }
 
     /// The bytes to send for this network chunk: every event it completed, restored.
     pub fn push(&mut self, chunk: &[u8]) -> Vec<u8> {
+        if self.overflowed {
+            return chunk.to_vec();
+        }
         let mut out = Vec::with_capacity(chunk.len());
-        for event in self.splitter.push(chunk) {
-            self.event(&event, &mut out);
+        match self.splitter.push(chunk) {
+            Ok(events) => {
+                for event in events {
+                    self.event(&event, &mut out);
+                }
+            }
+            Err(Overflow { events, tail }) => {
+                for event in events {
+                    self.event(&event, &mut out);
+                }
+                // What the channels held back goes out in events of their own, then the long
+                // event as it came: the stream stays well-formed, its later tokens unrestored.
+                self.flush_where(|_| true, &mut out);
+                out.extend(tail);
+                self.overflowed = true;
+            }
         }
         out
+    }
+
+    /// Whether an event outgrew the limit, so restoring stopped for this stream.
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
     }
 
     /// The end of the body: a last event without its blank line, then every held-back end.

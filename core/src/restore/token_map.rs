@@ -11,11 +11,15 @@
 //!   not a token, left as written;
 //! - a structured token the model reformatted (`324.555.0177` for `(324) 555-0177`): left as
 //!   written. Only exact spellings are restored; the model saw the token's own format, and
-//!   guessing at digits could put a real value where it does not belong.
+//!   guessing at digits could put a real value where it does not belong;
+//! - a token inside a URL (`url.rs`): left as written, counted, unless the map restores in
+//!   URLs.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::url::UrlContext;
 
 /// Up to this many tokens, a map searches directly instead of building an automaton.
 const SMALL: usize = 32;
@@ -30,8 +34,20 @@ pub struct TokenMap {
     /// Lowercased first bytes of the tokens: a held-back tail must start with one.
     first_bytes: [bool; 256],
     max_len: usize,
-    /// Tokens restored so far, for the gateway's counters.
+    /// Restore tokens that stand inside a URL too (off by default: see `url.rs`).
+    in_urls: bool,
+    /// Tokens restored so far, and tokens left in place inside URLs, for the counters.
     restored: AtomicU64,
+    kept_in_urls: AtomicU64,
+}
+
+/// What restoring a stream carries from one piece to the next: the last byte sent (a token
+/// right after a letter or digit is part of a longer word) and where the text stands with
+/// respect to URLs.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Carry {
+    pub(super) last_byte: Option<u8>,
+    pub(super) url: UrlContext,
 }
 
 impl TokenMap {
@@ -68,8 +84,16 @@ impl TokenMap {
             matcher,
             first_bytes,
             max_len,
+            in_urls: false,
             restored: AtomicU64::new(0),
+            kept_in_urls: AtomicU64::new(0),
         }
+    }
+
+    /// This map, restoring tokens inside URLs too (a route's `restore_in_urls`).
+    pub fn restoring_in_urls(mut self, yes: bool) -> Self {
+        self.in_urls = yes;
+        self
     }
 
     pub fn is_empty(&self) -> bool {
@@ -81,6 +105,11 @@ impl TokenMap {
         self.restored.load(Ordering::Relaxed)
     }
 
+    /// How many tokens it left in place because they stood inside a URL.
+    pub fn kept_in_urls(&self) -> u64 {
+        self.kept_in_urls.load(Ordering::Relaxed)
+    }
+
     /// Every token in `text` replaced by its value (a buffered response).
     pub fn restore_all(&self, text: &str) -> String {
         self.restore_all_as(text, Context::Text)
@@ -89,42 +118,62 @@ impl TokenMap {
     /// `restore_all` for text of the given kind (JSON text gets JSON-escaped values).
     pub fn restore_all_as(&self, text: &str, context: Context) -> String {
         let mut out = String::with_capacity(text.len());
-        let kept = self.restore(text, None, true, context, &mut out);
+        let (kept, _) = self.restore(text, Carry::default(), true, context, &mut out);
         debug_assert_eq!(kept, text.len());
         out
     }
 
-    /// Restores tokens in `text` into `out`, and returns how far it got: everything before
-    /// the returned offset is final; the rest could still become (or end) a token once more
-    /// text arrives. With `last`, nothing more will arrive and everything is final.
-    /// `before` is the byte that came just before `text` in the stream, if any: a token right
-    /// after a letter or digit is part of a longer word, even across a chunk boundary.
+    /// Restores tokens in `text` into `out`, and returns how far it got, with what that
+    /// carries to the next piece: everything before the returned offset is final; the rest
+    /// could still become (or end) a token once more text arrives. With `last`, nothing more
+    /// will arrive and everything is final. `carry` is what the text before `text` left.
     pub(super) fn restore(
         &self,
         text: &str,
-        before: Option<u8>,
+        carry: Carry,
         last: bool,
         context: Context,
         out: &mut String,
-    ) -> usize {
+    ) -> (usize, Carry) {
+        let bytes = text.as_bytes();
+        // What `carry` becomes once everything before `at` has been passed over.
+        let mut url = carry.url;
+        let mut fed = 0;
+        let carried = |url: &mut UrlContext, fed: usize, at: usize| {
+            url.feed(&bytes[fed..at]);
+            let last_byte = if at > 0 {
+                Some(bytes[at - 1])
+            } else {
+                carry.last_byte
+            };
+            Carry {
+                last_byte,
+                url: *url,
+            }
+        };
         if self.tokens.is_empty() {
             out.push_str(text);
-            return text.len();
+            return (text.len(), carried(&mut url, 0, text.len()));
         }
-        let bytes = text.as_bytes();
         let mut done = 0;
         for (start, end, index) in self.find_iter(text) {
             let token = &self.tokens[index];
             let prev = if start > 0 {
                 Some(bytes[start - 1])
             } else {
-                before
+                carry.last_byte
             };
             if prev.is_some_and(|p| continues(token.as_bytes()[0], p)) {
                 continue; // inside a longer word or number
             }
             match ending(token, &bytes[end..], last) {
                 Ending::Token => {
+                    url.feed(&bytes[fed..start]);
+                    fed = start;
+                    if url.in_url() && !self.in_urls {
+                        self.kept_in_urls.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
                     self.restored.fetch_add(1, Ordering::Relaxed);
                     out.push_str(&text[done..start]);
                     context.push_value(&self.values[index], out);
@@ -133,7 +182,7 @@ impl TokenMap {
                 Ending::NotToken => {}
                 Ending::Undecided => {
                     out.push_str(&text[done..start]);
-                    return start;
+                    return (start, carried(&mut url, fed, start));
                 }
             }
         }
@@ -143,7 +192,7 @@ impl TokenMap {
             self.held_back_from(text, done)
         };
         out.push_str(&text[done..keep]);
-        keep
+        (keep, carried(&mut url, fed, keep))
     }
 
     /// The tokens in `text`, leftmost first and the longest at a position, not overlapping,

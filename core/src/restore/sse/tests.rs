@@ -46,6 +46,7 @@ fn restore(body: &str, cuts: &[usize]) -> String {
 fn events(stream: &str) -> Vec<Value> {
     let mut s = EventSplitter::new();
     s.push(stream.as_bytes())
+        .unwrap()
         .iter()
         .filter_map(|e| sse_split::data(e))
         .filter(|d| d != "[DONE]")
@@ -224,4 +225,36 @@ fn responses_api_deltas_and_done_events() {
             "Hi Jane \"JR\" Roe"
         );
     }
+}
+
+#[test]
+fn an_event_past_the_limit_stops_restoring_and_the_stream_stays_well_formed() {
+    let m = map();
+    let mut r = SseRestorer::new(m);
+    let mut out = r.push(
+        openai_event(
+            json!({"index": 0, "delta": {"content": "Hi Person_7Q"}, "finish_reason": null}),
+        )
+        .as_bytes(),
+    );
+    assert!(!r.overflowed());
+    let huge = format!("data: {}", "z".repeat(sse_split::MAX_EVENT_BYTES));
+    out.extend(r.push(huge.as_bytes()));
+    assert!(r.overflowed());
+    // Passed as it comes from now on, tokens in place.
+    let later = openai_event(
+        json!({"index": 0, "delta": {"content": "F2 Person_7QF2"}, "finish_reason": null}),
+    );
+    out.extend(r.push(b"\n\n"));
+    out.extend(r.push(later.as_bytes()));
+    out.extend(r.finish());
+    let text = String::from_utf8(out).unwrap();
+    let before = &text[..text.find(&huge).unwrap()];
+    assert_eq!(
+        content(before),
+        "Hi Person_7Q",
+        "the held-back prefix went first"
+    );
+    assert!(text.ends_with(&later), "the rest passes unchanged");
+    assert_eq!(text.matches(&huge).count(), 1);
 }
