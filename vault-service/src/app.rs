@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::audit::AuditSink;
-use crate::auth::{ApiKeys, Principal};
-use crate::config::{FileConfig, StoreConfig};
+use crate::auth::{ApiKeys, Principal, Right, Role, FILTER_ROLE};
+use crate::config::{EmbeddedConfig, FileConfig, Limits, StoreConfig, TlsConfig};
 use crate::http::{self, AppState, TenantPolicy};
 use crate::keys::MasterKeys;
 use crate::metrics::Metrics;
@@ -22,12 +22,17 @@ use crate::vault::Vault;
 /// How often expired mappings are swept.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
-/// The environment variable dev mode reads its one API key from.
+/// The environment variable dev mode reads the gateway's API key from (role `filter`).
 pub const DEV_API_KEY_ENV: &str = "VEIL_DEV_API_KEY";
+/// The environment variable dev mode reads an administrator's key from, if set (every right,
+/// erasure included).
+pub const DEV_ADMIN_KEY_ENV: &str = "VEIL_DEV_ADMIN_KEY";
 
 /// Everything needed to serve, resolved and checked.
 pub struct Settings {
     pub listen: SocketAddr,
+    pub tls: Option<TlsConfig>,
+    pub limits: Limits,
     pub store: StoreConfig,
     pub master_keys: MasterKeys,
     pub api_keys: ApiKeys,
@@ -56,29 +61,35 @@ impl Settings {
                     .expect("validated hex")
                     .try_into()
                     .expect("validated length");
+                let role = match t.roles.get(&k.role) {
+                    _ if k.role == FILTER_ROLE => Role::filter(),
+                    Some(r) => Role {
+                        name: k.role.clone(),
+                        rights: r.rights.clone(),
+                        unmask: r.unmask.clone(),
+                    },
+                    None => unreachable!("validated: every key's role exists"),
+                };
                 api_keys.add_hash(
                     hash,
                     Principal {
                         tenant: Some(name.clone()),
-                        role: k.role.clone(),
+                        role,
                     },
                 );
             }
-            let unmask = t
-                .unmask
-                .iter()
-                .map(|(role, types)| (role.clone(), types.iter().cloned().collect()))
-                .collect();
             tenants.insert(
                 name.clone(),
                 TenantPolicy {
-                    unmask,
+                    linkage: t.token_linkage,
                     default_ttl: t.default_ttl_seconds,
                 },
             );
         }
         Ok(Settings {
             listen: config.listen,
+            tls: config.tls,
+            limits: config.limits,
             store: config.store,
             master_keys,
             api_keys,
@@ -87,9 +98,14 @@ impl Settings {
         })
     }
 
-    /// Dev mode: the embedded store in `data_dir`, a master key generated there once, and the
-    /// API key from `VEIL_DEV_API_KEY` valid for any tenant.
-    pub fn dev(listen: SocketAddr, data_dir: &Path) -> Result<Self, String> {
+    /// Dev mode: the embedded store in `data_dir`, a master key generated there once, the
+    /// gateway's API key from `VEIL_DEV_API_KEY` and an administrator's from
+    /// `VEIL_DEV_ADMIN_KEY` (if set), valid for any tenant; TLS if `tls` is given.
+    pub fn dev(
+        listen: SocketAddr,
+        data_dir: &Path,
+        tls: Option<TlsConfig>,
+    ) -> Result<Self, String> {
         let api_key = std::env::var(DEV_API_KEY_ENV)
             .ok()
             .filter(|k| !k.is_empty())
@@ -110,14 +126,27 @@ impl Settings {
             &api_key,
             Principal {
                 tenant: None,
-                role: "dev".into(),
+                role: Role::filter(),
             },
         );
+        if let Some(admin) = std::env::var(DEV_ADMIN_KEY_ENV)
+            .ok()
+            .filter(|k| !k.is_empty())
+        {
+            let role = Role {
+                name: "admin".into(),
+                rights: [Right::Tokenize, Right::Rehydrate, Right::Erase].into(),
+                unmask: Default::default(),
+            };
+            api_keys.add_key(&admin, Principal { tenant: None, role });
+        }
         Ok(Settings {
             listen,
-            store: StoreConfig::Embedded {
+            tls,
+            limits: Limits::default(),
+            store: StoreConfig::Embedded(EmbeddedConfig {
                 path: data_dir.join("store"),
-            },
+            }),
             master_keys,
             api_keys,
             tenants: BTreeMap::new(),
@@ -146,17 +175,13 @@ fn write_private(path: &Path, contents: &str) -> Result<(), String> {
 
 pub async fn open_store(config: &StoreConfig) -> Result<Arc<dyn Store>, String> {
     Ok(match config {
-        StoreConfig::Embedded { path } => {
-            Arc::new(EmbeddedStore::open(path).map_err(|e| e.to_string())?)
+        StoreConfig::Embedded(c) => {
+            Arc::new(EmbeddedStore::open(&c.path).map_err(|e| e.to_string())?)
         }
-        StoreConfig::Redis { url } => {
-            Arc::new(RedisStore::connect(url).await.map_err(|e| e.to_string())?)
+        StoreConfig::Redis(c) => Arc::new(RedisStore::connect(c).await.map_err(|e| e.to_string())?),
+        StoreConfig::Postgres(c) => {
+            Arc::new(PostgresStore::connect(c).await.map_err(|e| e.to_string())?)
         }
-        StoreConfig::Postgres { url } => Arc::new(
-            PostgresStore::connect(url)
-                .await
-                .map_err(|e| e.to_string())?,
-        ),
     })
 }
 
@@ -176,6 +201,11 @@ pub async fn serve_on(listener: tokio::net::TcpListener, settings: Settings) -> 
             .map_err(|e| format!("cannot open audit_file {}: {e}", path.display()))?,
         None => AuditSink::stdout(),
     };
+    let tls = settings
+        .tls
+        .as_ref()
+        .map(crate::tls::server_config)
+        .transpose()?;
     let vault = Vault::new(store.clone(), Arc::new(settings.master_keys));
     let state = Arc::new(AppState {
         vault,
@@ -183,16 +213,29 @@ pub async fn serve_on(listener: tokio::net::TcpListener, settings: Settings) -> 
         tenants: settings.tenants,
         audit,
         metrics: Metrics::new(),
+        body_timeout: Duration::from_millis(settings.limits.body_timeout_ms),
     });
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let scheme = match (
+        &settings.tls,
+        settings
+            .tls
+            .as_ref()
+            .and_then(|t| t.client_ca_file.as_ref()),
+    ) {
+        (None, _) => "http",
+        (Some(_), None) => "https",
+        (Some(_), Some(_)) => "https, client certificates required",
+    };
     // Tests and scripts wait for this line (it carries the port when --listen asked for 0).
-    eprintln!("veil-vault listening on {addr} (store: {})", store.kind());
+    eprintln!(
+        "veil-vault listening on {addr} ({scheme}; store: {})",
+        store.kind()
+    );
 
     let sweeper = tokio::spawn(sweep_forever(state.clone()));
-    let result = axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string());
+    let app = http::router(state, settings.limits.max_concurrent_requests);
+    let result = crate::serve::serve(listener, app, tls, settings.limits, shutdown_signal()).await;
     sweeper.abort();
     result
 }

@@ -1,17 +1,69 @@
-//! Callers and what they may do. API keys are configured as SHA-256 hashes (keys are long
-//! random strings, so a fast hash is enough; nothing in the config or memory can be replayed)
-//! and compared in constant time against every configured hash, so timing reveals neither
-//! whether nor which key matched.
+//! Callers and what they may do. Each API key belongs to one tenant and has one role; a role
+//! is a set of rights (tokenize, rehydrate, erase) and the kinds it may unmask whatever the
+//! scope. The filter's role, `filter`, tokenizes and rehydrates and nothing else: a gateway's
+//! key cannot erase and cannot read another scope's values.
+//!
+//! API keys are configured as SHA-256 hashes (keys are long random strings, so a fast hash is
+//! enough; nothing in the config or memory can be replayed) and compared in constant time
+//! against every configured hash, so timing reveals neither whether nor which key matched.
+
+use std::collections::BTreeSet;
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+/// An operation a role may be granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Right {
+    Tokenize,
+    Rehydrate,
+    Erase,
+}
+
+impl Right {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Right::Tokenize => "tokenize",
+            Right::Rehydrate => "rehydrate",
+            Right::Erase => "erase",
+        }
+    }
+}
+
+/// The built-in role of a gateway's key.
+pub const FILTER_ROLE: &str = "filter";
+
+/// What a role may do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Role {
+    pub name: String,
+    pub rights: BTreeSet<Right>,
+    /// Kinds this role may rehydrate whatever the scope that sent them.
+    pub unmask: BTreeSet<String>,
+}
+
+impl Role {
+    /// The gateway's role: tokenize and rehydrate, within the request's own scope.
+    pub fn filter() -> Role {
+        Role {
+            name: FILTER_ROLE.into(),
+            rights: [Right::Tokenize, Right::Rehydrate].into(),
+            unmask: BTreeSet::new(),
+        }
+    }
+
+    pub fn may(&self, right: Right) -> bool {
+        self.rights.contains(&right)
+    }
+}
+
 /// Who a valid key belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
-    /// The tenant the key is for; `None` only for the dev-mode key, valid for any tenant.
+    /// The tenant the key is for; `None` only for dev-mode keys, valid for any tenant.
     pub tenant: Option<String>,
-    pub role: String,
+    pub role: Role,
 }
 
 impl Principal {
@@ -69,18 +121,20 @@ mod tests {
             "k-acme",
             Principal {
                 tenant: Some("acme".into()),
-                role: "filter".into(),
+                role: Role::filter(),
             },
         );
         keys.add_key(
             "k-dev",
             Principal {
                 tenant: None,
-                role: "dev".into(),
+                role: Role::filter(),
             },
         );
         let p = keys.authenticate("k-acme").unwrap();
         assert!(p.may_act_for("acme") && !p.may_act_for("globex"));
+        assert!(p.role.may(Right::Tokenize) && p.role.may(Right::Rehydrate));
+        assert!(!p.role.may(Right::Erase), "a gateway's key cannot erase");
         assert!(keys.authenticate("k-dev").unwrap().may_act_for("globex"));
         assert!(keys.authenticate("k-acm").is_none());
         assert_eq!(bearer("Bearer abc"), Some("abc"));

@@ -1,30 +1,39 @@
-//! The service's configuration: a JSON file in production, three flags in dev mode. Parsed
-//! once at start and validated; every error names the field and says what is wrong, and the
-//! service refuses to start rather than run with a guess.
+//! The service's configuration: a JSON file in production, flags in dev mode. Parsed once at
+//! start and validated; every error names the field and says what is wrong, and the service
+//! refuses to start rather than run with a guess.
 //!
 //! ```json
 //! {
 //!   "listen": "0.0.0.0:8080",
+//!   "tls": {"cert_file": "/etc/veil/tls.crt", "key_file": "/etc/veil/tls.key",
+//!           "client_ca_file": "/etc/veil/clients-ca.crt"},
 //!   "master_keys_file": "/etc/veil/master-keys.json",
-//!   "store": {"embedded": {"path": "/var/lib/veil/store"}},
+//!   "store": {"postgres": {"url": "postgres://veil@db/veil?sslmode=verify-full", "ca_file": "/etc/veil/db-ca.crt"}},
 //!   "audit_file": null,
 //!   "tenants": {
 //!     "acme": {
-//!       "api_keys": [{"sha256": "<64 hex>", "role": "filter"}],
-//!       "unmask": {"support-admin": ["EMAIL_ADDRESS"]},
+//!       "api_keys": [{"sha256": "<64 hex>", "role": "filter"},
+//!                    {"sha256": "<64 hex>", "role": "privacy"}],
+//!       "roles": {"privacy": {"rights": ["erase"]},
+//!                 "support": {"rights": ["rehydrate"], "unmask": ["EMAIL_ADDRESS"]}},
+//!       "token_linkage": "scope",
 //!       "default_ttl_seconds": 2592000
 //!     }
 //!   }
 //! }
 //! ```
-//! `store` is one of `{"embedded": {"path"}}`, `{"redis": {"url"}}`, `{"postgres": {"url"}}`.
-//! `audit_file` null or absent means audit lines go to stdout.
+//! `store` is one of `{"embedded": {"path"}}`, `{"redis": {"url", "ca_file"?, "wait_replicas"?,
+//! "wait_timeout_ms"?}}`, `{"postgres": {"url", "ca_file"?}}`. `audit_file` null or absent
+//! means audit lines go to stdout. `limits` bounds time and concurrency (see `Limits`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use serde::Deserialize;
+
+use crate::auth::{Right, FILTER_ROLE};
+use crate::vault::Linkage;
 
 /// Longest TTL a request may ask for.
 pub const MAX_TTL_SECONDS: u64 = 366 * 24 * 3600;
@@ -35,6 +44,10 @@ pub const DEFAULT_TTL_SECONDS: u64 = 30 * 24 * 3600;
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub listen: SocketAddr,
+    #[serde(default)]
+    pub tls: Option<TlsConfig>,
+    #[serde(default)]
+    pub limits: Limits,
     pub master_keys_file: Option<PathBuf>,
     pub store: StoreConfig,
     #[serde(default)]
@@ -43,12 +56,125 @@ pub struct FileConfig {
     pub tenants: BTreeMap<String, TenantConfig>,
 }
 
+/// The vault serves TLS with this certificate chain and key (PEM); with `client_ca_file`,
+/// only clients presenting a certificate signed by that CA are served (mutual TLS).
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "lowercase")]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    pub cert_file: PathBuf,
+    pub key_file: PathBuf,
+    #[serde(default)]
+    pub client_ca_file: Option<PathBuf>,
+}
+
+/// Bounds on what one connection and all of them together may hold.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Requests handled at once; past it a request is answered 503 with `Retry-After`.
+    #[serde(default = "default_concurrency")]
+    pub max_concurrent_requests: usize,
+    /// Time for a TLS handshake, and for a request's headers once their first byte arrived.
+    #[serde(default = "default_header_timeout")]
+    pub header_timeout_ms: u64,
+    /// Time for a request's body to arrive.
+    #[serde(default = "default_body_timeout")]
+    pub body_timeout_ms: u64,
+    /// A connection idle this long between requests is closed; clients must close idle
+    /// connections sooner (the shipped Envoy configurations: 60 s).
+    #[serde(default = "default_idle_timeout")]
+    pub idle_timeout_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_concurrent_requests: default_concurrency(),
+            header_timeout_ms: default_header_timeout(),
+            body_timeout_ms: default_body_timeout(),
+            idle_timeout_ms: default_idle_timeout(),
+        }
+    }
+}
+
+fn default_concurrency() -> usize {
+    256
+}
+fn default_header_timeout() -> u64 {
+    5_000
+}
+fn default_body_timeout() -> u64 {
+    10_000
+}
+fn default_idle_timeout() -> u64 {
+    75_000
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum StoreConfig {
-    Embedded { path: PathBuf },
-    Redis { url: String },
-    Postgres { url: String },
+    Embedded(EmbeddedConfig),
+    Redis(RedisConfig),
+    Postgres(PostgresConfig),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmbeddedConfig {
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisConfig {
+    /// `redis://` or, for TLS, `rediss://`.
+    pub url: String,
+    /// The CA that signed the server's certificate (PEM), for `rediss://`; absent: the
+    /// system's roots.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Replicas each write must reach (Redis `WAIT`) before it is acknowledged, so a
+    /// failover cannot lose it; 0 acknowledges once the primary has it.
+    #[serde(default)]
+    pub wait_replicas: u32,
+    #[serde(default = "default_wait_timeout")]
+    pub wait_timeout_ms: u64,
+}
+
+fn default_wait_timeout() -> u64 {
+    1_000
+}
+
+impl RedisConfig {
+    /// A plain connection to `url`, acknowledged by the primary alone.
+    pub fn at(url: &str) -> Self {
+        RedisConfig {
+            url: url.into(),
+            ca_file: None,
+            wait_replicas: 0,
+            wait_timeout_ms: default_wait_timeout(),
+        }
+    }
+}
+
+impl PostgresConfig {
+    /// A connection to `url`, verified against the system's roots if it asks for TLS.
+    pub fn at(url: &str) -> Self {
+        PostgresConfig {
+            url: url.into(),
+            ca_file: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostgresConfig {
+    /// A libpq-style URL; `sslmode=verify-full` (or `require`) for TLS.
+    pub url: String,
+    /// The CA that signed the server's certificate (PEM); absent: the system's roots.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -56,10 +182,24 @@ pub enum StoreConfig {
 pub struct TenantConfig {
     #[serde(default)]
     pub api_keys: Vec<ApiKeyConfig>,
-    /// Roles allowed to rehydrate any scope's tokens, by entity type.
+    /// Roles besides the built-in `filter` (tokenize, rehydrate).
     #[serde(default)]
-    pub unmask: BTreeMap<String, BTreeSet<String>>,
+    pub roles: BTreeMap<String, RoleConfig>,
+    /// Whether a value's token depends on the scope that sent it (`scope`, the default:
+    /// tokens cannot link one person across users) or only on the tenant (`tenant`: one token
+    /// per value across all scopes, so the provider can link them).
+    #[serde(default)]
+    pub token_linkage: Linkage,
     pub default_ttl_seconds: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleConfig {
+    pub rights: BTreeSet<Right>,
+    /// Kinds this role may rehydrate whatever the scope (needs `rehydrate`).
+    #[serde(default)]
+    pub unmask: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -129,35 +269,62 @@ impl FileConfig {
                 "no API keys configured: add tenants.<tenant>.api_keys with the SHA-256 of each key",
             ));
         }
+        // Key hashes seen so far, with where.
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (name, tenant) in &self.tenants {
             let at = format!("tenants.{name}");
             if !valid_tenant(name) {
                 return Err(err(at, "tenant names are 1-63 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit"));
             }
+            for (name, role) in &tenant.roles {
+                let at = format!("{at}.roles.{name}");
+                if name == FILTER_ROLE {
+                    return Err(err(at, "the filter role is built in (tokenize, rehydrate)"));
+                }
+                if name.is_empty() || name.len() > 64 {
+                    return Err(err(at, "role names are 1-64 characters"));
+                }
+                if role.rights.is_empty() {
+                    return Err(err(format!("{at}.rights"), "give at least one right"));
+                }
+                if !role.unmask.is_empty() && !role.rights.contains(&Right::Rehydrate) {
+                    return Err(err(
+                        format!("{at}.unmask"),
+                        "unmask needs the rehydrate right",
+                    ));
+                }
+                for t in &role.unmask {
+                    if crate::vault::parse_entity(t).is_none() {
+                        return Err(err(
+                            format!("{at}.unmask"),
+                            "unknown entity type (use labels like EMAIL_ADDRESS)",
+                        ));
+                    }
+                }
+            }
             for (i, key) in tenant.api_keys.iter().enumerate() {
+                let field = format!("{at}.api_keys[{i}]");
                 let hex_ok =
                     key.sha256.len() == 64 && key.sha256.bytes().all(|b| b.is_ascii_hexdigit());
                 if !hex_ok {
                     return Err(err(
-                        format!("{at}.api_keys[{i}].sha256"),
+                        format!("{field}.sha256"),
                         "must be 64 hex characters (the SHA-256 of the key, not the key)",
                     ));
                 }
-                if key.role.is_empty() || key.role.len() > 64 {
+                if let Some(first) = seen.insert(key.sha256.to_ascii_lowercase(), field.clone()) {
                     return Err(err(
-                        format!("{at}.api_keys[{i}].role"),
-                        "must be 1-64 characters",
+                        format!("{field}.sha256"),
+                        format!(
+                            "the same key as {first}: each key belongs to one tenant and one role"
+                        ),
                     ));
                 }
-            }
-            for (role, types) in &tenant.unmask {
-                for t in types {
-                    if crate::vault::parse_entity(t).is_none() {
-                        return Err(err(
-                            format!("{at}.unmask.{role}"),
-                            "unknown entity type (use labels like EMAIL_ADDRESS)",
-                        ));
-                    }
+                if key.role != FILTER_ROLE && !tenant.roles.contains_key(&key.role) {
+                    return Err(err(
+                        format!("{field}.role"),
+                        format!("no such role: use {FILTER_ROLE} or define it in {at}.roles"),
+                    ));
                 }
             }
             if let Some(ttl) = tenant.default_ttl_seconds {
@@ -167,6 +334,33 @@ impl FileConfig {
                         format!("must be 1..={MAX_TTL_SECONDS}"),
                     ));
                 }
+            }
+        }
+        let l = &self.limits;
+        let checks = [
+            (
+                "limits.max_concurrent_requests",
+                l.max_concurrent_requests as u64,
+                1,
+                100_000,
+            ),
+            (
+                "limits.header_timeout_ms",
+                l.header_timeout_ms,
+                100,
+                600_000,
+            ),
+            ("limits.body_timeout_ms", l.body_timeout_ms, 100, 600_000),
+            ("limits.idle_timeout_ms", l.idle_timeout_ms, 100, 3_600_000),
+        ];
+        for (field, value, low, high) in checks {
+            if !(low..=high).contains(&value) {
+                return Err(err(field, format!("must be {low}..={high}")));
+            }
+        }
+        if let StoreConfig::Redis(r) = &self.store {
+            if r.wait_replicas > 0 && !(1..=60_000).contains(&r.wait_timeout_ms) {
+                return Err(err("store.redis.wait_timeout_ms", "must be 1..=60000"));
             }
         }
         Ok(())
@@ -193,14 +387,17 @@ mod tests {
         "listen": "127.0.0.1:8080",
         "master_keys_file": "/tmp/k.json",
         "store": {"redis": {"url": "redis://127.0.0.1:6379"}},
-        "tenants": {"acme": {"api_keys": [{"sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "role": "filter"}],
-                              "unmask": {"support": ["EMAIL_ADDRESS"]}}}
+        "tenants": {"acme": {"api_keys": [{"sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "role": "filter"},
+                                          {"sha256": "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752", "role": "support"}],
+                              "roles": {"support": {"rights": ["rehydrate"], "unmask": ["EMAIL_ADDRESS"]}}}}
     }"#;
 
     #[test]
     fn a_complete_file_parses() {
         let c = FileConfig::parse(GOOD).unwrap();
-        assert!(matches!(c.store, StoreConfig::Redis { .. }));
+        assert!(matches!(c.store, StoreConfig::Redis(_)));
+        assert_eq!(c.tenants["acme"].token_linkage, Linkage::Scope);
+        assert_eq!(c.limits.max_concurrent_requests, 256);
         assert_eq!(c.tenants["acme"].api_keys[0].role, "filter");
     }
 
@@ -223,13 +420,51 @@ mod tests {
             .unwrap_err()
             .message
             .contains("unknown field"));
+        let typo = GOOD.replace(r#""rights": ["rehydrate"]"#, r#""rights": ["rehydrat"]"#);
+        let e = FileConfig::parse(&typo).unwrap_err();
+        assert_eq!(e.field, "tenants.acme.roles.support.rights[0]");
+        assert!(e.message.contains("unknown variant"), "{e}");
         let bad_type = GOOD.replace(r#"["EMAIL_ADDRESS"]"#, r#"["email"]"#);
         assert_eq!(
             FileConfig::parse(&bad_type).unwrap_err().field,
-            "tenants.acme.unmask.support"
+            "tenants.acme.roles.support.unmask"
         );
         let no_tenants = GOOD.replace(r#""role": "filter""#, r#""role": "filter"}], "x": [{"#);
         assert!(FileConfig::parse(&no_tenants).is_err());
+    }
+
+    #[test]
+    fn roles_are_defined_and_keys_belong_to_one_tenant() {
+        let undefined = GOOD.replace(r#""role": "support""#, r#""role": "admin""#);
+        let e = FileConfig::parse(&undefined).unwrap_err();
+        assert_eq!(e.field, "tenants.acme.api_keys[1].role");
+        let redefined = GOOD.replace(r#""roles": {"support""#, r#""roles": {"filter""#);
+        assert_eq!(
+            FileConfig::parse(&redefined).unwrap_err().field,
+            "tenants.acme.roles.filter"
+        );
+        let unmask_without_rehydrate =
+            GOOD.replace(r#""rights": ["rehydrate"]"#, r#""rights": ["erase"]"#);
+        assert_eq!(
+            FileConfig::parse(&unmask_without_rehydrate)
+                .unwrap_err()
+                .field,
+            "tenants.acme.roles.support.unmask"
+        );
+        let shared = GOOD.replace(
+            r#""roles": {"support""#,
+            r#""roles": {"x": {"rights": ["erase"]}, "support""#,
+        )
+        .replace(
+            r#"}}}
+    }"#,
+            r#"}},
+            "globex": {"api_keys": [{"sha256": "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", "role": "filter"}]}}
+    }"#,
+        );
+        let e = FileConfig::parse(&shared).unwrap_err();
+        assert_eq!(e.field, "tenants.globex.api_keys[0].sha256");
+        assert!(e.message.contains("tenants.acme.api_keys[0]"), "{e}");
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! - Values: AES-256-GCM with a random 96-bit nonce per write; the associated data binds
 //!   tenant, entity type, token and key version, so a ciphertext moved to another row, tenant
 //!   or token fails to decrypt instead of rehydrating the wrong value.
-//! - Lookup index and token seeds: HMAC-SHA-256 over (type, value). HMAC rather than AES-SIV:
-//!   the index needs equality only, and a fixed 32-byte key hides the value's length, which
-//!   a SIV ciphertext would reveal.
+//! - Lookup index and token seeds: HMAC-SHA-256 over (scope hash, type, value), or over (type,
+//!   value) for tenant-wide tokens and for the value key erasure looks values up by. HMAC
+//!   rather than AES-SIV: the index needs equality only, and a fixed 32-byte key hides the
+//!   value's length, which a SIV ciphertext would reveal.
 //! - Scopes: HMAC-SHA-256, truncated to 128 bits, so stores and audit logs never hold a
 //!   scope (often a user id) in clear.
 
@@ -29,14 +30,36 @@ fn hmac(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// The deterministic lookup key of a value.
-pub fn index_key(keys: &TenantKeys, entity: &str, value: &str) -> IndexKey {
-    hmac(&keys.index, &[entity.as_bytes(), value.as_bytes()])
+/// The deterministic lookup key of a value, within a scope (`Some`) or the tenant (`None`).
+pub fn index_key(
+    keys: &TenantKeys,
+    scope: Option<&ScopeHash>,
+    entity: &str,
+    value: &str,
+) -> IndexKey {
+    derive(&keys.index, scope, entity, value)
 }
 
-/// The seed a value's token is minted from.
-pub fn token_seed(keys: &TenantKeys, entity: &str, value: &str) -> [u8; 32] {
-    hmac(&keys.token, &[entity.as_bytes(), value.as_bytes()])
+/// The seed a value's token is minted from, within a scope (`Some`) or the tenant (`None`).
+pub fn token_seed(
+    keys: &TenantKeys,
+    scope: Option<&ScopeHash>,
+    entity: &str,
+    value: &str,
+) -> [u8; 32] {
+    derive(&keys.token, scope, entity, value)
+}
+
+/// HMAC of (type, value), or of (a domain tag, scope, type, value): the part counts keep the
+/// two families apart.
+fn derive(key: &[u8; 32], scope: Option<&ScopeHash>, entity: &str, value: &str) -> [u8; 32] {
+    match scope {
+        None => hmac(key, &[entity.as_bytes(), value.as_bytes()]),
+        Some(s) => hmac(
+            key,
+            &[b"veil-scope", s, entity.as_bytes(), value.as_bytes()],
+        ),
+    }
 }
 
 /// A scope as stored: keyed hash, 128 bits.
@@ -154,22 +177,22 @@ mod tests {
         let master = keys();
         let a = master.active("acme");
         let b = master.active("globex");
-        assert_eq!(
-            index_key(&a, "PERSON", "Jane"),
-            index_key(&a, "PERSON", "Jane")
-        );
+        let ik = |k, s, e| index_key(k, s, e, "Jane");
+        assert_eq!(ik(&a, None, "PERSON"), ik(&a, None, "PERSON"));
+        assert_ne!(ik(&a, None, "PERSON"), ik(&b, None, "PERSON"));
+        assert_ne!(ik(&a, None, "PERSON"), ik(&a, None, "LOCATION"));
         assert_ne!(
-            index_key(&a, "PERSON", "Jane"),
-            index_key(&b, "PERSON", "Jane")
-        );
-        assert_ne!(
-            index_key(&a, "PERSON", "Jane"),
-            index_key(&a, "LOCATION", "Jane")
-        );
-        assert_ne!(
-            index_key(&a, "PERSON", "Jane"),
-            token_seed(&a, "PERSON", "Jane")
+            ik(&a, None, "PERSON"),
+            token_seed(&a, None, "PERSON", "Jane")
         );
         assert_ne!(scope_hash(&a, "user-1"), scope_hash(&b, "user-1"));
+        let (s1, s2) = (scope_hash(&a, "user-1"), scope_hash(&a, "user-2"));
+        assert_eq!(ik(&a, Some(&s1), "PERSON"), ik(&a, Some(&s1), "PERSON"));
+        assert_ne!(ik(&a, Some(&s1), "PERSON"), ik(&a, Some(&s2), "PERSON"));
+        assert_ne!(ik(&a, Some(&s1), "PERSON"), ik(&a, None, "PERSON"));
+        assert_ne!(
+            token_seed(&a, Some(&s1), "PERSON", "Jane"),
+            token_seed(&a, Some(&s2), "PERSON", "Jane")
+        );
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! Layers, each using only those below it:
 //! - `app`: settings (dev mode or config file) → a running server; `main.rs` is its CLI.
+//! - `serve`: the listener: TLS, client certificates, timeouts; `tls`: its certificates.
 //! - `http`: routes, authentication, limits, metrics and audit around the vault.
 //! - `vault`: tokenize, rehydrate, erase; the rules of determinism and scope.
 //! - `auth`, `audit`, `metrics`, `config`: one job each.
@@ -19,5 +20,7 @@ pub mod crypto;
 pub mod http;
 pub mod keys;
 pub mod metrics;
+pub mod serve;
 pub mod store;
+pub mod tls;
 pub mod vault;

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use veil_vault::app::{self, Settings, DEV_API_KEY_ENV};
+use veil_vault::app::{self, Settings, DEV_ADMIN_KEY_ENV, DEV_API_KEY_ENV};
+use veil_vault::config::TlsConfig;
 
 #[derive(Parser)]
 #[command(name = "veil-vault", version, about = "Veil's tokenization vault")]
@@ -23,6 +24,15 @@ struct Cli {
     /// Dev mode: directory for the store file and the master key.
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// Dev mode: serve TLS with this certificate chain (PEM)...
+    #[arg(long, requires = "tls_key", conflicts_with = "config")]
+    tls_cert: Option<PathBuf>,
+    /// ...and this private key (PEM).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Dev mode: require client certificates signed by this CA (PEM): mutual TLS.
+    #[arg(long, requires = "tls_cert")]
+    tls_client_ca: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -40,10 +50,20 @@ fn main() -> ExitCode {
         (None, Some(dir)) => {
             eprintln!(
                 "WARNING: veil-vault is running in DEV MODE: the master key is kept in {} next to the data, \
-                 and the API key from {DEV_API_KEY_ENV} is valid for every tenant. Never use dev mode in production.",
+                 and the API keys from {DEV_API_KEY_ENV} (tokenize, rehydrate) and {DEV_ADMIN_KEY_ENV} \
+                 (everything) are valid for every tenant. Never use dev mode in production.",
                 dir.display()
             );
-            Settings::dev(cli.listen, dir)
+            let tls = cli
+                .tls_cert
+                .clone()
+                .zip(cli.tls_key.clone())
+                .map(|(cert_file, key_file)| TlsConfig {
+                    cert_file,
+                    key_file,
+                    client_ca_file: cli.tls_client_ca.clone(),
+                });
+            Settings::dev(cli.listen, dir, tls)
         }
         (None, None) => unreachable!("clap requires --config or --dev --data-dir"),
     };

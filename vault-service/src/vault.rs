@@ -2,15 +2,25 @@
 //! rehydrate (scoped), erase. Everything here talks to storage through the `Store` trait
 //! only, and to keys through `MasterKeys`, so it is tested in-process against every backend.
 //!
-//! Determinism: a value's token is minted from an HMAC of (type, value) under the tenant's
-//! token key, so every replica proposes the same token; the store's atomic insert decides
-//! between racing writers, and the loser adopts the winner's token. When two different values
-//! want one token, the later one mints the next attempt, so the outcome depends only on the
-//! order the values first arrived in.
+//! Determinism: a value's token is minted from an HMAC of (scope, type, value) under the
+//! tenant's token key, so every replica proposes the same token; the store's atomic insert
+//! decides between racing writers, and the loser adopts the winner's token. When two different
+//! values want one token, the later one mints the next attempt, so the outcome depends only on
+//! the order the values first arrived in.
+//!
+//! Linkage: by default the scope is part of the derivation, so one value gets a different
+//! token in each scope. Another user who sends the same value gets a token of their own and
+//! no right to this scope's token (a guessing oracle otherwise: send candidates beside a
+//! stolen token and see which is restored), and the provider cannot link one person across
+//! the users of a tenant. A tenant may choose tenant-wide tokens (`Linkage::Tenant`) instead.
+//! Either way a value's scope-independent key (`value_key`) is stored too, so erasing a value
+//! reaches every scope's mapping of it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Deserialize;
 
 use veil_kinds::kind::is_valid_custom_label;
 use veil_kinds::token::Minter;
@@ -39,6 +49,18 @@ pub enum VaultError {
     /// Every attempt collided (a deliberately tiny token space, or a full one).
     #[error("no free token after {MAX_ATTEMPTS} attempts")]
     TokenSpaceExhausted,
+}
+
+/// What a token is derived from besides the value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Linkage {
+    /// The tenant and the scope: unlinkable across scopes (the default).
+    #[default]
+    Scope,
+    /// The tenant only: one token per value across every scope, so conversations of
+    /// different users about one person share it (and the provider can link them).
+    Tenant,
 }
 
 /// One value to tokenize. `entity` is a parsed label.
@@ -131,18 +153,24 @@ impl Vault {
         crypto::scope_hash(&self.keys.lookup(tenant), scope)
     }
 
-    /// Tokens for `items`, in order. Same (type, value) in a tenant, same token, whichever
-    /// replica answers; the scope is granted rehydration of every value it sends.
+    /// Tokens for `items`, in order. Same (type, value) in a scope (or, with tenant linkage,
+    /// a tenant), same token, whichever replica answers; the scope is granted rehydration of
+    /// every value it sends.
     pub async fn tokenize(
         &self,
         tenant: &str,
         scope: &str,
+        linkage: Linkage,
         ttl: u64,
         items: &[Item],
     ) -> Result<Vec<String>, VaultError> {
         let lookup = self.keys.lookup(tenant);
         let scope = crypto::scope_hash(&lookup, scope);
         let expires_at = self.now().saturating_add(ttl);
+        let derived_in = match linkage {
+            Linkage::Scope => Some(&scope),
+            Linkage::Tenant => None,
+        };
 
         // One slot per distinct (type, value); positions map back to it.
         let mut slots: Vec<(&Item, IndexKey)> = Vec::new();
@@ -150,7 +178,7 @@ impl Vault {
         let positions: Vec<usize> = items
             .iter()
             .map(|item| {
-                let ik = crypto::index_key(&lookup, item.entity.as_str(), &item.value);
+                let ik = crypto::index_key(&lookup, derived_in, item.entity.as_str(), &item.value);
                 *slot_of.entry(ik).or_insert_with(|| {
                     slots.push((item, ik));
                     slots.len() - 1
@@ -190,7 +218,7 @@ impl Vault {
                 .map(|&(slot, attempt)| {
                     let (item, ik) = slots[slot];
                     let label = item.entity.as_str();
-                    let seed = crypto::token_seed(&lookup, label, &item.value);
+                    let seed = crypto::token_seed(&lookup, derived_in, label, &item.value);
                     let token = self.minter.mint(&item.entity, &item.value, &seed, attempt);
                     let (nonce, ciphertext) =
                         crypto::seal(&active, tenant, label, &token, &item.value);
@@ -198,6 +226,7 @@ impl Vault {
                         mapping: crate::store::Mapping {
                             token,
                             index_key: ik,
+                            value_key: crypto::index_key(&lookup, None, label, &item.value),
                             entity: label.to_string(),
                             key_version: active.version,
                             nonce,
@@ -247,7 +276,7 @@ impl Vault {
         &self,
         tenant: &str,
         scope: &str,
-        unmask: &HashSet<String>,
+        unmask: &BTreeSet<String>,
         tokens: &[String],
     ) -> Result<Vec<Rehydrated>, VaultError> {
         let scope = self.scope_hash(tenant, scope);
@@ -294,12 +323,12 @@ impl Vault {
         Ok(out)
     }
 
-    /// Removes the mappings of these values (GDPR erasure by value).
+    /// Removes every mapping of these values, in every scope (GDPR erasure by value).
     pub async fn erase_values(&self, tenant: &str, items: &[Item]) -> Result<u64, VaultError> {
         let lookup = self.keys.lookup(tenant);
         let keys: Vec<IndexKey> = items
             .iter()
-            .map(|i| crypto::index_key(&lookup, i.entity.as_str(), &i.value))
+            .map(|i| crypto::index_key(&lookup, None, i.entity.as_str(), &i.value))
             .collect();
         Ok(self.store.erase_values(tenant, &keys).await?)
     }

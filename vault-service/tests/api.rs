@@ -308,7 +308,7 @@ async fn bad_input_gets_a_4xx_that_names_the_problem() {
     assert_eq!(r.status().as_u16(), 415);
     let r = client
         .post(vault.url("/v1/erase"))
-        .bearer_auth("acme-key")
+        .bearer_auth("acme-privacy")
         .header("content-type", "application/json")
         .body(r#"{"tenant": "acme"}"#)
         .send()

@@ -71,12 +71,16 @@ async fn nothing_leaks(store: &str) {
 
     let erase = serde_json::json!({"tenant": "acme", "entities": [{"type": values[1].0, "value": values[1].1}]}).to_string();
     assert_eq!(
-        post(&url("/v1/erase"), Some("acme-key"), &erase).await.1["removed"],
+        post(&url("/v1/erase"), Some("acme-privacy"), &erase)
+            .await
+            .1["removed"],
         1
     );
     let erase = serde_json::json!({"tenant": "acme", "scope": scope}).to_string();
     assert_eq!(
-        post(&url("/v1/erase"), Some("acme-key"), &erase).await.1["removed"],
+        post(&url("/v1/erase"), Some("acme-privacy"), &erase)
+            .await
+            .1["removed"],
         4
     );
 

@@ -5,21 +5,26 @@
 
 mod common;
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use common::*;
 use veil_kinds::token::{is_token, Minter};
 use veil_kinds::Entity;
+use veil_vault::config::{PostgresConfig, RedisConfig};
 use veil_vault::keys::MasterKeys;
 use veil_vault::store::embedded::EmbeddedStore;
 use veil_vault::store::postgres::PostgresStore;
 use veil_vault::store::redis::RedisStore;
 use veil_vault::store::{Store, EXPIRED_GRACE_SECONDS};
-use veil_vault::vault::{Clock, Item, Status, Vault};
+use veil_vault::vault::{Clock, Item, Linkage, Status, Vault};
 
 const T0: u64 = 1_900_000_000;
+
+/// Tokens derived in the scope (the default) and in the tenant.
+const SCOPED: Linkage = Linkage::Scope;
+const TENANT_WIDE: Linkage = Linkage::Tenant;
 
 #[derive(Clone, Copy)]
 enum Kind {
@@ -54,8 +59,16 @@ impl Backend {
             Kind::Embedded => {
                 Arc::new(EmbeddedStore::open(&self.dir.path().join("store")).unwrap())
             }
-            Kind::Redis => Arc::new(RedisStore::connect(REDIS_URL).await.unwrap()),
-            Kind::Postgres => Arc::new(PostgresStore::connect(POSTGRES_URL).await.unwrap()),
+            Kind::Redis => Arc::new(
+                RedisStore::connect(&RedisConfig::at(REDIS_URL))
+                    .await
+                    .unwrap(),
+            ),
+            Kind::Postgres => Arc::new(
+                PostgresStore::connect(&PostgresConfig::at(POSTGRES_URL))
+                    .await
+                    .unwrap(),
+            ),
         }
     }
 }
@@ -101,7 +114,7 @@ fn values() -> Vec<Item> {
 }
 
 async fn ok_values(v: &Vault, tenant: &str, scope: &str, tokens: &[String]) -> Vec<Option<String>> {
-    v.rehydrate(tenant, scope, &HashSet::new(), tokens)
+    v.rehydrate(tenant, scope, &BTreeSet::new(), tokens)
         .await
         .unwrap()
         .into_iter()
@@ -110,7 +123,7 @@ async fn ok_values(v: &Vault, tenant: &str, scope: &str, tokens: &[String]) -> V
 }
 
 async fn statuses(v: &Vault, tenant: &str, scope: &str, tokens: &[String]) -> Vec<Status> {
-    v.rehydrate(tenant, scope, &HashSet::new(), tokens)
+    v.rehydrate(tenant, scope, &BTreeSet::new(), tokens)
         .await
         .unwrap()
         .into_iter()
@@ -127,7 +140,10 @@ async fn deterministic_and_reversible(b: Backend) {
     let v = vault(b.open().await, master_keys(KEYS_V1), &clock);
     let mut twice = items.clone();
     twice.extend(items.clone());
-    let tokens = v.tokenize(&tenant, "user-1", 3600, &twice).await.unwrap();
+    let tokens = v
+        .tokenize(&tenant, "user-1", SCOPED, 3600, &twice)
+        .await
+        .unwrap();
     assert_eq!(
         tokens[..items.len()],
         tokens[items.len()..],
@@ -141,13 +157,16 @@ async fn deterministic_and_reversible(b: Backend) {
         );
         assert_ne!(&i.value, t);
     }
-    let again = v.tokenize(&tenant, "user-1", 3600, &items).await.unwrap();
+    let again = v
+        .tokenize(&tenant, "user-1", SCOPED, 3600, &items)
+        .await
+        .unwrap();
     assert_eq!(again, tokens[..items.len()]);
     drop(v);
     let restarted = vault(b.open().await, master_keys(KEYS_V1), &clock);
     assert_eq!(
         restarted
-            .tokenize(&tenant, "user-1", 3600, &items)
+            .tokenize(&tenant, "user-1", SCOPED, 3600, &items)
             .await
             .unwrap(),
         again,
@@ -162,7 +181,7 @@ async fn deterministic_and_reversible(b: Backend) {
     // Another tenant: different tokens, and this tenant's tokens mean nothing there.
     let other = unique_tenant("det-other");
     let theirs = restarted
-        .tokenize(&other, "user-1", 3600, &items)
+        .tokenize(&other, "user-1", SCOPED, 3600, &items)
         .await
         .unwrap();
     assert!(
@@ -170,7 +189,7 @@ async fn deterministic_and_reversible(b: Backend) {
         "tenants share no tokens"
     );
     let cross = restarted
-        .rehydrate(&other, "user-1", &HashSet::new(), &again)
+        .rehydrate(&other, "user-1", &BTreeSet::new(), &again)
         .await
         .unwrap();
     assert!(cross
@@ -212,7 +231,7 @@ async fn collisions_resolve_deterministically(b: Backend) {
     for n in &names {
         expected.extend(
             reference
-                .tokenize(&tenant, "s", 3600, std::slice::from_ref(n))
+                .tokenize(&tenant, "s", SCOPED, 3600, std::slice::from_ref(n))
                 .await
                 .unwrap(),
         );
@@ -228,7 +247,7 @@ async fn collisions_resolve_deterministically(b: Backend) {
     let mut got = Vec::new();
     for n in &names {
         got.extend(
-            v.tokenize(&tenant, "s", 3600, std::slice::from_ref(n))
+            v.tokenize(&tenant, "s", SCOPED, 3600, std::slice::from_ref(n))
                 .await
                 .unwrap(),
         );
@@ -248,7 +267,9 @@ async fn collisions_resolve_deterministically(b: Backend) {
         "collision resolution depends only on arrival order"
     );
     assert_eq!(
-        v.tokenize(&tenant, "s", 3600, &names).await.unwrap(),
+        v.tokenize(&tenant, "s", SCOPED, 3600, &names)
+            .await
+            .unwrap(),
         got,
         "stable afterwards"
     );
@@ -265,12 +286,18 @@ async fn rehydration_is_scoped(b: Backend) {
     let email = item(Entity::EmailAddress, "alice@corp-mail.com");
     let card = item(Entity::CreditCard, "5500 0000 0000 0004");
     let tokens = v
-        .tokenize(&tenant, "user-a", 3600, &[email.clone(), card.clone()])
+        .tokenize(
+            &tenant,
+            "user-a",
+            SCOPED,
+            3600,
+            &[email.clone(), card.clone()],
+        )
         .await
         .unwrap();
 
     let as_b = v
-        .rehydrate(&tenant, "user-b", &HashSet::new(), &tokens)
+        .rehydrate(&tenant, "user-b", &BTreeSet::new(), &tokens)
         .await
         .unwrap();
     assert!(
@@ -279,12 +306,12 @@ async fn rehydration_is_scoped(b: Backend) {
         "{as_b:?}"
     );
     let unscoped = v
-        .rehydrate(&tenant, "", &HashSet::new(), &tokens)
+        .rehydrate(&tenant, "", &BTreeSet::new(), &tokens)
         .await
         .unwrap();
     assert!(unscoped.iter().all(|r| r.status == Status::Denied));
 
-    let support: HashSet<String> = ["EMAIL_ADDRESS".to_string()].into();
+    let support: BTreeSet<String> = ["EMAIL_ADDRESS".to_string()].into();
     let as_support = v
         .rehydrate(&tenant, "user-b", &support, &tokens)
         .await
@@ -299,16 +326,81 @@ async fn rehydration_is_scoped(b: Backend) {
         "unmask rights are per type"
     );
 
-    // user-b sends the same value itself: now it holds a grant too.
-    v.tokenize(&tenant, "user-b", 3600, &[email]).await.unwrap();
+    // user-b sends the same value itself: it gets a token of its own, and user-a's token
+    // stays user-a's (sending a candidate value next to a stolen token reveals nothing).
+    let theirs = v
+        .tokenize(
+            &tenant,
+            "user-b",
+            SCOPED,
+            3600,
+            std::slice::from_ref(&email),
+        )
+        .await
+        .unwrap();
+    assert_ne!(
+        theirs[0], tokens[0],
+        "tokens are not linkable across scopes"
+    );
     let after = v
-        .rehydrate(&tenant, "user-b", &HashSet::new(), &tokens)
+        .rehydrate(&tenant, "user-b", &BTreeSet::new(), &tokens)
         .await
         .unwrap();
     assert_eq!(
         (after[0].status, after[1].status),
-        (Status::Ok, Status::Denied)
+        (Status::Denied, Status::Denied)
     );
+    assert_eq!(
+        ok_values(&v, &tenant, "user-b", &theirs).await,
+        vec![Some(email.value.clone())]
+    );
+}
+
+/// A tenant may choose tenant-wide tokens: one token per value across its scopes, and a
+/// scope that sends a value is granted its token too.
+async fn tenant_linkage_shares_tokens(b: Backend) {
+    let clock = TestClock::new();
+    let tenant = unique_tenant("linked");
+    let v = vault(b.open().await, master_keys(KEYS_V1), &clock);
+    let email = item(Entity::EmailAddress, "shared@corp-mail.com");
+    let a = v
+        .tokenize(
+            &tenant,
+            "user-a",
+            TENANT_WIDE,
+            3600,
+            std::slice::from_ref(&email),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        statuses(&v, &tenant, "user-b", &a).await,
+        vec![Status::Denied],
+        "a token is still the sender's until another scope sends the value"
+    );
+    let b_tokens = v
+        .tokenize(
+            &tenant,
+            "user-b",
+            TENANT_WIDE,
+            3600,
+            std::slice::from_ref(&email),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a, b_tokens, "one token across the tenant");
+    assert_eq!(statuses(&v, &tenant, "user-b", &a).await, vec![Status::Ok]);
+    let scoped = v
+        .tokenize(
+            &tenant,
+            "user-a",
+            SCOPED,
+            3600,
+            std::slice::from_ref(&email),
+        )
+        .await
+        .unwrap();
+    assert_ne!(scoped, a, "the two derivations never share a token");
 }
 
 /// TTLs: an expired token answers "expired" (never its value) until the sweeper removes it
@@ -320,12 +412,12 @@ async fn ttl_expiry_and_sweep(b: Backend) {
     let v = vault(store.clone(), master_keys(KEYS_V1), &clock);
     let p = item(Entity::Person, "Temporary Person");
     let token = v
-        .tokenize(&tenant, "s", 60, std::slice::from_ref(&p))
+        .tokenize(&tenant, "s", SCOPED, 60, std::slice::from_ref(&p))
         .await
         .unwrap();
     clock.advance(61);
     let r = v
-        .rehydrate(&tenant, "s", &HashSet::new(), &token)
+        .rehydrate(&tenant, "s", &BTreeSet::new(), &token)
         .await
         .unwrap();
     assert_eq!(
@@ -333,7 +425,7 @@ async fn ttl_expiry_and_sweep(b: Backend) {
         (Status::Expired, None)
     );
     assert_eq!(
-        v.tokenize(&tenant, "s", 60, std::slice::from_ref(&p))
+        v.tokenize(&tenant, "s", SCOPED, 60, std::slice::from_ref(&p))
             .await
             .unwrap(),
         token,
@@ -350,14 +442,15 @@ async fn ttl_expiry_and_sweep(b: Backend) {
     clock.advance(61 + EXPIRED_GRACE_SECONDS + 1);
     assert!(store.sweep(clock.0.load(Ordering::SeqCst)).await.unwrap() >= 1);
     let r = v
-        .rehydrate(&tenant, "s", &HashSet::new(), &token)
+        .rehydrate(&tenant, "s", &BTreeSet::new(), &token)
         .await
         .unwrap();
     assert_eq!(r[0].status, Status::Unknown);
 }
 
-/// Erasure by value and by scope: erased tokens answer "unknown"; a value another scope
-/// also sent survives that scope's erasure.
+/// Erasure by value and by scope: erased tokens answer "unknown". Erasing a value reaches
+/// every scope's mapping of it; erasing a scope removes what it tokenized, and another scope's
+/// mapping of the same value survives.
 async fn erasure(b: Backend) {
     let clock = TestClock::new();
     let tenant = unique_tenant("erase");
@@ -365,16 +458,19 @@ async fn erasure(b: Backend) {
     let mine = item(Entity::EmailAddress, "only-mine@corp-mail.com");
     let shared = item(Entity::Person, "Shared Name");
     let by_value = item(Entity::UsSsn, "078-05-1120");
+    let all = [mine.clone(), shared.clone(), by_value.clone()];
     let t = v
-        .tokenize(
-            &tenant,
-            "user-42",
-            3600,
-            &[mine.clone(), shared.clone(), by_value.clone()],
-        )
+        .tokenize(&tenant, "user-42", SCOPED, 3600, &all)
         .await
         .unwrap();
-    v.tokenize(&tenant, "user-7", 3600, std::slice::from_ref(&shared))
+    let t7 = v
+        .tokenize(
+            &tenant,
+            "user-7",
+            SCOPED,
+            3600,
+            &[shared.clone(), by_value.clone()],
+        )
         .await
         .unwrap();
 
@@ -382,10 +478,13 @@ async fn erasure(b: Backend) {
         v.erase_values(&tenant, std::slice::from_ref(&by_value))
             .await
             .unwrap(),
-        1
+        2,
+        "both scopes' mappings of the value"
     );
     assert_eq!(
-        v.erase_values(&tenant, &[by_value]).await.unwrap(),
+        v.erase_values(&tenant, std::slice::from_ref(&by_value))
+            .await
+            .unwrap(),
         0,
         "erasing twice removes nothing"
     );
@@ -393,21 +492,52 @@ async fn erasure(b: Backend) {
         statuses(&v, &tenant, "user-42", &t).await,
         vec![Status::Ok, Status::Ok, Status::Unknown]
     );
-
     assert_eq!(
-        v.erase_scope(&tenant, "user-42").await.unwrap(),
-        1,
-        "only the unshared value goes"
+        statuses(&v, &tenant, "user-7", &t7).await,
+        vec![Status::Ok, Status::Unknown]
     );
+
+    assert_eq!(v.erase_scope(&tenant, "user-42").await.unwrap(), 2);
     assert_eq!(
         statuses(&v, &tenant, "user-42", &t).await,
-        vec![Status::Unknown, Status::Denied, Status::Unknown]
+        vec![Status::Unknown, Status::Unknown, Status::Unknown]
     );
-    let r = v
-        .rehydrate(&tenant, "user-7", &HashSet::new(), &t[1..2])
+    assert_eq!(
+        ok_values(&v, &tenant, "user-7", &t7[..1]).await,
+        vec![Some("Shared Name".to_string())],
+        "another scope's mapping of the value survives"
+    );
+
+    // Tenant-wide tokens: one mapping, granted to both scopes; a scope's erasure leaves it
+    // to the other.
+    let linked = item(Entity::Person, "Linked Name");
+    let lt = v
+        .tokenize(
+            &tenant,
+            "user-42",
+            TENANT_WIDE,
+            3600,
+            std::slice::from_ref(&linked),
+        )
         .await
         .unwrap();
-    assert_eq!(r[0].value.as_deref(), Some("Shared Name"));
+    v.tokenize(
+        &tenant,
+        "user-7",
+        TENANT_WIDE,
+        3600,
+        std::slice::from_ref(&linked),
+    )
+    .await
+    .unwrap();
+    assert_eq!(v.erase_scope(&tenant, "user-42").await.unwrap(), 0);
+    assert_eq!(statuses(&v, &tenant, "user-7", &lt).await, vec![Status::Ok]);
+    assert_eq!(
+        v.erase_values(&tenant, std::slice::from_ref(&linked))
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 /// Rotating the master key: old values still decrypt, new writes use the new version, and a
@@ -420,20 +550,20 @@ async fn key_rotation(b: Backend) {
     let before = item(Entity::EmailAddress, "before@corp-mail.com");
     let after = item(Entity::EmailAddress, "after@corp-mail.com");
     let t_before = old
-        .tokenize(&tenant, "s", 3600, std::slice::from_ref(&before))
+        .tokenize(&tenant, "s", SCOPED, 3600, std::slice::from_ref(&before))
         .await
         .unwrap();
 
     let rotated = vault(store.clone(), master_keys(KEYS_V1_V2), &clock);
     assert_eq!(
         rotated
-            .tokenize(&tenant, "s", 3600, std::slice::from_ref(&before))
+            .tokenize(&tenant, "s", SCOPED, 3600, std::slice::from_ref(&before))
             .await
             .unwrap(),
         t_before
     );
     let t_after = rotated
-        .tokenize(&tenant, "s", 3600, std::slice::from_ref(&after))
+        .tokenize(&tenant, "s", SCOPED, 3600, std::slice::from_ref(&after))
         .await
         .unwrap();
     let both = [t_before[0].clone(), t_after[0].clone()];
@@ -455,13 +585,14 @@ async fn key_rotation(b: Backend) {
     );
     // The old key file alone cannot read what v2 wrote.
     assert!(old
-        .rehydrate(&tenant, "s", &HashSet::new(), &t_after)
+        .rehydrate(&tenant, "s", &BTreeSet::new(), &t_after)
         .await
         .is_err());
 }
 
 /// Many concurrent requests tokenizing one new value, through two store instances (two
-/// replicas' connections): one token.
+/// replicas' connections): one token per scope (and, with tenant-wide tokens, one token for
+/// every scope, each of them granted).
 async fn concurrent_writers_agree(b: Backend) {
     let clock = TestClock::new();
     let tenant = unique_tenant("race");
@@ -481,7 +612,7 @@ async fn concurrent_writers_agree(b: Backend) {
             };
             let (tenant, value) = (tenant.clone(), value.clone());
             tasks.push(tokio::spawn(async move {
-                v.tokenize(&tenant, &format!("s{i}"), 3600, &[value])
+                v.tokenize(&tenant, &format!("s{i}"), TENANT_WIDE, 3600, &[value])
                     .await
                     .unwrap()
             }));
@@ -495,11 +626,35 @@ async fn concurrent_writers_agree(b: Backend) {
         let token: Vec<String> = tokens.into_iter().collect();
         for i in 0..16 {
             let r = a
-                .rehydrate(&tenant, &format!("s{i}"), &HashSet::new(), &token)
+                .rehydrate(&tenant, &format!("s{i}"), &BTreeSet::new(), &token)
                 .await
                 .unwrap();
             assert_eq!(r[0].status, Status::Ok, "scope s{i}");
         }
+        // The same race within one scope.
+        let value = item(
+            Entity::Person,
+            &format!("Racing Person {round} in one scope"),
+        );
+        let mut tasks = Vec::new();
+        for i in 0..16 {
+            let v = if i % 2 == 0 {
+                a.clone()
+            } else {
+                second.clone()
+            };
+            let (tenant, value) = (tenant.clone(), value.clone());
+            tasks.push(tokio::spawn(async move {
+                v.tokenize(&tenant, "one", SCOPED, 3600, &[value])
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut tokens = HashSet::new();
+        for t in tasks {
+            tokens.extend(t.await.unwrap());
+        }
+        assert_eq!(tokens.len(), 1, "round {round}, one scope: {tokens:?}");
     }
 }
 
@@ -515,6 +670,7 @@ conformance!(
     deterministic_and_reversible,
     collisions_resolve_deterministically,
     rehydration_is_scoped,
+    tenant_linkage_shares_tokens,
     ttl_expiry_and_sweep,
     erasure,
     key_rotation,

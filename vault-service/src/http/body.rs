@@ -52,10 +52,11 @@ pub struct EraseBody {
     pub entities: Option<Vec<EntityBody>>,
 }
 
-/// Reads and parses a JSON body of at most `MAX_BODY_BYTES`.
+/// Reads and parses a JSON body of at most `MAX_BODY_BYTES`, arriving within `timeout`.
 pub async fn read_json<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: Body,
+    timeout: std::time::Duration,
 ) -> Result<T, ApiError> {
     let too_large = || {
         ApiError::new(
@@ -96,8 +97,15 @@ pub async fn read_json<T: DeserializeOwned>(
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(too_large());
     }
-    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+    let bytes = tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_BODY_BYTES))
         .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "the request body did not arrive in time",
+            )
+        })?
         .map_err(|_| too_large())?;
     let de = &mut serde_json::Deserializer::from_slice(&bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {

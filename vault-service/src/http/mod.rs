@@ -5,15 +5,19 @@ mod body;
 mod error;
 mod routes;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
+use axum::BoxError;
 use axum::Router;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::ServiceBuilder;
 
 pub use body::{MAX_BODY_BYTES, MAX_ITEMS, MAX_VALUE_BYTES};
 pub use error::ApiError;
@@ -21,7 +25,7 @@ pub use error::ApiError;
 use crate::audit::AuditSink;
 use crate::auth::ApiKeys;
 use crate::metrics::{Metrics, Route, RouteStatus};
-use crate::vault::Vault;
+use crate::vault::{Linkage, Vault};
 
 /// How long one storage operation may take before the request fails with 503.
 pub const STORE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -29,8 +33,8 @@ pub const STORE_TIMEOUT: Duration = Duration::from_secs(3);
 /// What a tenant's policy says.
 #[derive(Debug, Clone, Default)]
 pub struct TenantPolicy {
-    /// Entity types each role may rehydrate whatever the scope.
-    pub unmask: BTreeMap<String, HashSet<String>>,
+    /// Whether tokens depend on the scope (the default) or the tenant only.
+    pub linkage: Linkage,
     pub default_ttl: Option<u64>,
 }
 
@@ -41,6 +45,8 @@ pub struct AppState {
     pub tenants: BTreeMap<String, TenantPolicy>,
     pub audit: AuditSink,
     pub metrics: Metrics,
+    /// How long a request's body may take to arrive.
+    pub body_timeout: Duration,
 }
 
 /// Every route, as (method, path): the OpenAPI test checks `openapi.json` against this list.
@@ -53,7 +59,21 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/metrics"),
 ];
 
-pub fn router(state: Arc<AppState>) -> Router {
+/// The routes, behind a bound of `max_concurrent` requests in flight: past it a request is
+/// answered 503 with `Retry-After` at once (load shedding), never queued without bound.
+pub fn router(state: Arc<AppState>, max_concurrent: usize) -> Router {
+    let bounded = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(|_: BoxError| async {
+            ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                "too many requests in flight; retry shortly",
+            )
+        }))
+        .load_shed()
+        // Global: one bound shared by every route (a plain concurrency limit would count
+        // each route apart).
+        .layer(GlobalConcurrencyLimitLayer::new(max_concurrent));
     Router::new()
         .route("/v1/tokenize", post(routes::tokenize))
         .route("/v1/rehydrate", post(routes::rehydrate))
@@ -63,6 +83,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/metrics", get(routes::metrics))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(bounded)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             record_request,

@@ -1,7 +1,7 @@
 //! The handlers. Each one: authenticate, read the body, check the tenant, call the vault
 //! under a timeout, count, audit, answer.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -14,7 +14,7 @@ use serde_json::json;
 use super::body::{self, EraseBody, RehydrateBody, TokenizeBody};
 use super::{ApiError, AppState, STORE_TIMEOUT};
 use crate::audit::Event;
-use crate::auth::{bearer, Principal};
+use crate::auth::{bearer, Principal, Right};
 use crate::config::DEFAULT_TTL_SECONDS;
 use crate::metrics::{type_label, Backend, OpEntity};
 use crate::vault::{count_types, Status, VaultError};
@@ -54,27 +54,32 @@ fn authenticate<'s>(
     })
 }
 
-/// 403 unless the key belongs to `tenant` (audited); the tenant must also exist in production.
+/// 403 unless the key belongs to `tenant` and its role has `right` (audited); the tenant must
+/// also exist in production.
 fn authorize(
     state: &AppState,
     principal: &Principal,
     tenant: &str,
-    op: &str,
+    right: Right,
     rid: &str,
 ) -> Result<(), ApiError> {
     body::check_tenant(tenant)?;
     let known = state.tenants.is_empty() || state.tenants.contains_key(tenant);
-    if principal.may_act_for(tenant) && known {
+    let message = if !principal.may_act_for(tenant) || !known {
+        "this API key is not valid for the request's tenant".to_string()
+    } else if !principal.role.may(right) {
+        format!(
+            "this API key's role ({}) may not {}",
+            principal.role.name,
+            right.as_str()
+        )
+    } else {
         return Ok(());
-    }
-    let mut event = Event::new(op, "forbidden", rid);
-    event.role = Some(&principal.role);
+    };
+    let mut event = Event::new(right.as_str(), "forbidden", rid);
+    event.role = Some(&principal.role.name);
     state.audit.record(&event);
-    Err(ApiError::new(
-        StatusCode::FORBIDDEN,
-        "forbidden",
-        "this API key is not valid for the request's tenant",
-    ))
+    Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", message))
 }
 
 /// Maps vault failures to answers; storage trouble is 503 with Retry-After, and counted.
@@ -178,18 +183,21 @@ async fn tokenize_request(
     rid: &str,
 ) -> Result<Response, ApiError> {
     let principal = authenticate(state, headers, "tokenize", rid)?;
-    let req: TokenizeBody = body::read_json(headers, body).await?;
-    authorize(state, principal, &req.tenant, "tokenize", rid)?;
+    let req: TokenizeBody = body::read_json(headers, body, state.body_timeout).await?;
+    authorize(state, principal, &req.tenant, Right::Tokenize, rid)?;
     body::check_scope(req.scope.as_deref())?;
     body::check_ttl(req.ttl_seconds)?;
     let items = body::items("entities", req.entities)?;
     let policy = state.tenants.get(&req.tenant);
+    let linkage = policy.map(|p| p.linkage).unwrap_or_default();
     let ttl = req
         .ttl_seconds
         .or(policy.and_then(|p| p.default_ttl))
         .unwrap_or(DEFAULT_TTL_SECONDS);
     let scope = req.scope.unwrap_or_default();
-    let work = state.vault.tokenize(&req.tenant, &scope, ttl, &items);
+    let work = state
+        .vault
+        .tokenize(&req.tenant, &scope, linkage, ttl, &items);
     let tokens = with_timeout(state, work).await?;
 
     let labels = || items.iter().map(|i| i.entity.as_str());
@@ -200,7 +208,7 @@ async fn tokenize_request(
         };
         state.metrics.entities.get_or_create(&label).inc();
     }
-    let mut event = Event::new("tokenize", "ok", rid).by(&req.tenant, &principal.role);
+    let mut event = Event::new("tokenize", "ok", rid).by(&req.tenant, &principal.role.name);
     event.scope = Some(scope_hex(state, &req.tenant, &scope));
     event.entities = count_types(labels());
     state.audit.record(&event);
@@ -214,16 +222,11 @@ async fn rehydrate_request(
     rid: &str,
 ) -> Result<Response, ApiError> {
     let principal = authenticate(state, headers, "rehydrate", rid)?;
-    let req: RehydrateBody = body::read_json(headers, body).await?;
-    authorize(state, principal, &req.tenant, "rehydrate", rid)?;
+    let req: RehydrateBody = body::read_json(headers, body, state.body_timeout).await?;
+    authorize(state, principal, &req.tenant, Right::Rehydrate, rid)?;
     body::check_scope(req.scope.as_deref())?;
     body::check_tokens(&req.tokens)?;
-    let empty = HashSet::new();
-    let unmask = state
-        .tenants
-        .get(&req.tenant)
-        .and_then(|p| p.unmask.get(&principal.role))
-        .unwrap_or(&empty);
+    let unmask = &principal.role.unmask;
     let scope = req.scope.unwrap_or_default();
     let work = state
         .vault
@@ -253,12 +256,13 @@ async fn rehydrate_request(
     if !denied.is_empty() {
         // Every denial is its own audit event: someone asked for values their scope never
         // sent.
-        let mut event = Event::new("rehydrate", "denied", rid).by(&req.tenant, &principal.role);
+        let mut event =
+            Event::new("rehydrate", "denied", rid).by(&req.tenant, &principal.role.name);
         event.scope = Some(scope_h.clone());
         event.entities = count_types(denied.into_iter());
         state.audit.record(&event);
     }
-    let mut event = Event::new("rehydrate", "ok", rid).by(&req.tenant, &principal.role);
+    let mut event = Event::new("rehydrate", "ok", rid).by(&req.tenant, &principal.role.name);
     event.scope = Some(scope_h);
     event.entities = count_types(answers.iter().filter_map(|a| a.entity.as_deref()));
     event.statuses = statuses;
@@ -281,10 +285,10 @@ async fn erase_request(
     rid: &str,
 ) -> Result<Response, ApiError> {
     let principal = authenticate(state, headers, "erase", rid)?;
-    let req: EraseBody = body::read_json(headers, body).await?;
-    authorize(state, principal, &req.tenant, "erase", rid)?;
+    let req: EraseBody = body::read_json(headers, body, state.body_timeout).await?;
+    authorize(state, principal, &req.tenant, Right::Erase, rid)?;
     body::check_scope(req.scope.as_deref())?;
-    let mut event = Event::new("erase", "ok", rid).by(&req.tenant, &principal.role);
+    let mut event = Event::new("erase", "ok", rid).by(&req.tenant, &principal.role.name);
     let removed = match (req.scope.as_deref(), req.entities) {
         (Some(scope), None) => {
             event.scope = Some(scope_hex(state, &req.tenant, scope));

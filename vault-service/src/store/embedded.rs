@@ -20,6 +20,7 @@
 //! - `index`:    `tenant \0 index_key` → token
 //! - `grants`:   `tenant \0 token \0 scope` → ()
 //! - `scopes`:   `tenant \0 scope \0 token` → () (erasure by scope)
+//! - `values`:   `tenant \0 value_key \0 token` → () (erasure by value, every scope's mapping)
 //! - `expiry`:   `expires_at (big-endian) tenant \0 token` → () (the sweeper's queue)
 
 use std::collections::{HashMap, HashSet};
@@ -56,6 +57,7 @@ struct Inner {
     index: PartitionHandle,
     grants: PartitionHandle,
     scopes: PartitionHandle,
+    values: PartitionHandle,
     expiry: PartitionHandle,
     progress: Mutex<Progress>,
     synced: Condvar,
@@ -106,6 +108,7 @@ impl EmbeddedStore {
             index: open("index")?,
             grants: open("grants")?,
             scopes: open("scopes")?,
+            values: open("values")?,
             expiry: open("expiry")?,
             keyspace,
             progress: Mutex::new(Progress::default()),
@@ -255,6 +258,10 @@ struct Record {
     nonce: String,
     ciphertext: String,
     index_key: String,
+    /// Absent in records written before values were keyed apart from their scope; their
+    /// index key is their value key.
+    #[serde(default)]
+    value_key: Option<String>,
     expires_at: u64,
 }
 
@@ -265,6 +272,7 @@ fn encode(m: &Mapping) -> Vec<u8> {
         nonce: B64.encode(m.nonce),
         ciphertext: B64.encode(&m.ciphertext),
         index_key: B64.encode(m.index_key),
+        value_key: Some(B64.encode(m.value_key)),
         expires_at: m.expires_at,
     };
     serde_json::to_vec(&record).expect("a record always serializes")
@@ -274,9 +282,15 @@ fn decode(token: &str, bytes: &[u8]) -> Result<Mapping, StoreError> {
     let corrupt = || StoreError::Corrupt("unreadable mapping record".into());
     let r: Record = serde_json::from_slice(bytes).map_err(|_| corrupt())?;
     let fixed = |s: &str| B64.decode(s).map_err(|_| corrupt());
+    let index_key: IndexKey = fixed(&r.index_key)?.try_into().map_err(|_| corrupt())?;
+    let value_key = match &r.value_key {
+        Some(v) => fixed(v)?.try_into().map_err(|_| corrupt())?,
+        None => index_key,
+    };
     Ok(Mapping {
         token: token.to_string(),
-        index_key: fixed(&r.index_key)?.try_into().map_err(|_| corrupt())?,
+        index_key,
+        value_key,
         entity: r.entity,
         key_version: r.key_version,
         nonce: fixed(&r.nonce)?.try_into().map_err(|_| corrupt())?,
@@ -331,6 +345,7 @@ impl Inner {
         let token = m.token.as_bytes();
         batch.remove(&self.mappings, key(&[t, token]));
         batch.remove(&self.index, key(&[t, &m.index_key]));
+        batch.remove(&self.values, key(&[t, &m.value_key, token]));
         batch.remove(&self.expiry, expiry_key(m.expires_at, tenant, &m.token));
         let prefix = key(&[t, token, b""]);
         for entry in self.grants.prefix(&prefix) {
@@ -400,6 +415,7 @@ impl Store for EmbeddedStore {
                 }
                 batch.insert(&s.mappings, key(&[t, m.token.as_bytes()]), encode(m));
                 batch.insert(&s.index, key(&[t, &m.index_key]), m.token.as_bytes());
+                batch.insert(&s.values, key(&[t, &m.value_key, m.token.as_bytes()]), []);
                 batch.insert(&s.expiry, expiry_key(m.expires_at, &tenant, &m.token), []);
                 s.grant(batch, &tenant, &m.token, &n.scope);
                 indexed.insert(m.index_key, m.token.clone());
@@ -475,14 +491,25 @@ impl Store for EmbeddedStore {
     async fn erase_values(&self, tenant: &str, keys: &[IndexKey]) -> Result<u64, StoreError> {
         let (tenant, keys) = (tenant.to_string(), keys.to_vec());
         self.write(move |s, batch| {
+            let t = tenant.as_bytes();
             let mut removed = HashSet::new();
-            for ik in &keys {
-                let Some(token) = s.token_of(&tenant, ik)? else {
-                    continue;
-                };
-                if let Some(m) = s.mapping(&tenant, &token)? {
-                    if removed.insert(token) {
-                        s.remove_mapping(batch, &tenant, &m)?;
+            for vk in &keys {
+                let prefix = key(&[t, vk, b""]);
+                let mut tokens: Vec<String> = s
+                    .values
+                    .prefix(&prefix)
+                    .map(|e| {
+                        e.map(|(k, _)| String::from_utf8_lossy(&k[prefix.len()..]).into_owned())
+                    })
+                    .collect::<Result<_, _>>()
+                    .map_err(unavailable)?;
+                // A mapping written before value keys: its index key is its value key.
+                tokens.extend(s.token_of(&tenant, vk)?);
+                for token in tokens {
+                    if let Some(m) = s.mapping(&tenant, &token)? {
+                        if m.value_key == *vk && removed.insert(token) {
+                            s.remove_mapping(batch, &tenant, &m)?;
+                        }
                     }
                 }
             }

@@ -19,7 +19,8 @@ use async_trait::async_trait;
 /// How long an expired mapping is kept (encrypted) so rehydration can say "expired".
 pub const EXPIRED_GRACE_SECONDS: u64 = 24 * 3600;
 
-/// HMAC-SHA-256 of a value under the tenant's index key: the deterministic lookup.
+/// HMAC-SHA-256 of a value (and, by default, its scope) under the tenant's index key: the
+/// deterministic lookup.
 pub type IndexKey = [u8; 32];
 /// HMAC of a scope under the tenant's scope key: scopes are never stored in clear.
 pub type ScopeHash = [u8; 16];
@@ -29,6 +30,9 @@ pub type ScopeHash = [u8; 16];
 pub struct Mapping {
     pub token: String,
     pub index_key: IndexKey,
+    /// The value's key whatever the scope (equal to `index_key` for tenant-wide tokens):
+    /// erasure by value finds every scope's mapping of a value by it.
+    pub value_key: IndexKey,
     /// The entity label (`EMAIL_ADDRESS`).
     pub entity: String,
     /// Master-key version the value was encrypted under.
@@ -121,7 +125,8 @@ pub trait Store: Send + Sync + 'static {
         scope: &ScopeHash,
     ) -> Result<Vec<Option<Stored>>, StoreError>;
 
-    /// Removes the mappings of these index keys; returns how many existed.
+    /// Removes every mapping of these value keys (whatever their scope); returns how many
+    /// existed.
     async fn erase_values(&self, tenant: &str, keys: &[IndexKey]) -> Result<u64, StoreError>;
 
     /// Removes the scope's grants, and every mapping left with no grant; returns how many

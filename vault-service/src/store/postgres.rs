@@ -3,10 +3,18 @@
 //! index key is enforced by the database, and expired rows are deleted by the service's
 //! sweeper. Connections come from a pool that replaces broken ones, so the service recovers by
 //! itself when the database returns.
+//!
+//! TLS: a URL with `sslmode=require`, `verify-ca` or `verify-full` connects over TLS, and the
+//! server's certificate chain and host name are verified in every one of them (against
+//! `ca_file`, or the system's roots): stricter than libpq's `require` and `verify-ca`, which
+//! skip some of that. Without one of those modes the connection is plain.
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::config::SslMode;
 use tokio_postgres::NoTls;
+
+use crate::config::PostgresConfig;
 
 use super::{
     Found, IndexKey, Inserted, Mapping, NewMapping, ScopeHash, Store, StoreError, Stored, Touch,
@@ -14,9 +22,10 @@ use super::{
 };
 
 /// Each migration runs once, in order, recorded in `veil_schema`.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    "CREATE TABLE veil_mappings (
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        "CREATE TABLE veil_mappings (
         tenant      text    NOT NULL,
         token       text    NOT NULL,
         index_key   bytea   NOT NULL,
@@ -37,7 +46,17 @@ const MIGRATIONS: &[(i32, &str)] = &[(
         FOREIGN KEY (tenant, token) REFERENCES veil_mappings (tenant, token) ON DELETE CASCADE
     );
     CREATE INDEX veil_grants_scope ON veil_grants (tenant, scope, token);",
-)];
+    ),
+    (
+        2,
+        // A value's key whatever its scope (erasure by value); rows written before it have
+        // their index key as their value key.
+        "ALTER TABLE veil_mappings ADD COLUMN value_key bytea;
+         UPDATE veil_mappings SET value_key = index_key;
+         ALTER TABLE veil_mappings ALTER COLUMN value_key SET NOT NULL;
+         CREATE INDEX veil_mappings_value ON veil_mappings (tenant, value_key);",
+    ),
+];
 
 /// Any fixed number: the advisory lock migrations hold.
 const MIGRATION_LOCK: i64 = 0x7665_696c_7661_756c;
@@ -61,17 +80,30 @@ fn db(e: tokio_postgres::Error) -> StoreError {
 
 impl PostgresStore {
     /// Connects, checks the database answers, and applies pending migrations.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub async fn connect(settings: &PostgresConfig) -> Result<Self, StoreError> {
+        // tokio-postgres knows `require` only; the verifying modes mean the same here.
+        let url = settings
+            .url
+            .replace("sslmode=verify-full", "sslmode=require")
+            .replace("sslmode=verify-ca", "sslmode=require");
         let config: tokio_postgres::Config = url
             .parse()
             .map_err(|_| StoreError::Unavailable("postgres: invalid URL".into()))?;
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        let recycling = || ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        };
+        let manager = if config.get_ssl_mode() == SslMode::Require {
+            let roots = match &settings.ca_file {
+                Some(path) => crate::tls::roots(path, "store.postgres.ca_file"),
+                None => Ok(crate::tls::system_roots()),
+            }
+            .and_then(crate::tls::client_config)
+            .map_err(|e| StoreError::Unavailable(format!("postgres: {e}")))?;
+            let tls = tokio_postgres_rustls::MakeRustlsConnect::new(roots);
+            Manager::from_config(config, tls, recycling())
+        } else {
+            Manager::from_config(config, NoTls, recycling())
+        };
         let pool = Pool::builder(manager)
             .max_size(16)
             .wait_timeout(Some(std::time::Duration::from_secs(2)))
@@ -116,12 +148,14 @@ impl PostgresStore {
 fn row_mapping(row: &tokio_postgres::Row) -> Result<Mapping, StoreError> {
     let corrupt = || StoreError::Corrupt("unreadable mapping row".into());
     let index_key: Vec<u8> = row.get("index_key");
+    let value_key: Vec<u8> = row.get("value_key");
     let nonce: Vec<u8> = row.get("nonce");
     let key_version: i32 = row.get("key_version");
     let expires_at: i64 = row.get("expires_at");
     Ok(Mapping {
         token: row.get("token"),
         index_key: index_key.try_into().map_err(|_| corrupt())?,
+        value_key: value_key.try_into().map_err(|_| corrupt())?,
         entity: row.get("entity"),
         key_version: key_version as u32,
         nonce: nonce.try_into().map_err(|_| corrupt())?,
@@ -178,6 +212,7 @@ impl Store for PostgresStore {
             |f: fn(&NewMapping) -> Vec<u8>| sorted.iter().map(|n| f(n)).collect::<Vec<Vec<u8>>>();
         let tokens: Vec<&str> = sorted.iter().map(|n| n.mapping.token.as_str()).collect();
         let index_keys = column(|n| n.mapping.index_key.to_vec());
+        let value_keys = column(|n| n.mapping.value_key.to_vec());
         let entities: Vec<&str> = sorted.iter().map(|n| n.mapping.entity.as_str()).collect();
         let versions: Vec<i32> = sorted
             .iter()
@@ -193,10 +228,10 @@ impl Store for PostgresStore {
         // this call created.
         let created: Vec<(String, Vec<u8>)> = txn
             .query(
-                "INSERT INTO veil_mappings (tenant, token, index_key, entity, key_version, nonce, ciphertext, expires_at)
-                 SELECT $1, * FROM unnest($2::text[], $3::bytea[], $4::text[], $5::int[], $6::bytea[], $7::bytea[], $8::bigint[])
+                "INSERT INTO veil_mappings (tenant, token, index_key, value_key, entity, key_version, nonce, ciphertext, expires_at)
+                 SELECT $1, * FROM unnest($2::text[], $3::bytea[], $4::bytea[], $5::text[], $6::int[], $7::bytea[], $8::bytea[], $9::bigint[])
                  ON CONFLICT DO NOTHING RETURNING token, index_key",
-                &[&tenant, &tokens, &index_keys, &entities, &versions, &nonces, &ciphertexts, &expiries],
+                &[&tenant, &tokens, &index_keys, &value_keys, &entities, &versions, &nonces, &ciphertexts, &expiries],
             )
             .await
             .map_err(db)?
@@ -318,7 +353,7 @@ impl Store for PostgresStore {
         let keys: Vec<&[u8]> = keys.iter().map(|k| k.as_slice()).collect();
         client
             .execute(
-                "DELETE FROM veil_mappings WHERE tenant = $1 AND index_key = ANY($2)",
+                "DELETE FROM veil_mappings WHERE tenant = $1 AND value_key = ANY($2)",
                 &[&tenant, &keys],
             )
             .await

@@ -5,11 +5,19 @@
 //!
 //! - `veil:{t}:i:<hex index key>` → token
 //! - `veil:{t}:m:<token>`         → hash: e (type), v (key version), n (nonce), c (ciphertext),
-//!   x (expires at), i (hex index key)
+//!   x (expires at), i (hex index key), k (hex value key; absent in mappings written before
+//!   value keys, whose index key is their value key)
 //! - `veil:{t}:g:<token>`         → set of hex scope hashes granted
 //! - `veil:{t}:s:<hex scope>`     → set of tokens the scope tokenized (erasure by scope)
+//! - `veil:{t}:v:<hex value key>` → set of tokens of the value, in any scope (erasure by value)
 //!
 //! The connection manager reconnects by itself, so the service recovers when Redis returns.
+//!
+//! Durability is Redis's to give, so the vault checks what it can: at start it refuses a Redis
+//! whose `maxmemory-policy` may evict keys (every mapping has a TTL, so the `volatile-*`
+//! policies would drop them as readily as the `allkeys-*` ones), and with `wait_replicas` a
+//! write is acknowledged only once that many replicas have it (`WAIT`), so a failover cannot
+//! lose it. `rediss://` URLs connect over TLS, verified against `ca_file` or the system's roots.
 
 use async_trait::async_trait;
 use std::time::Duration;
@@ -21,6 +29,7 @@ use super::{
     Found, IndexKey, Inserted, Mapping, NewMapping, ScopeHash, Store, StoreError, Stored, Touch,
     EXPIRED_GRACE_SECONDS,
 };
+use crate::config::RedisConfig;
 
 pub struct RedisStore {
     conn: ConnectionManager,
@@ -28,6 +37,8 @@ pub struct RedisStore {
     touch: Script,
     erase_value: Script,
     erase_scope: Script,
+    /// Replicas a write must reach, and how long to wait for them.
+    wait: Option<(u32, u64)>,
 }
 
 fn prefix(tenant: &str) -> String {
@@ -56,24 +67,35 @@ fn drop_at_ms(expires_at: u64) -> u64 {
         .saturating_mul(1000)
 }
 
-/// KEYS: index, mapping, grants, scope set. ARGV: token, e, v, n, c, x, ihex, scope hex, drop_ms.
-/// Returns {0, token} created, {1, token} value already mapped, {2} token taken.
+/// A set's expiry is raised to `at` (ms), never lowered: it outlives every mapping it names.
+const RAISE_EXPIRY: &str = r#"
+local function raise(key, at)
+  if redis.call('PEXPIRETIME', key) < tonumber(at) then redis.call('PEXPIREAT', key, at) end
+end
+"#;
+
+/// KEYS: index, mapping, grants, scope set, value set. ARGV: token, e, v, n, c, x, ihex,
+/// scope hex, drop_ms, khex. Returns {0, token} created, {1, token} value already mapped,
+/// {2} token taken.
 const INSERT: &str = r#"
 local existing = redis.call('GET', KEYS[1])
 if existing then return {1, existing} end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {2} end
 redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[9])
-redis.call('HSET', KEYS[2], 'e', ARGV[2], 'v', ARGV[3], 'n', ARGV[4], 'c', ARGV[5], 'x', ARGV[6], 'i', ARGV[7])
+redis.call('HSET', KEYS[2], 'e', ARGV[2], 'v', ARGV[3], 'n', ARGV[4], 'c', ARGV[5], 'x', ARGV[6], 'i', ARGV[7], 'k', ARGV[10])
 redis.call('PEXPIREAT', KEYS[2], ARGV[9])
 redis.call('SADD', KEYS[3], ARGV[8])
 redis.call('PEXPIREAT', KEYS[3], ARGV[9])
 redis.call('SADD', KEYS[4], ARGV[1])
-if redis.call('PEXPIRETIME', KEYS[4]) < tonumber(ARGV[9]) then redis.call('PEXPIREAT', KEYS[4], ARGV[9]) end
+raise(KEYS[4], ARGV[9])
+redis.call('SADD', KEYS[5], ARGV[1])
+raise(KEYS[5], ARGV[9])
 return {0, ARGV[1]}
 "#;
 
-/// KEYS: index, mapping, grants, scope set. ARGV: token, scope hex, x, drop_ms, index hex.
-/// Touches only the mapping of this value (the token may have been re-minted for another).
+/// KEYS: index, mapping, grants, scope set. ARGV: token, scope hex, x, drop_ms, index hex,
+/// key prefix. Touches only the mapping of this value (the token may have been re-minted for
+/// another).
 const TOUCH: &str = r#"
 if redis.call('HGET', KEYS[2], 'i') ~= ARGV[5] then return 0 end
 local x = tonumber(redis.call('HGET', KEYS[2], 'x'))
@@ -82,25 +104,37 @@ if tonumber(ARGV[3]) > x then
   redis.call('PEXPIREAT', KEYS[1], ARGV[4])
   redis.call('PEXPIREAT', KEYS[2], ARGV[4])
 end
+local till = redis.call('PEXPIRETIME', KEYS[2])
 redis.call('SADD', KEYS[3], ARGV[2])
-redis.call('PEXPIREAT', KEYS[3], redis.call('PEXPIRETIME', KEYS[2]))
+redis.call('PEXPIREAT', KEYS[3], till)
 redis.call('SADD', KEYS[4], ARGV[1])
-if redis.call('PEXPIRETIME', KEYS[4]) < redis.call('PEXPIRETIME', KEYS[2]) then
-  redis.call('PEXPIREAT', KEYS[4], redis.call('PEXPIRETIME', KEYS[2]))
-end
+raise(KEYS[4], till)
+local k = redis.call('HGET', KEYS[2], 'k')
+if k then raise(ARGV[6] .. 'v:' .. k, till) end
 return 1
 "#;
 
-/// KEYS: index. ARGV: key prefix. Removes the mapping of one value; returns 1 if it existed.
+/// KEYS: value set, legacy index (the value key as an index key). ARGV: key prefix, khex.
+/// Removes every mapping of one value; returns how many existed.
 const ERASE_VALUE: &str = r#"
-local token = redis.call('GET', KEYS[1])
-if not token then return 0 end
 local p = ARGV[1]
-for _, scope in ipairs(redis.call('SMEMBERS', p .. 'g:' .. token)) do
-  redis.call('SREM', p .. 's:' .. scope, token)
+local tokens = redis.call('SMEMBERS', KEYS[1])
+local legacy = redis.call('GET', KEYS[2])
+if legacy then table.insert(tokens, legacy) end
+local removed = 0
+for _, token in ipairs(tokens) do
+  local m = p .. 'm:' .. token
+  local k = redis.call('HGET', m, 'k') or redis.call('HGET', m, 'i')
+  if k == ARGV[2] then
+    for _, scope in ipairs(redis.call('SMEMBERS', p .. 'g:' .. token)) do
+      redis.call('SREM', p .. 's:' .. scope, token)
+    end
+    redis.call('DEL', p .. 'i:' .. redis.call('HGET', m, 'i'), m, p .. 'g:' .. token)
+    removed = removed + 1
+  end
 end
-redis.call('DEL', KEYS[1], p .. 'm:' .. token, p .. 'g:' .. token)
-return 1
+redis.call('DEL', KEYS[1])
+return removed
 "#;
 
 /// KEYS: scope set. ARGV: key prefix, scope hex. Removes the scope's grants and every mapping
@@ -118,6 +152,8 @@ for _, token in ipairs(redis.call('SMEMBERS', KEYS[1])) do
       redis.call('DEL', p .. 'i:' .. ihex)
       removed = removed + 1
     end
+    local k = redis.call('HGET', m, 'k')
+    if k then redis.call('SREM', p .. 'v:' .. k, token) end
     redis.call('DEL', m, g)
   end
 end
@@ -126,10 +162,27 @@ return removed
 "#;
 
 impl RedisStore {
-    /// Connects (failing fast if Redis is unreachable at start) and keeps reconnecting after.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url)
-            .map_err(|_| StoreError::Unavailable("redis: invalid URL".into()))?;
+    /// Connects (failing fast if Redis is unreachable at start, or if it may evict keys) and
+    /// keeps reconnecting after.
+    pub async fn connect(settings: &RedisConfig) -> Result<Self, StoreError> {
+        let url = settings.url.as_str();
+        let client = match &settings.ca_file {
+            Some(path) => {
+                let root = std::fs::read(path).map_err(|e| {
+                    StoreError::Unavailable(format!(
+                        "redis: cannot read ca_file {}: {e}",
+                        path.display()
+                    ))
+                })?;
+                let certs = redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(root),
+                };
+                redis::Client::build_with_tls(url, certs)
+            }
+            None => redis::Client::open(url),
+        }
+        .map_err(|_| StoreError::Unavailable("redis: invalid URL or CA".into()))?;
         // Short timeouts and few retries: a request must fail fast (503) while Redis is away,
         // and the next request after it returns starts a fresh reconnect.
         let config = ConnectionManagerConfig::new()
@@ -141,13 +194,58 @@ impl RedisStore {
             .map_err(unavailable)?;
         let store = RedisStore {
             conn,
-            insert: Script::new(INSERT),
-            touch: Script::new(TOUCH),
+            insert: Script::new(&format!("{RAISE_EXPIRY}{INSERT}")),
+            touch: Script::new(&format!("{RAISE_EXPIRY}{TOUCH}")),
             erase_value: Script::new(ERASE_VALUE),
             erase_scope: Script::new(ERASE_SCOPE),
+            wait: (settings.wait_replicas > 0)
+                .then_some((settings.wait_replicas, settings.wait_timeout_ms)),
         };
+        store.check_eviction_policy().await?;
         store.load_scripts().await?;
         Ok(store)
+    }
+
+    /// Refuses a Redis that may evict keys under memory pressure: a vault must not lose
+    /// mappings. `INFO` is read rather than `CONFIG GET`, which managed services disable.
+    async fn check_eviction_policy(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let info: String = redis::cmd("INFO")
+            .arg("memory")
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        let policy = info
+            .lines()
+            .find_map(|l| l.strip_prefix("maxmemory_policy:"))
+            .map(str::trim)
+            .unwrap_or("unknown");
+        if policy == "noeviction" {
+            return Ok(());
+        }
+        Err(StoreError::Unavailable(format!(
+            "redis: maxmemory-policy is {policy}, which can evict the vault's mappings; set it to noeviction"
+        )))
+    }
+
+    /// Runs a pipeline of writes; with `wait_replicas`, then `WAIT`s on the same connection and
+    /// fails (the write not acknowledged) unless enough replicas have it.
+    async fn write<T: FromRedisValue>(&self, pipe: &mut Pipeline) -> Result<T, StoreError> {
+        let Some((replicas, timeout_ms)) = self.wait else {
+            return self.query(pipe).await;
+        };
+        pipe.cmd("WAIT").arg(replicas).arg(timeout_ms);
+        let mut replies: Vec<Value> = self.query(pipe).await?;
+        let reached = match replies.pop() {
+            Some(Value::Int(n)) => n,
+            _ => return Err(corrupt()),
+        };
+        if reached < i64::from(replicas) {
+            return Err(StoreError::Unavailable(format!(
+                "redis: a write reached {reached} of {replicas} replicas in {timeout_ms} ms"
+            )));
+        }
+        T::from_redis_value(&Value::Array(replies)).map_err(|_| corrupt())
     }
 
     fn conn(&self) -> ConnectionManager {
@@ -231,13 +329,22 @@ fn mapping(token: &str, fields: &Value) -> Result<Option<Mapping>, StoreError> {
             .and_then(|s| s.parse().ok())
             .ok_or_else(corrupt)
     };
-    let index_hex = String::from_utf8(get("i")?).map_err(|_| corrupt())?;
+    let key_of = |hex_bytes: Vec<u8>| -> Result<IndexKey, StoreError> {
+        String::from_utf8(hex_bytes)
+            .ok()
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(corrupt)
+    };
+    let index_key = key_of(get("i")?)?;
+    let value_key = match get("k") {
+        Ok(k) => key_of(k)?,
+        Err(_) => index_key,
+    };
     Ok(Some(Mapping {
         token: token.to_string(),
-        index_key: hex::decode(index_hex)
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(corrupt)?,
+        index_key,
+        value_key,
         entity: String::from_utf8(get("e")?).map_err(|_| corrupt())?,
         key_version: number("v")? as u32,
         nonce: get("n")?.try_into().map_err(|_| corrupt())?,
@@ -299,6 +406,7 @@ impl Store for RedisStore {
         for n in new {
             let m = &n.mapping;
             let ihex = hex::encode(m.index_key);
+            let khex = hex::encode(m.value_key);
             let scope_hex = hex::encode(n.scope);
             pipe.invoke_script(
                 self.insert
@@ -306,6 +414,7 @@ impl Store for RedisStore {
                     .key(format!("{p}m:{}", m.token))
                     .key(format!("{p}g:{}", m.token))
                     .key(format!("{p}s:{scope_hex}"))
+                    .key(format!("{p}v:{khex}"))
                     .arg(&m.token)
                     .arg(&m.entity)
                     .arg(m.key_version)
@@ -314,10 +423,11 @@ impl Store for RedisStore {
                     .arg(m.expires_at)
                     .arg(&ihex)
                     .arg(&scope_hex)
-                    .arg(drop_at_ms(m.expires_at)),
+                    .arg(drop_at_ms(m.expires_at))
+                    .arg(&khex),
             );
         }
-        let replies: Vec<Value> = self.query(&pipe).await?;
+        let replies: Vec<Value> = self.write(&mut pipe).await?;
         for r in replies {
             let Value::Array(parts) = r else {
                 return Err(corrupt());
@@ -349,10 +459,11 @@ impl Store for RedisStore {
                     .arg(hex::encode(t.scope))
                     .arg(t.expires_at)
                     .arg(drop_at_ms(t.expires_at))
-                    .arg(hex::encode(t.index_key)),
+                    .arg(hex::encode(t.index_key))
+                    .arg(&p),
             );
         }
-        let _: Vec<Value> = self.query(&pipe).await?;
+        let _: Vec<Value> = self.write(&mut pipe).await?;
         Ok(())
     }
 
@@ -389,26 +500,30 @@ impl Store for RedisStore {
         let p = prefix(tenant);
         let mut pipe = redis::pipe();
         for k in keys {
+            let khex = hex::encode(k);
             pipe.invoke_script(
                 self.erase_value
-                    .key(format!("{p}i:{}", hex::encode(k)))
-                    .arg(&p),
+                    .key(format!("{p}v:{khex}"))
+                    .key(format!("{p}i:{khex}"))
+                    .arg(&p)
+                    .arg(&khex),
             );
         }
-        let removed: Vec<u64> = self.query(&pipe).await?;
+        let removed: Vec<u64> = self.write(&mut pipe).await?;
         Ok(removed.into_iter().sum())
     }
 
     async fn erase_scope(&self, tenant: &str, scope: &ScopeHash) -> Result<u64, StoreError> {
         let p = prefix(tenant);
-        let mut conn = self.conn();
-        self.erase_scope
-            .key(format!("{p}s:{}", hex::encode(scope)))
-            .arg(&p)
-            .arg(hex::encode(scope))
-            .invoke_async(&mut conn)
-            .await
-            .map_err(unavailable)
+        let mut pipe = redis::pipe();
+        pipe.invoke_script(
+            self.erase_scope
+                .key(format!("{p}s:{}", hex::encode(scope)))
+                .arg(&p)
+                .arg(hex::encode(scope)),
+        );
+        let (removed,): (u64,) = self.write(&mut pipe).await?;
+        Ok(removed)
     }
 
     async fn sweep(&self, _now: u64) -> Result<u64, StoreError> {

@@ -80,8 +80,9 @@ pub fn config_vault(config: &Path) -> VaultProcess {
 }
 
 /// Writes a production config for a store and tenants `acme` (key `acme-key`, role
-/// `filter`; key `acme-support`, role `support` with unmask on EMAIL_ADDRESS) and `globex`
-/// (key `globex-key`). Returns the config path.
+/// `filter`; key `acme-support`, role `support`: rehydrate, unmask EMAIL_ADDRESS; key
+/// `acme-privacy`, role `privacy`: erase) and `globex` (key `globex-key`). Returns the config
+/// path.
 pub fn write_config(dir: &Path, store: &str, extra_top_level: &str) -> PathBuf {
     use sha2::{Digest, Sha256};
     let h = |k: &str| hex::encode(Sha256::digest(k.as_bytes()));
@@ -93,14 +94,17 @@ pub fn write_config(dir: &Path, store: &str, extra_top_level: &str) -> PathBuf {
   "store": {store},
   {extra_top_level}
   "tenants": {{
-    "acme": {{"api_keys": [{{"sha256": "{a}", "role": "filter"}}, {{"sha256": "{s}", "role": "support"}}],
-              "unmask": {{"support": ["EMAIL_ADDRESS"]}}}},
+    "acme": {{"api_keys": [{{"sha256": "{a}", "role": "filter"}}, {{"sha256": "{s}", "role": "support"}},
+                          {{"sha256": "{p}", "role": "privacy"}}],
+              "roles": {{"support": {{"rights": ["rehydrate"], "unmask": ["EMAIL_ADDRESS"]}},
+                        "privacy": {{"rights": ["erase"]}}}}}},
     "globex": {{"api_keys": [{{"sha256": "{g}", "role": "filter"}}]}}
   }}
 }}"#,
         keys = dir.join("keys.json").display(),
         a = h("acme-key"),
         s = h("acme-support"),
+        p = h("acme-privacy"),
         g = h("globex-key"),
     );
     let path = dir.join("config.json");
@@ -306,12 +310,13 @@ pub async fn rehydrate(
         .collect()
 }
 
-/// An in-process app on a fresh embedded store: tenant `acme` with key `acme-key` (role
-/// `filter`). The audit trail goes to a file in the returned directory.
+/// An in-process app on a fresh embedded store: tenant `acme` with key `acme-key`, whose role
+/// has every right (the routes' own checks are what these tests exercise). The audit trail
+/// goes to a file in the returned directory.
 pub fn in_process_app() -> (axum::Router, tempfile::TempDir) {
     use std::collections::BTreeMap;
     use veil_vault::audit::AuditSink;
-    use veil_vault::auth::{ApiKeys, Principal};
+    use veil_vault::auth::{ApiKeys, Principal, Right, Role};
     use veil_vault::http::{router, AppState, TenantPolicy};
     use veil_vault::metrics::Metrics;
     use veil_vault::store::embedded::EmbeddedStore;
@@ -324,7 +329,11 @@ pub fn in_process_app() -> (axum::Router, tempfile::TempDir) {
         "acme-key",
         Principal {
             tenant: Some("acme".into()),
-            role: "filter".into(),
+            role: Role {
+                name: "admin".into(),
+                rights: [Right::Tokenize, Right::Rehydrate, Right::Erase].into(),
+                unmask: Default::default(),
+            },
         },
     );
     let state = AppState {
@@ -333,8 +342,9 @@ pub fn in_process_app() -> (axum::Router, tempfile::TempDir) {
         tenants: BTreeMap::from([("acme".to_string(), TenantPolicy::default())]),
         audit: AuditSink::file(&dir.path().join("audit.jsonl")).unwrap(),
         metrics: Metrics::new(),
+        body_timeout: Duration::from_secs(10),
     };
-    (router(Arc::new(state)), dir)
+    (router(Arc::new(state), 64), dir)
 }
 
 /// Sends one request to an in-process router; returns status and body bytes.
@@ -353,4 +363,106 @@ pub async fn call(app: &axum::Router, method: &str, path: &str, body: Vec<u8>) -
         .await
         .unwrap();
     (status, bytes.to_vec())
+}
+
+/// A free loopback port (bound and released: another process could take it in between, which
+/// the servers started on it would report as a failure to start).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Whether a program this test needs is installed. When it is not: with
+/// `VEIL_REQUIRE_BACKENDS=1` (CI) the test fails; otherwise it says loudly that it skips.
+pub fn program_available(program: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        if std::env::var("VEIL_REQUIRE_BACKENDS").as_deref() == Ok("1") {
+            panic!("{program} is required (VEIL_REQUIRE_BACKENDS=1) but not installed");
+        }
+        eprintln!("\n*** SKIPPING: {program} is not installed; this test did NOT run. ***\n");
+    }
+    found
+}
+
+/// A process started for one test, killed (SIGKILL) on drop.
+pub struct Server {
+    pub child: std::process::Child,
+    pub port: u16,
+    /// The server's working directory, when it has one of its own; removed on drop.
+    workdir: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    /// Starts `cmd` and waits (no sleeping) for a line containing `ready` on its stdout or
+    /// stderr.
+    pub fn start(mut cmd: std::process::Command, port: u16, ready: &'static str) -> Server {
+        use std::io::BufRead;
+        let mut child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the server starts");
+        let (tx, rx) = std::sync::mpsc::channel();
+        for pipe in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                    if line.contains(ready) {
+                        let _ = tx.send(());
+                    }
+                }
+            });
+        }
+        if rx.recv_timeout(Duration::from_secs(60)).is_err() {
+            let _ = child.kill();
+            panic!("{cmd:?} never said {ready:?}");
+        }
+        Server {
+            child,
+            port,
+            workdir: None,
+        }
+    }
+
+    /// SIGKILL, as a crash would.
+    pub fn kill_9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill_9();
+    }
+}
+
+/// A Redis of this test's own (`redis-server` on a free port, nothing saved) with `args`. It
+/// runs in a directory of its own: a replica writes the snapshot it syncs from there, and a
+/// Redis loads any snapshot it finds there at start, so a shared directory would carry one
+/// test's data into the next.
+pub fn private_redis(args: &[&str]) -> Server {
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new("redis-server");
+    cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no"])
+        .arg("--dir")
+        .arg(dir.path())
+        .args(args);
+    let mut server = Server::start(cmd, port, "Ready to accept connections");
+    server.workdir = Some(dir);
+    server
 }

@@ -1,0 +1,335 @@
+//! The vault against backends of its own, started for each test: Redis and PostgreSQL over
+//! TLS with a CA the test makes, a Redis that could evict keys (refused), and Redis
+//! replication with `WAIT` (what was acknowledged survives a failover). Each needs the server
+//! installed (`redis-server`; PostgreSQL's `initdb`, run as the `postgres` user, so as root):
+//! required under `VEIL_REQUIRE_BACKENDS=1` (CI), skipped loudly elsewhere.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair, SanType};
+
+/// A CA and a server certificate for `localhost` and 127.0.0.1 it signed, as PEM files in
+/// `dir`: (ca, cert, key).
+fn server_pki(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let mut params = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    params
+        .subject_alt_names
+        .push(SanType::IpAddress("127.0.0.1".parse().unwrap()));
+    let key = KeyPair::generate().unwrap();
+    let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
+    let paths = (
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server-key.pem"),
+    );
+    std::fs::write(&paths.0, ca.pem()).unwrap();
+    std::fs::write(&paths.1, cert.pem()).unwrap();
+    std::fs::write(&paths.2, key.serialize_pem()).unwrap();
+    (paths.0, paths.1, paths.2)
+}
+
+/// A vault on `store` (a JSON store object); tokenizes a canary for tenant acme and returns its
+/// token.
+async fn tokenize_one(vault: &VaultProcess, scope: &str) -> String {
+    tokenize(
+        vault,
+        "acme-key",
+        "acme",
+        scope,
+        &[("PERSON", "Backend Canary Roe")],
+    )
+    .await[0]
+        .clone()
+}
+
+fn vault_on(dir: &Path, store: &str) -> VaultProcess {
+    config_vault(&write_config(dir, store, ""))
+}
+
+/// What `veil-vault --config` says when it refuses to start.
+fn refusal(dir: &Path, store: &str) -> String {
+    let out = Command::new(binary())
+        .arg("--config")
+        .arg(write_config(dir, store, ""))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the vault refuses to start");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn redis_over_tls_verified_against_the_configured_ca() {
+    if !program_available("redis-server") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = server_pki(dir.path());
+    let port = free_port();
+    let mut cmd = Command::new("redis-server");
+    cmd.args([
+        "--port",
+        "0",
+        "--tls-port",
+        &port.to_string(),
+        "--bind",
+        "127.0.0.1",
+    ])
+    .args([
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--tls-auth-clients",
+        "no",
+    ])
+    .arg("--tls-cert-file")
+    .arg(&cert)
+    .arg("--tls-key-file")
+    .arg(&key)
+    .arg("--tls-ca-cert-file")
+    .arg(&ca)
+    .arg("--dir")
+    .arg(dir.path());
+    let _redis = Server::start(cmd, port, "Ready to accept connections");
+    let store = format!(
+        r#"{{"redis": {{"url": "rediss://localhost:{port}", "ca_file": "{}"}}}}"#,
+        ca.display()
+    );
+    let vault = vault_on(dir.path(), &store);
+    let token = tokenize_one(&vault, "tls").await;
+    let back = rehydrate(&vault, "acme-key", "acme", "tls", &[token]).await;
+    assert_eq!(back[0].1.as_deref(), Some("Backend Canary Roe"));
+    drop(vault);
+
+    // Another CA: the certificate is not trusted, and the vault does not start.
+    let other = tempfile::tempdir().unwrap();
+    let (other_ca, _, _) = server_pki(other.path());
+    let store = format!(
+        r#"{{"redis": {{"url": "rediss://localhost:{port}", "ca_file": "{}"}}}}"#,
+        other_ca.display()
+    );
+    let err = refusal(other.path(), &store);
+    assert!(err.contains("redis"), "{err}");
+}
+
+#[tokio::test]
+async fn a_redis_that_may_evict_keys_is_refused() {
+    if !program_available("redis-server") {
+        return;
+    }
+    for policy in ["allkeys-lru", "volatile-ttl"] {
+        let redis = private_redis(&["--maxmemory", "64mb", "--maxmemory-policy", policy]);
+        let dir = tempfile::tempdir().unwrap();
+        let store = format!(
+            r#"{{"redis": {{"url": "redis://127.0.0.1:{}"}}}}"#,
+            redis.port
+        );
+        let err = refusal(dir.path(), &store);
+        assert!(
+            err.contains("maxmemory-policy") && err.contains(policy) && err.contains("noeviction"),
+            "{err}"
+        );
+    }
+}
+
+/// Polls `check` until it holds (bounded): waiting for a state, not for a time.
+fn until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check() {
+        assert!(Instant::now() < deadline, "{what} never happened");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn redis_info(port: u16, section: &str) -> String {
+    let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).unwrap();
+    let Ok(mut conn) = client.get_connection() else {
+        return String::new();
+    };
+    redis::cmd("INFO")
+        .arg(section)
+        .query(&mut conn)
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn with_wait_a_write_is_acknowledged_only_once_a_replica_has_it_and_survives_failover() {
+    if !program_available("redis-server") {
+        return;
+    }
+    let mut primary = private_redis(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = |port: u16| {
+        format!(
+            r#"{{"redis": {{"url": "redis://127.0.0.1:{port}", "wait_replicas": 1, "wait_timeout_ms": 300}}}}"#
+        )
+    };
+    let vault = vault_on(dir.path(), &store(primary.port));
+    // No replica: the write is not acknowledged.
+    let body = r#"{"tenant": "acme", "scope": "w", "entities": [{"type": "PERSON", "value": "Unreplicated Roe"}]}"#;
+    let (status, answer, headers) = post(&vault.url("/v1/tokenize"), Some("acme-key"), body).await;
+    assert_eq!(status, 503, "{answer}");
+    assert_eq!(headers["retry-after"], "1");
+
+    let primary_at = format!("127.0.0.1 {}", primary.port);
+    let replica = private_redis(&["--replicaof", &primary_at]);
+    until("the replica in sync", || {
+        redis_info(primary.port, "replication").contains("connected_slaves:1")
+            && redis_info(replica.port, "replication").contains("master_link_status:up")
+    });
+    let token = tokenize_one(&vault, "w").await;
+    drop(vault);
+
+    // The primary dies right after acknowledging; the replica is promoted and serves.
+    primary.kill_9();
+    let client = redis::Client::open(format!("redis://127.0.0.1:{}", replica.port)).unwrap();
+    let mut conn = client.get_connection().unwrap();
+    let _: () = redis::cmd("REPLICAOF")
+        .arg("NO")
+        .arg("ONE")
+        .query(&mut conn)
+        .unwrap();
+    let promoted_dir = tempfile::tempdir().unwrap();
+    let promoted = vault_on(
+        promoted_dir.path(),
+        &store(replica.port).replace(r#""wait_replicas": 1"#, r#""wait_replicas": 0"#),
+    );
+    let back = rehydrate(&promoted, "acme-key", "acme", "w", &[token]).await;
+    assert_eq!(back[0].1.as_deref(), Some("Backend Canary Roe"));
+}
+
+/// A PostgreSQL of this test's own, serving TLS with `cert` and `key`. `None` (skipped
+/// loudly, or failing under `VEIL_REQUIRE_BACKENDS=1`) without PostgreSQL's binaries or
+/// without root to run them as `postgres`.
+fn private_postgres(dir: &Path, cert: &Path, key: &Path) -> Option<Server> {
+    let bin = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()
+        .and_then(|d| d.filter_map(Result::ok).map(|e| e.path().join("bin")).max());
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"));
+    let Some(bin) = bin.filter(|b| b.join("initdb").exists() && root) else {
+        if std::env::var("VEIL_REQUIRE_BACKENDS").as_deref() == Ok("1") {
+            panic!(
+                "a private PostgreSQL is required (VEIL_REQUIRE_BACKENDS=1): its binaries and root"
+            );
+        }
+        eprintln!(
+            "\n*** SKIPPING: no PostgreSQL binaries or not root; this test did NOT run. ***\n"
+        );
+        return None;
+    };
+    let id = |flag: &str| -> u32 {
+        let out = Command::new("id")
+            .args([flag, "postgres"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    };
+    let (uid, gid) = (id("-u"), id("-g"));
+    // The server runs as `postgres` itself (not under runuser, which would outlive a kill).
+    let as_postgres = |program: &str| {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = Command::new(bin.join(program));
+        cmd.uid(uid).gid(gid).env("HOME", dir);
+        cmd
+    };
+    let data = dir.join("pg");
+    std::fs::create_dir_all(&data).unwrap();
+    for (from, to) in [(cert, "server.crt"), (key, "server.key")] {
+        std::fs::copy(from, dir.join(to)).unwrap();
+    }
+    let chown = Command::new("chown")
+        .args(["-R", "postgres:postgres"])
+        .arg(dir)
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    let chmod = Command::new("chmod").arg("700").arg(dir).status().unwrap();
+    assert!(chmod.success());
+    std::fs::set_permissions(
+        dir.join("server.key"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    let init = as_postgres("initdb")
+        .args(["-A", "trust", "-U", "postgres", "-D"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let port = free_port();
+    let mut cmd = as_postgres("postgres");
+    cmd.arg("-D")
+        .arg(&data)
+        .args([
+            "-p",
+            &port.to_string(),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "ssl=on",
+        ])
+        .arg("-c")
+        .arg(format!("unix_socket_directories={}", dir.display()))
+        .arg("-c")
+        .arg(format!(
+            "ssl_cert_file={}",
+            dir.join("server.crt").display()
+        ))
+        .arg("-c")
+        .arg(format!("ssl_key_file={}", dir.join("server.key").display()));
+    Some(Server::start(cmd, port, "ready to accept connections"))
+}
+
+#[tokio::test]
+async fn postgresql_with_tls_verify_full() {
+    let pg_dir = tempfile::tempdir().unwrap();
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = server_pki(certs.path());
+    let Some(pg) = private_postgres(pg_dir.path(), &cert, &key) else {
+        return;
+    };
+    let url = |mode: &str| {
+        format!(
+            "postgres://postgres@localhost:{}/postgres?sslmode={mode}",
+            pg.port
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!(
+        r#"{{"postgres": {{"url": "{}", "ca_file": "{}"}}}}"#,
+        url("verify-full"),
+        ca.display()
+    );
+    let vault = vault_on(dir.path(), &store);
+    let token = tokenize_one(&vault, "pg-tls").await;
+    let back = rehydrate(&vault, "acme-key", "acme", "pg-tls", &[token]).await;
+    assert_eq!(back[0].1.as_deref(), Some("Backend Canary Roe"));
+    drop(vault);
+
+    // A certificate the configured CA did not sign: no connection, the vault does not start.
+    let other = tempfile::tempdir().unwrap();
+    let (other_ca, _, _) = server_pki(other.path());
+    let store = format!(
+        r#"{{"postgres": {{"url": "{}", "ca_file": "{}"}}}}"#,
+        url("verify-full"),
+        other_ca.display()
+    );
+    let err = refusal(other.path(), &store);
+    assert!(err.contains("postgres"), "{err}");
+}
