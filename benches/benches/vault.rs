@@ -12,12 +12,13 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use veil_kinds::Entity;
+use veil_vault::config::{PostgresConfig, RedisConfig};
 use veil_vault::keys::MasterKeys;
 use veil_vault::store::embedded::EmbeddedStore;
 use veil_vault::store::postgres::PostgresStore;
 use veil_vault::store::redis::RedisStore;
 use veil_vault::store::Store;
-use veil_vault::vault::{Item, Vault};
+use veil_vault::vault::{Item, Linkage, Vault};
 
 fn up(addr: &str) -> bool {
     TcpStream::connect_timeout(&addr.parse().unwrap(), Duration::from_millis(300)).is_ok()
@@ -35,8 +36,10 @@ fn stores(
         out.push((
             "redis",
             Arc::new(
-                rt.block_on(RedisStore::connect("redis://127.0.0.1:6379"))
-                    .unwrap(),
+                rt.block_on(RedisStore::connect(&RedisConfig::at(
+                    "redis://127.0.0.1:6379",
+                )))
+                .unwrap(),
             ),
         ));
     } else {
@@ -46,9 +49,9 @@ fn stores(
         out.push((
             "postgres",
             Arc::new(
-                rt.block_on(PostgresStore::connect(
+                rt.block_on(PostgresStore::connect(&PostgresConfig::at(
                     "postgres://postgres@127.0.0.1:5432/test",
-                ))
+                )))
                 .unwrap(),
             ),
         ));
@@ -87,16 +90,25 @@ fn bench(c: &mut Criterion) {
                 b.to_async(&rt).iter(|| {
                     let items = batch("new", n, counter.fetch_add(1, Ordering::Relaxed));
                     let (vault, tenant) = (vault.clone(), tenant.clone());
-                    async move { vault.tokenize(&tenant, "s", 3600, &items).await.unwrap() }
+                    async move {
+                        vault
+                            .tokenize(&tenant, "s", Linkage::Scope, 3600, &items)
+                            .await
+                            .unwrap()
+                    }
                 })
             });
             let repeated = batch("seen", n, 0);
             let tokens = rt
-                .block_on(vault.tokenize(&tenant, "s", 3600, &repeated))
+                .block_on(vault.tokenize(&tenant, "s", Linkage::Scope, 3600, &repeated))
                 .unwrap();
             group.bench_with_input(BenchmarkId::new("tokenize_repeated", n), &n, |b, _| {
-                b.to_async(&rt)
-                    .iter(|| async { vault.tokenize(&tenant, "s", 3600, &repeated).await.unwrap() })
+                b.to_async(&rt).iter(|| async {
+                    vault
+                        .tokenize(&tenant, "s", Linkage::Scope, 3600, &repeated)
+                        .await
+                        .unwrap()
+                })
             });
             let unmask = Default::default();
             group.bench_with_input(BenchmarkId::new("rehydrate", n), &n, |b, _| {

@@ -16,6 +16,9 @@
 //!
 //! `--conversation` sends each request as a later turn of a conversation (history resent,
 //! then a new 1 KB turn), as chat APIs are called; the default is one message of the size.
+//! Each client is a user with a verified identity (a JWT, as the demo gateway takes it), so
+//! values go to the vault; `--no-identity` sends none, and the filter mints each request's
+//! tokens itself without calling the vault.
 //!
 //! and for a streamed answer, time to first byte (one request at a time).
 //! Envoy runs with one worker (`--concurrency 1`); the load, the upstream and the vault share
@@ -60,12 +63,29 @@ struct Args {
     /// turn. This is how chat APIs are called: every turn resends the history.
     #[arg(long)]
     conversation: bool,
+    /// Send requests without an identity: tokens are minted in the filter for each request
+    /// and the vault is never called.
+    #[arg(long)]
+    no_identity: bool,
 }
 
 /// Whether requests carry a value new to the vault (set from `--repeat` once, at start).
 static NEW_VALUES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
 /// Whether requests resend a conversation's history (set from `--conversation`).
 static CONVERSATION: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Whether each client sends an identity (cleared by `--no-identity`).
+static IDENTITY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// The headers of client `client`'s requests: its identity, unless `--no-identity`.
+fn headers(client: usize) -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("content-type", "application/json".parse().unwrap());
+    if IDENTITY.load(Ordering::Relaxed) {
+        let identity = veil_e2e::identity("demo", &format!("load-client-{client}"));
+        headers.insert("x-veil-identity", identity.parse().unwrap());
+    }
+    headers
+}
 
 const PLUGIN_CONFIG: &str = include_str!("../../envoy/plugin-config.json");
 const WITH_VEIL: &str = "/v1/chat/completions";
@@ -224,6 +244,7 @@ async fn run(
         let (client, url, counter) = (client.clone(), url.clone(), counter.clone());
         tasks.push(tokio::spawn(async move {
             let history = history(size, id);
+            let headers = headers(id);
             let mut latencies = Vec::new();
             while Instant::now() < deadline {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
@@ -231,7 +252,7 @@ async fn run(
                 let t = Instant::now();
                 let resp = match client
                     .post(&url)
-                    .header("content-type", "application/json")
+                    .headers(headers.clone())
                     .body(request)
                     .send()
                     .await
@@ -294,7 +315,7 @@ async fn ttfb(
         let t = Instant::now();
         let mut resp = client
             .post(&url)
-            .header("content-type", "application/json")
+            .headers(headers(0))
             .body(body(1024, n, true, &[]))
             .send()
             .await
@@ -312,6 +333,7 @@ fn main() {
     let args = Args::parse();
     NEW_VALUES.store(!args.repeat, Ordering::Relaxed);
     CONVERSATION.store(args.conversation, Ordering::Relaxed);
+    IDENTITY.store(!args.no_identity, Ordering::Relaxed);
     let upstream = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).unwrap();
     let port = upstream.local_addr().unwrap().port();
     // Started from the main thread: Envoy's launcher ends it when the thread that started it
@@ -337,7 +359,8 @@ fn main() {
     let scanned = gateway.stat("veil_requests_scanned");
     assert!(scanned > 0, "the Veil route was scanned");
     println!(
-        "\n{scanned} requests scanned; {} values from the token cache, {} fields from the scan cache, {} vault callout failures",
+        "\n{scanned} requests scanned ({} without identity); {} values from the token cache, {} fields from the scan cache, {} vault callout failures",
+        gateway.stat("veil_requests_without_identity"),
         gateway.stat("veil_token_cache_hits"),
         gateway.stat("veil_scan_cache_hits"),
         gateway.stat("veil_vault_callout_failures")

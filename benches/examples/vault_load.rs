@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use veil_vault::app::{serve_on, Settings, DEV_API_KEY_ENV};
-use veil_vault::config::StoreConfig;
+use veil_vault::config::{EmbeddedConfig, PostgresConfig, RedisConfig, StoreConfig};
 
 #[derive(Parser)]
 struct Args {
@@ -43,17 +43,15 @@ async fn main() {
     let args = Args::parse();
     let dir = tempfile::tempdir().unwrap();
     std::env::set_var(DEV_API_KEY_ENV, KEY);
-    let mut settings = Settings::dev("127.0.0.1:0".parse().unwrap(), dir.path()).unwrap();
+    let mut settings = Settings::dev("127.0.0.1:0".parse().unwrap(), dir.path(), None).unwrap();
     settings.store = match args.store.as_str() {
-        "embedded" => StoreConfig::Embedded {
+        "embedded" => StoreConfig::Embedded(EmbeddedConfig {
             path: dir.path().join("store"),
-        },
-        "redis" => StoreConfig::Redis {
-            url: "redis://127.0.0.1:6379".into(),
-        },
-        "postgres" => StoreConfig::Postgres {
-            url: "postgres://postgres@127.0.0.1:5432/test".into(),
-        },
+        }),
+        "redis" => StoreConfig::Redis(RedisConfig::at("redis://127.0.0.1:6379")),
+        "postgres" => StoreConfig::Postgres(PostgresConfig::at(
+            "postgres://postgres@127.0.0.1:5432/test",
+        )),
         other => panic!("unknown store {other}"),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

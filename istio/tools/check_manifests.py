@@ -172,6 +172,38 @@ def check_deployment(overlay, doc, secrets, sas):
                   "dev: Recreate (the embedded store allows one process)")
 
 
+def check_no_path_around_veil(overlay, by_kind):
+    """An app must not reach a provider except through the egress gateway that runs Veil: a
+    provider's TLS port is declared only to the gateway's namespace, and sidecars reach
+    registered hosts only."""
+    for se in by_kind.get("ServiceEntry", []):
+        spec = se["spec"]
+        tls = [p for p in spec.get("ports", [])
+               if p.get("protocol") in ("TLS", "HTTPS") or p.get("number") == 443]
+        if spec.get("location") != "MESH_EXTERNAL" or not tls:
+            continue
+        check(se["metadata"].get("namespace") == "istio-system" and spec.get("exportTo") == ["."],
+              f"{overlay} {name_of(se)}",
+              "a provider's TLS port is visible to the egress gateway's namespace only (exportTo: [\".\"])",
+              f"exportTo {spec.get('exportTo')} exposes {spec['hosts']} port {tls[0].get('number')} to the mesh")
+    defaults = [s for s in by_kind.get("Sidecar", [])
+                if s["metadata"].get("namespace") == "istio-system" and "workloadSelector" not in s["spec"]]
+    check(any(s["spec"].get("outboundTrafficPolicy", {}).get("mode") == "REGISTRY_ONLY" for s in defaults),
+          overlay, "the mesh's default Sidecar allows registered hosts only (REGISTRY_ONLY)")
+
+
+def check_identity(overlay, by_kind, gateway):
+    """Tenant and scope come from claims Istio verified, under the issuer that verified them."""
+    sources = [gateway.get(k, {}) for k in ("tenant", "scope")]
+    check(not any("header" in s for s in sources), overlay,
+          "pluginConfig reads tenant and scope from verified JWT claims, not headers a client can send")
+    issuers = {r["issuer"] for ra in by_kind.get("RequestAuthentication", [])
+               for r in ra["spec"].get("jwtRules", [])}
+    check(gateway.get("jwt_payload_in_metadata") in issuers, overlay,
+          "pluginConfig jwt_payload_in_metadata is a RequestAuthentication's issuer",
+          gateway.get("jwt_payload_in_metadata"))
+
+
 def check_overlay(overlay, docs, schemas, plugin_dir, update):
     by_kind = {}
     for d in docs:
@@ -235,6 +267,8 @@ def check_overlay(overlay, docs, schemas, plugin_dir, update):
     hosts = {h for s in by_kind.get("ServiceEntry", []) for h in s["spec"]["hosts"]}
     for dr in by_kind.get("DestinationRule", []):
         check(dr["spec"]["host"] in hosts, f"{overlay} {name_of(dr)}", "host is declared by a ServiceEntry")
+    check_no_path_around_veil(overlay, by_kind)
+    check_identity(overlay, by_kind, configs[0].get("gateway", {}))
 
     path = os.path.join(plugin_dir, f"{overlay}.json")
     text = json.dumps(configs[0], indent=2, sort_keys=True) + "\n"

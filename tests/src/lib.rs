@@ -30,8 +30,11 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| repo().join("target"))
 }
 
+/// The filter module: `$VEIL_E2E_WASM`, or the one `scripts/build-filter` built.
 pub fn wasm_path() -> PathBuf {
-    let path = target_dir().join("veil_filter.wasm");
+    let path = std::env::var_os("VEIL_E2E_WASM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("veil_filter.wasm"));
     assert!(
         path.exists(),
         "build the filter first: scripts/build-filter"
@@ -125,19 +128,21 @@ pub enum Vault {
 /// The Envoy configuration and provider the gateway runs with.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Provider {
-    /// `envoy/veil.yaml` and the fake provider over plain HTTP (the demo).
+    /// `envoy/veil.yaml` and the fake provider over plain HTTP (the demo; identity from a JWT
+    /// signed with `JWT_SECRET`).
     Demo,
-    /// `envoy/provider.yaml` and the fake provider over TLS, compressing its answers.
+    /// `envoy/provider.yaml` and the fake provider over TLS, compressing its answers; the
+    /// vault over mutual TLS, identity from a JWT signed with `JWT_SECRET`.
     TlsGzip,
-    /// The demo with Envoy's `jwt_authn` in front of Veil, verifying HS256 tokens signed
-    /// with `JWT_SECRET` (requests without a token pass it; Veil decides).
-    DemoJwt,
     /// The demo's Envoy configuration in front of a provider already listening on this
     /// loopback port (the load benchmark's); `received` is not available.
     External(u16),
+    /// The demo, with its JWT checked as Istio's RequestAuthentication checks it: issued by
+    /// this issuer, the verified payload kept under the issuer's name.
+    IstioIssuer(&'static str),
 }
 
-/// The HS256 key the `DemoJwt` gateway's `jwt_authn` trusts.
+/// The HS256 key the gateways' `jwt_authn` trusts.
 pub const JWT_SECRET: &[u8] = b"e2e-jwt-secret-for-tests-only-0123456789";
 
 /// The real vault and how to start it again on the same port and data.
@@ -145,18 +150,35 @@ struct RealVault {
     process: VaultProcess,
     data_dir: PathBuf,
     api_key: String,
+    /// Its certificate and key, and the CA its clients' certificates must come from.
+    tls: Option<[PathBuf; 3]>,
 }
 
 impl RealVault {
-    fn spawn(listen: &str, data_dir: PathBuf, api_key: String) -> RealVault {
+    fn spawn(
+        listen: &str,
+        data_dir: PathBuf,
+        api_key: String,
+        tls: Option<[PathBuf; 3]>,
+    ) -> RealVault {
         // `VEIL_E2E_VAULT` names another build (the load benchmark runs the release one).
         let bin = std::env::var_os("VEIL_E2E_VAULT")
             .map(PathBuf::from)
             .unwrap_or_else(|| target_dir().join("debug/veil-vault"));
+        let mut cmd = VaultProcess::dev_command(&bin, listen, &data_dir, &api_key);
+        if let Some([cert, key, client_ca]) = &tls {
+            cmd.arg("--tls-cert")
+                .arg(cert)
+                .arg("--tls-key")
+                .arg(key)
+                .arg("--tls-client-ca")
+                .arg(client_ca);
+        }
         RealVault {
-            process: VaultProcess::dev(&bin, listen, &data_dir, &api_key),
+            process: VaultProcess::start(cmd),
             data_dir,
             api_key,
+            tls,
         }
     }
 }
@@ -216,9 +238,18 @@ impl Gateway {
             .as_str()
             .unwrap_or("veil_vault")
             .to_string();
+        let vault_pki = (provider == Provider::TlsGzip).then(|| vault_pki(dir.path()));
         let (vault, vault_port) = match vault {
             Vault::Real => {
-                let v = RealVault::spawn("127.0.0.1:0", dir.path().join("vault"), api_key.clone());
+                let tls = vault_pki
+                    .as_ref()
+                    .map(|p| [p.server_cert.clone(), p.server_key.clone(), p.ca.clone()]);
+                let v = RealVault::spawn(
+                    "127.0.0.1:0",
+                    dir.path().join("vault"),
+                    api_key.clone(),
+                    tls,
+                );
                 let port = v.process.addr.port();
                 (Some(v), port)
             }
@@ -262,14 +293,41 @@ impl Gateway {
         };
 
         let (listen, admin) = (free_port(), free_port());
-        let demo =
-            || with_test_routes(&std::fs::read_to_string(repo().join("envoy/veil.yaml")).unwrap());
         let template = match provider {
-            Provider::Demo | Provider::External(_) => demo(),
-            Provider::DemoJwt => with_jwt_authn(&demo()),
+            Provider::Demo | Provider::External(_) => {
+                with_test_routes(&std::fs::read_to_string(repo().join("envoy/veil.yaml")).unwrap())
+            }
+            Provider::IstioIssuer(issuer) => {
+                let demo = std::fs::read_to_string(repo().join("envoy/veil.yaml")).unwrap();
+                let quoted = serde_json::Value::from(issuer).to_string();
+                let istio = demo
+                    .replace("issuer: veil-demo", &format!("issuer: {quoted}"))
+                    .replace(
+                        "payload_in_metadata: jwt_payload",
+                        &format!("payload_in_metadata: {quoted}"),
+                    );
+                assert_ne!(
+                    istio, demo,
+                    "envoy/veil.yaml names the demo issuer and payload key"
+                );
+                with_test_routes(&istio)
+            }
             Provider::TlsGzip => std::fs::read_to_string(repo().join("envoy/provider.yaml"))
                 .unwrap()
                 .replace("0.0.0.0", "127.0.0.1"),
+        };
+        let jwks_file = dir.path().join("jwks.json");
+        std::fs::write(&jwks_file, test_jwks()).unwrap();
+        let vault_host = if vault_pki.is_some() {
+            "localhost"
+        } else {
+            "127.0.0.1"
+        };
+        let pki_path = |f: fn(&VaultPki) -> &PathBuf| {
+            vault_pki
+                .as_ref()
+                .map(|p| f(p).display().to_string())
+                .unwrap_or_default()
         };
         let cluster_yaml = serde_json::Value::String(cluster).to_string();
         let config = template
@@ -284,8 +342,14 @@ impl Gateway {
             .replace("{{PROVIDER_HOST}}", "localhost")
             .replace("{{PROVIDER_PORT}}", &upstream_port.to_string())
             .replace("{{PROVIDER_CA}}", &ca.display().to_string())
-            .replace("{{VAULT_HOST}}", "127.0.0.1")
+            .replace("{{VAULT_HOST}}", vault_host)
             .replace("{{VAULT_PORT}}", &vault_port.to_string())
+            .replace("{{VAULT_CA}}", &pki_path(|p| &p.ca))
+            .replace("{{VAULT_CLIENT_CERT}}", &pki_path(|p| &p.client_cert))
+            .replace("{{VAULT_CLIENT_KEY}}", &pki_path(|p| &p.client_key))
+            .replace("{{DEMO_JWKS}}", &test_jwks())
+            .replace("{{JWT_ISSUER}}", JWT_ISSUER)
+            .replace("{{JWT_JWKS_FILE}}", &jwks_file.display().to_string())
             .replace("{{WASM_PATH}}", &wasm_path().display().to_string())
             .replace("{{PLUGIN_CONFIG}}", &compact.to_string());
         let unfilled = config
@@ -361,7 +425,14 @@ impl Gateway {
             &listen,
             v.data_dir.clone(),
             v.api_key.clone(),
+            v.tls.clone(),
         ));
+    }
+
+    /// The vault's audit trail so far (its stdout).
+    pub fn vault_audit(&self) -> String {
+        let v = self.vault.as_ref().expect("a real vault");
+        v.process.stdout.lock().unwrap().clone()
     }
 
     pub fn envoy_log(&self) -> String {
@@ -474,8 +545,9 @@ impl Gateway {
             .unwrap()
     }
 
-    /// Per request the provider received: its authorization, accept-encoding, host,
-    /// x-veil-tenant and x-veil-scope headers ("" when absent).
+    /// Per request the provider received: its authorization, accept-encoding and host
+    /// headers, and the identity headers Veil must remove (x-veil-tenant, x-veil-scope,
+    /// x-veil-identity, x-user), "" when absent.
     pub fn received_headers(&self) -> Vec<serde_json::Value> {
         reqwest::blocking::get(format!("{}/__headers", self.upstream_url))
             .unwrap()
@@ -554,44 +626,37 @@ fn with_test_routes(template: &str) -> String {
     template.replacen(catch_all, &format!("{routes}{catch_all}"), 1)
 }
 
-/// Envoy's `jwt_authn` before Veil: verified payloads land in dynamic metadata under
-/// `jwt_payload`, where Veil's `jwt_claim` sources read them.
-fn with_jwt_authn(template: &str) -> String {
+/// The issuer the gateways' `jwt_authn` accepts (`envoy/veil.yaml`'s demo issuer).
+pub const JWT_ISSUER: &str = "veil-demo";
+
+/// The JWKS holding `JWT_SECRET`.
+fn test_jwks() -> String {
     use base64::Engine as _;
     let k = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(JWT_SECRET);
-    let jwks = serde_json::json!({"keys": [{"kty": "oct", "alg": "HS256", "k": k}]}).to_string();
-    let filter = format!(
-        r#"          - name: envoy.filters.http.jwt_authn
-            typed_config:
-              "@type": type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication
-              providers:
-                test:
-                  issuer: veil-e2e
-                  local_jwks: {{ inline_string: '{jwks}' }}
-                  payload_in_metadata: jwt_payload
-                  forward: true
-              rules:
-              - match: {{ prefix: "/" }}
-                requires:
-                  requires_any:
-                    requirements: [{{ provider_name: test }}, {{ allow_missing: {{}} }}]
-"#
-    );
-    let veil = "          - name: veil\n";
-    assert!(
-        template.contains(veil),
-        "envoy/veil.yaml names the filter veil"
-    );
-    template.replacen(veil, &format!("{filter}{veil}"), 1)
+    serde_json::json!({"keys": [{"kty": "oct", "alg": "HS256", "k": k}]}).to_string()
 }
 
-/// An HS256 JWT from `veil-e2e` with `claims`, signed with `JWT_SECRET`.
+/// The `x-veil-identity` header value of a user `scope` of tenant `tenant`: a JWT the gateway
+/// verifies, whose `org` and `sub` claims the demo configuration reads.
+pub fn identity(tenant: &str, scope: &str) -> String {
+    format!(
+        "Bearer {}",
+        jwt(serde_json::json!({"org": tenant, "sub": scope}))
+    )
+}
+
+/// An HS256 JWT from `JWT_ISSUER` with `claims`, signed with `JWT_SECRET`.
 pub fn jwt(claims: serde_json::Value) -> String {
+    jwt_from(JWT_ISSUER, claims)
+}
+
+/// An HS256 JWT from `issuer` with `claims`, signed with `JWT_SECRET`.
+pub fn jwt_from(issuer: &str, claims: serde_json::Value) -> String {
     use base64::Engine as _;
     use hmac::Mac as _;
     let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let mut claims = claims;
-    claims["iss"] = "veil-e2e".into();
+    claims["iss"] = issuer.into();
     let signing_input = format!(
         "{}.{}",
         b64(br#"{"alg":"HS256","typ":"JWT"}"#),
@@ -600,6 +665,95 @@ pub fn jwt(claims: serde_json::Value) -> String {
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(JWT_SECRET).unwrap();
     mac.update(signing_input.as_bytes());
     format!("{signing_input}.{}", b64(&mac.finalize().into_bytes()))
+}
+
+/// A CA, the vault's certificate for `localhost` and the gateway's client certificate, made
+/// with openssl for one test.
+struct VaultPki {
+    ca: PathBuf,
+    server_cert: PathBuf,
+    server_key: PathBuf,
+    client_cert: PathBuf,
+    client_key: PathBuf,
+}
+
+fn vault_pki(dir: &Path) -> VaultPki {
+    let run = |args: &[&str]| {
+        let status = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl runs");
+        assert!(status.success(), "openssl {args:?}");
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    run(&[
+        &["req", "-x509"][..],
+        &ec,
+        &["-days", "1", "-subj", "/CN=veil-test-ca"],
+        &[
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=keyCertSign",
+        ],
+        &["-keyout", "vault-ca-key.pem", "-out", "vault-ca.pem"],
+    ]
+    .concat());
+    for (name, san, usage) in [
+        ("vault", "DNS:localhost", "serverAuth"),
+        ("gateway", "DNS:veil-gateway", "clientAuth"),
+    ] {
+        std::fs::write(
+            dir.join(format!("{name}.ext")),
+            format!("subjectAltName={san}\nextendedKeyUsage={usage}\n"),
+        )
+        .unwrap();
+        run(&[
+            &["req"][..],
+            &ec,
+            &["-subj", &format!("/CN={name}")],
+            &[
+                "-keyout",
+                &format!("{name}-key.pem"),
+                "-out",
+                &format!("{name}.csr"),
+            ],
+        ]
+        .concat());
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            &format!("{name}.csr"),
+            "-CA",
+            "vault-ca.pem",
+            "-CAkey",
+            "vault-ca-key.pem",
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            &format!("{name}.ext"),
+            "-out",
+            &format!("{name}.pem"),
+        ]);
+    }
+    VaultPki {
+        ca: dir.join("vault-ca.pem"),
+        server_cert: dir.join("vault.pem"),
+        server_key: dir.join("vault-key.pem"),
+        client_cert: dir.join("gateway.pem"),
+        client_key: dir.join("gateway-key.pem"),
+    }
 }
 
 /// A self-signed certificate for `localhost` (the TLS provider's, and the CA Envoy trusts).

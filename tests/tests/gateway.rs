@@ -2,7 +2,7 @@
 //! back with the real values, buffered and streamed; bad configuration and a missing vault
 //! fail closed (or open, when configured so); blocked kinds are rejected.
 
-use veil_e2e::{chat_answer, email_token, streamed_text, Gateway};
+use veil_e2e::{chat_answer, email_token, identity, streamed_text, Gateway};
 
 const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
 
@@ -41,7 +41,7 @@ fn buffered_answers_come_back_with_the_real_values() {
     };
     let (status, _, body) = g.post(
         "/v1/chat/completions",
-        &[("x-veil-tenant", "acme"), ("x-veil-scope", "user-1")],
+        &[("x-veil-identity", &identity("acme", "user-1"))],
         &chat(false),
     );
     assert_eq!(status, 200, "{body}\n{}", g.envoy_log());
@@ -49,9 +49,9 @@ fn buffered_answers_come_back_with_the_real_values() {
     assert_provider_saw_no_canary(&g);
     let headers = &g.received_headers()[0];
     assert_eq!(
-        (&headers["x-veil-tenant"], &headers["x-veil-scope"]),
-        (&"".into(), &"".into()),
-        "Veil's own headers stop at Veil"
+        &headers["x-veil-identity"],
+        &serde_json::Value::from(""),
+        "who the request is from stops at the gateway"
     );
     let masked = &g.received()[0];
     assert!(
@@ -87,7 +87,7 @@ fn tenants_and_scopes_never_see_each_others_values() {
                 let (tenant, scope) = (format!("tenant-{}", i % 2), format!("user-{i}"));
                 let email = format!("person{i}.canary@corp-mail.com");
                 let body = serde_json::json!({"model": "m", "stream": i % 3 == 0, "messages": [{"role": "user", "content": format!("I am {email}")}]}).to_string();
-                let (status, ct, answer) = g.post("/v1/chat/completions", &[("x-veil-tenant", &tenant), ("x-veil-scope", &scope)], &body);
+                let (status, ct, answer) = g.post("/v1/chat/completions", &[("x-veil-identity", &identity(&tenant, &scope))], &body);
                 assert_eq!(status, 200, "{answer}");
                 let text = if ct.starts_with("text/event-stream") {
                     streamed_text(&answer)
@@ -129,7 +129,7 @@ fn a_resent_history_is_masked_the_same_from_the_scan_cache_of_its_own_tenant() {
     let ask = |tenant: &str, question: &str| {
         let (status, _, answer) = g.post(
             "/v1/chat/completions",
-            &[("x-veil-tenant", tenant)],
+            &[("x-veil-identity", &identity(tenant, "user-1"))],
             &turn(question),
         );
         assert_eq!(status, 200, "{answer}");
@@ -189,7 +189,7 @@ fn streamed_answers_are_restored_across_split_events() {
     };
     let (status, ct, body) = g.post(
         "/v1/chat/completions",
-        &[("x-veil-tenant", "acme")],
+        &[("x-veil-identity", &identity("acme", "user-1"))],
         &chat(true),
     );
     assert_eq!(status, 200, "{body}");
@@ -227,13 +227,23 @@ fn a_missing_vault_fails_closed_by_default_and_open_when_asked() {
     let Some(g) = Gateway::start_without_vault(CONFIG) else {
         return;
     };
-    let (status, _, body) = g.post("/v1/chat/completions", &[], &chat(false));
+    let user = identity("acme", "user-1");
+    let (status, _, body) = g.post(
+        "/v1/chat/completions",
+        &[("x-veil-identity", &user)],
+        &chat(false),
+    );
     assert_eq!(status, 503, "{body}");
     assert!(
         body.contains("vault_unavailable") && !body.contains(EMAIL),
         "{body}"
     );
     assert!(g.received().is_empty());
+    // A request without identity needs no vault: its tokens are its own.
+    let (status, _, body) = g.post("/v1/chat/completions", &[], &chat(false));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(chat_answer(&body), said());
+    assert_provider_saw_no_canary(&g);
     drop(g);
 
     let open = CONFIG.replace(
@@ -243,7 +253,11 @@ fn a_missing_vault_fails_closed_by_default_and_open_when_asked() {
     let Some(g) = Gateway::start_without_vault(&open) else {
         return;
     };
-    let (status, _, _) = g.post("/v1/chat/completions", &[], &chat(false));
+    let (status, _, _) = g.post(
+        "/v1/chat/completions",
+        &[("x-veil-identity", &user)],
+        &chat(false),
+    );
     assert_eq!(status, 200);
     let received = &g.received()[0];
     assert!(
@@ -349,7 +363,7 @@ fn a_pasted_token_is_restored_only_for_the_scope_that_sent_the_value() {
                 .to_string();
         let (status, _, answer) = g.post(
             "/v1/chat/completions",
-            &[("x-veil-tenant", "acme"), ("x-veil-scope", scope)],
+            &[("x-veil-identity", &identity("acme", scope))],
             &body,
         );
         assert_eq!(status, 200, "{answer}");
@@ -377,7 +391,12 @@ fn a_hung_vault_times_out_into_a_503() {
     let Some(g) = Gateway::start_with_silent_vault(&config) else {
         return;
     };
-    let (status, _, body) = g.post("/v1/chat/completions", &[], &chat(false));
+    let user = identity("acme", "user-1");
+    let (status, _, body) = g.post(
+        "/v1/chat/completions",
+        &[("x-veil-identity", &user)],
+        &chat(false),
+    );
     assert_eq!(status, 503, "{body}");
     assert!(
         body.contains("vault_unavailable") && !body.contains(EMAIL),

@@ -2,8 +2,9 @@
 //! to the provider, the client's API key passed through, a provider that compresses when asked
 //! is asked for identity (buffered and streamed answers restored), one that compresses anyway
 //! keeps its tokens (counted), and compressed requests are decompressed before Veil masks them.
+//! The caller's identity is a JWT Envoy verifies, and the vault is reached over mutual TLS.
 
-use veil_e2e::{gzip, streamed_text, Gateway, Provider, Vault};
+use veil_e2e::{gzip, identity, streamed_text, Gateway, Provider, Vault};
 
 const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
 const EMAIL: &str = "canary.tls@corp-mail.com";
@@ -19,7 +20,12 @@ fn tls_provider_asked_for_identity_answers() {
     let Some(g) = Gateway::launch(CONFIG, Vault::Real, Provider::TlsGzip) else {
         return;
     };
-    let headers = [("authorization", CLIENT_KEY), ("accept-encoding", "gzip")];
+    let user = identity("acme", "user-1");
+    let headers = [
+        ("authorization", CLIENT_KEY),
+        ("accept-encoding", "gzip"),
+        ("x-veil-identity", user.as_str()),
+    ];
     let (status, _, body) = g.post("/v1/chat/completions", &headers, &chat(false));
     assert_eq!(status, 200, "{body}\n{}", g.envoy_log());
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -35,7 +41,11 @@ fn tls_provider_asked_for_identity_answers() {
 
     let (status, _, body) = g.post_bytes(
         "/v1/chat/completions",
-        &[("authorization", CLIENT_KEY), ("content-encoding", "gzip")],
+        &[
+            ("authorization", CLIENT_KEY),
+            ("content-encoding", "gzip"),
+            ("x-veil-identity", user.as_str()),
+        ],
         gzip(chat(false).as_bytes()),
     );
     assert_eq!(
@@ -60,6 +70,15 @@ fn tls_provider_asked_for_identity_answers() {
         assert_eq!(h["accept-encoding"], "identity", "{h}");
     }
     assert_eq!(g.stat("veil_responses_rehydration_incomplete"), 0);
+    // The values went to the vault, over mutual TLS, as this identity's.
+    assert!(
+        g.vault_audit()
+            .contains(r#""op":"tokenize","outcome":"ok""#),
+        "{}",
+        g.vault_audit()
+    );
+    assert_eq!(g.stat("veil_vault_callout_failures"), 0);
+    assert_eq!(g.stat("veil_requests_without_identity"), 0);
 
     // A provider that compresses unasked: the answer passes as it came, tokens in place.
     let (status, body) = g.post_raw(

@@ -70,12 +70,11 @@ fn a_route_override_applies_on_its_route_only() {
 #[test]
 fn tenant_and_scope_come_from_verified_jwt_claims() {
     let config = CONFIG.replace(
-        r#""tenant": { "header": "x-veil-tenant", "default": "demo" },
-    "scope": { "header": "x-veil-scope" },"#,
-        r#""tenant": { "jwt_claim": "org" }, "scope": { "jwt_claim": "sub" },"#,
+        r#""tenant": { "jwt_claim": "org", "default": "demo" },"#,
+        r#""tenant": { "jwt_claim": "org" },"#,
     );
     assert_ne!(config, CONFIG);
-    let Some(g) = Gateway::launch(&config, Vault::Real, Provider::DemoJwt) else {
+    let Some(g) = Gateway::launch(&config, Vault::Real, Provider::Demo) else {
         return;
     };
     let (status, _, reply) = g.post("/v1/chat/completions", &[], &chat(&format!("mail {EMAIL}")));
@@ -89,7 +88,7 @@ fn tenant_and_scope_come_from_verified_jwt_claims() {
         );
         let (status, _, reply) = g.post(
             "/v1/chat/completions",
-            &[("authorization", bearer.as_str())],
+            &[("x-veil-identity", bearer.as_str())],
             &chat(text),
         );
         assert_eq!(status, 200, "{reply}\n{}", g.envoy_log());

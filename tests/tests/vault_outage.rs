@@ -3,7 +3,7 @@
 //! still pass, masked; answers whose tokens need the vault keep their tokens, well-formed and
 //! counted; once the vault is back, the same values get the same tokens.
 
-use veil_e2e::{email_token, Gateway};
+use veil_e2e::{email_token, identity, Gateway};
 
 const CONFIG: &str = include_str!("../../envoy/plugin-config.json");
 const EMAIL: &str = "canary.outage@corp-mail.com";
@@ -13,7 +13,10 @@ fn chat(text: &str, stream: bool) -> String {
         .to_string()
 }
 
-const WHO: [(&str, &str); 2] = [("x-veil-tenant", "acme"), ("x-veil-scope", "user-1")];
+/// The identity every request here carries: tenant acme, user-1.
+fn who() -> [(&'static str, String); 1] {
+    [("x-veil-identity", identity("acme", "user-1"))]
+}
 
 /// The demo configuration with the gateway's token cache off: every value goes to the vault.
 fn without_cache() -> String {
@@ -31,18 +34,21 @@ fn a_vault_killed_mid_run_fails_closed_then_recovers_with_the_same_tokens() {
         return;
     };
     let ask = chat(&format!("mail {EMAIL}"), false);
-    assert_eq!(g.post("/v1/chat/completions", &WHO, &ask).0, 200);
+    assert_eq!(
+        g.post("/v1/chat/completions", &who_headers(&who()), &ask).0,
+        200
+    );
     let before = g.received()[0].clone();
     assert!(!before.contains(EMAIL));
 
     g.kill_vault();
-    let (status, _, reply) = g.post("/v1/chat/completions", &WHO, &ask);
+    let (status, _, reply) = g.post("/v1/chat/completions", &who_headers(&who()), &ask);
     assert_eq!(status, 503, "{reply}");
     assert!(reply.contains("vault_unavailable") && !reply.contains(EMAIL));
     assert_eq!(g.received().len(), 1, "nothing reached the provider");
 
     g.restart_vault();
-    let (status, _, reply) = g.post("/v1/chat/completions", &WHO, &ask);
+    let (status, _, reply) = g.post("/v1/chat/completions", &who_headers(&who()), &ask);
     assert_eq!(status, 200, "{reply}");
     assert!(reply.contains(EMAIL), "{reply}");
     assert_eq!(g.received()[1], before, "the same value, the same token");
@@ -55,9 +61,12 @@ fn values_in_the_token_cache_pass_masked_while_the_vault_is_down_and_new_ones_fa
         return;
     };
     let ask = chat(&format!("mail {EMAIL}"), false);
-    assert_eq!(g.post("/v1/chat/completions", &WHO, &ask).0, 200);
+    assert_eq!(
+        g.post("/v1/chat/completions", &who_headers(&who()), &ask).0,
+        200
+    );
     g.kill_vault();
-    let (status, _, reply) = g.post("/v1/chat/completions", &WHO, &ask);
+    let (status, _, reply) = g.post("/v1/chat/completions", &who_headers(&who()), &ask);
     assert_eq!(status, 200, "{reply}");
     assert!(reply.contains(EMAIL), "restored from the request itself");
     let received = g.received();
@@ -65,11 +74,11 @@ fn values_in_the_token_cache_pass_masked_while_the_vault_is_down_and_new_ones_fa
     assert_eq!(g.stat("veil_token_cache_hits"), 1);
 
     let other = chat("mail someone.new@corp-mail.com", false);
-    let (status, _, _) = g.post("/v1/chat/completions", &WHO, &other);
+    let (status, _, _) = g.post("/v1/chat/completions", &who_headers(&who()), &other);
     assert_eq!(status, 503, "a value the cache lacks needs the vault");
     let (status, _, _) = g.post(
         "/v1/chat/completions",
-        &[("x-veil-tenant", "acme"), ("x-veil-scope", "user-2")],
+        &[("x-veil-identity", &identity("acme", "user-2"))],
         &ask,
     );
     assert_eq!(status, 503, "the cache is per scope");
@@ -84,7 +93,7 @@ fn when_the_vault_cannot_rehydrate_tokens_stay_and_the_stream_stays_well_formed(
     assert_eq!(
         g.post(
             "/v1/chat/completions",
-            &WHO,
+            &who_headers(&who()),
             &chat(&format!("mail {EMAIL}"), false)
         )
         .0,
@@ -97,7 +106,7 @@ fn when_the_vault_cannot_rehydrate_tokens_stay_and_the_stream_stays_well_formed(
     g.kill_vault();
     let (status, ct, body) = g.post(
         "/v1/chat/completions",
-        &WHO,
+        &who_headers(&who()),
         &chat(&format!("Remind me: {token}"), true),
     );
     assert_eq!(status, 200, "{body}");
@@ -115,4 +124,8 @@ fn when_the_vault_cannot_rehydrate_tokens_stay_and_the_stream_stays_well_formed(
     assert!(!body.contains(EMAIL));
     assert_eq!(g.stat("veil_responses_rehydration_incomplete"), 1);
     assert!(g.log_shows("its tokens stay tokens"));
+}
+
+fn who_headers<'a>(who: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    who.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }

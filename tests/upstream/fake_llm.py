@@ -9,7 +9,10 @@ are split across events), and record every request body they received.
         provider); --gzip compresses answers, buffered and streamed, when the request accepts
         gzip (as real providers do), so the gateway's decompression is exercised.
     GET /__received               the bodies received so far, as a JSON array of strings
-    GET /__headers                per request: its authorization, accept-encoding, host and Veil headers
+    GET /__headers                per request: its authorization, accept-encoding, host and identity headers
+    Request headers that make it misbehave on purpose: x-fake-force-gzip: 1 (compress unasked),
+    x-fake-chunk-bytes: N (stream N bytes per network write), x-fake-huge-event: N (begin a
+    stream with one event of N bytes, sent in 64 KiB writes before its blank line).
 """
 import argparse
 import json
@@ -92,7 +95,7 @@ class Handler(BaseHTTPRequestHandler):
         if raw is None:
             return  # reset before the body was complete: nothing was received
         RECEIVED.append(raw.decode("utf-8", "replace"))
-        HEADERS.append({k: self.headers.get(k, "") for k in ("authorization", "accept-encoding", "host", "x-veil-tenant", "x-veil-scope")})
+        HEADERS.append({k: self.headers.get(k, "") for k in ("authorization", "accept-encoding", "host", "x-veil-tenant", "x-veil-scope", "x-veil-identity", "x-user")})
         try:
             body = json.loads(raw)
         except ValueError:
@@ -149,6 +152,12 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
                 self.wfile.flush()
 
+        huge = int(self.headers.get("x-fake-huge-event", "0") or 0)
+        if huge:
+            event = "data: " + "z" * huge
+            for i in range(0, len(event), 65536):
+                chunk(event[i:i + 65536])
+            chunk("\n\n")
         for i, (name, data) in enumerate(events):
             last = i == len(events) - 1 and not done
             chunk(("event: %s\n" % name if name else "") + "data: %s\n\n" % json.dumps(data), last)
