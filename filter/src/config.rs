@@ -296,32 +296,35 @@ impl TenantSource {
         if let Some(fixed) = &self.fixed {
             return Some(fixed.clone());
         }
-        let found = match (&self.header, &self.jwt_claim) {
-            (Some(h), _) => read(Source::Header(h)),
-            (None, Some(c)) => read(Source::JwtClaim(c)),
-            (None, None) => None,
-        };
-        found
-            .filter(|t| is_valid_identity(t))
-            .or_else(|| self.default.clone())
+        identity_from(&self.header, &self.jwt_claim, read).or_else(|| self.default.clone())
     }
-}
-
-/// A tenant or scope value a request may carry: 1 to 256 bytes, no control characters (a
-/// JWT claim that is not a string arrives as raw bytes and fails this).
-fn is_valid_identity(value: &str) -> bool {
-    !value.is_empty() && value.len() <= 256 && !value.chars().any(char::is_control)
 }
 
 impl ScopeSource {
     pub fn resolve(&self, read: impl Fn(Source<'_>) -> Option<String>) -> Option<String> {
-        match (&self.header, &self.jwt_claim) {
-            (Some(h), _) => read(Source::Header(h)),
-            (None, Some(c)) => read(Source::JwtClaim(c)),
-            (None, None) => None,
-        }
-        .filter(|s| is_valid_identity(s))
+        identity_from(&self.header, &self.jwt_claim, read)
     }
+}
+
+/// The tenant or scope a request carries in `header` (if configured) or else `jwt_claim`,
+/// if valid.
+fn identity_from(
+    header: &Option<String>,
+    jwt_claim: &Option<String>,
+    read: impl Fn(Source<'_>) -> Option<String>,
+) -> Option<String> {
+    match (header, jwt_claim) {
+        (Some(h), _) => read(Source::Header(h)),
+        (None, Some(c)) => read(Source::JwtClaim(c)),
+        (None, None) => None,
+    }
+    .filter(|v| is_valid_identity(v))
+}
+
+/// A tenant or scope value (or a name that reads one): 1 to 256 bytes, no control characters
+/// (a JWT claim that is not a string arrives as raw bytes and fails this).
+fn is_valid_identity(value: &str) -> bool {
+    !value.is_empty() && value.len() <= 256 && !value.chars().any(char::is_control)
 }
 
 /// Reject a body Veil cannot scan, or pass it unscanned (counted).

@@ -575,6 +575,8 @@ impl Exchange {
                 .scoped(&reading.tenant, reading.scope.as_deref()),
         );
         self.count_scan(&reading.settings, &scan);
+        // Set when the host gives no key for this request's own tokens.
+        let mut unkeyed = false;
         let mut w = Waiting {
             reading,
             size,
@@ -610,7 +612,7 @@ impl Exchange {
                     let tokens = local_tokens::mint(&pending.items, &key);
                     w.known = tokens.into_iter().map(Some).collect();
                 } else {
-                    log::error!("veil: no randomness for this request's tokens");
+                    unkeyed = true;
                 }
                 w.pending = Some(pending);
             }
@@ -648,7 +650,10 @@ impl Exchange {
             self.count(metrics::WITHOUT_IDENTITY, 1);
         }
         self.request = Request::Waiting(Box::new(w));
-        if self
+        if unkeyed {
+            // No tokens can be minted: the rules of a failed tokenize apply.
+            self.tokenize_failed("no randomness for this request's tokens");
+        } else if self
             .waiting()
             .is_some_and(|w| w.pending.is_some() && w.calls.is_empty())
         {

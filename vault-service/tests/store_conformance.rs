@@ -113,6 +113,19 @@ fn values() -> Vec<Item> {
     ]
 }
 
+/// Tokens for `items` in `scope`, valid for an hour.
+async fn tokenize_for_an_hour(
+    v: &Vault,
+    tenant: &str,
+    scope: &str,
+    linkage: Linkage,
+    items: &[Item],
+) -> Vec<String> {
+    v.tokenize(tenant, scope, linkage, 3600, items)
+        .await
+        .unwrap()
+}
+
 async fn ok_values(v: &Vault, tenant: &str, scope: &str, tokens: &[String]) -> Vec<Option<String>> {
     v.rehydrate(tenant, scope, &BTreeSet::new(), tokens)
         .await
@@ -140,10 +153,7 @@ async fn deterministic_and_reversible(b: Backend) {
     let v = vault(b.open().await, master_keys(KEYS_V1), &clock);
     let mut twice = items.clone();
     twice.extend(items.clone());
-    let tokens = v
-        .tokenize(&tenant, "user-1", SCOPED, 3600, &twice)
-        .await
-        .unwrap();
+    let tokens = tokenize_for_an_hour(&v, &tenant, "user-1", SCOPED, &twice).await;
     assert_eq!(
         tokens[..items.len()],
         tokens[items.len()..],
@@ -157,18 +167,12 @@ async fn deterministic_and_reversible(b: Backend) {
         );
         assert_ne!(&i.value, t);
     }
-    let again = v
-        .tokenize(&tenant, "user-1", SCOPED, 3600, &items)
-        .await
-        .unwrap();
+    let again = tokenize_for_an_hour(&v, &tenant, "user-1", SCOPED, &items).await;
     assert_eq!(again, tokens[..items.len()]);
     drop(v);
     let restarted = vault(b.open().await, master_keys(KEYS_V1), &clock);
     assert_eq!(
-        restarted
-            .tokenize(&tenant, "user-1", SCOPED, 3600, &items)
-            .await
-            .unwrap(),
+        tokenize_for_an_hour(&restarted, &tenant, "user-1", SCOPED, &items).await,
         again,
         "stable across a restart"
     );
@@ -180,10 +184,7 @@ async fn deterministic_and_reversible(b: Backend) {
 
     // Another tenant: different tokens, and this tenant's tokens mean nothing there.
     let other = unique_tenant("det-other");
-    let theirs = restarted
-        .tokenize(&other, "user-1", SCOPED, 3600, &items)
-        .await
-        .unwrap();
+    let theirs = tokenize_for_an_hour(&restarted, &other, "user-1", SCOPED, &items).await;
     assert!(
         theirs.iter().zip(&again).all(|(a, b)| a != b),
         "tenants share no tokens"
@@ -230,10 +231,7 @@ async fn collisions_resolve_deterministically(b: Backend) {
     let mut expected = Vec::new();
     for n in &names {
         expected.extend(
-            reference
-                .tokenize(&tenant, "s", SCOPED, 3600, std::slice::from_ref(n))
-                .await
-                .unwrap(),
+            tokenize_for_an_hour(&reference, &tenant, "s", SCOPED, std::slice::from_ref(n)).await,
         );
     }
 
@@ -246,11 +244,7 @@ async fn collisions_resolve_deterministically(b: Backend) {
     let v = tiny(store);
     let mut got = Vec::new();
     for n in &names {
-        got.extend(
-            v.tokenize(&tenant, "s", SCOPED, 3600, std::slice::from_ref(n))
-                .await
-                .unwrap(),
-        );
+        got.extend(tokenize_for_an_hour(&v, &tenant, "s", SCOPED, std::slice::from_ref(n)).await);
     }
     let distinct: HashSet<&String> = got.iter().collect();
     assert_eq!(
@@ -267,9 +261,7 @@ async fn collisions_resolve_deterministically(b: Backend) {
         "collision resolution depends only on arrival order"
     );
     assert_eq!(
-        v.tokenize(&tenant, "s", SCOPED, 3600, &names)
-            .await
-            .unwrap(),
+        tokenize_for_an_hour(&v, &tenant, "s", SCOPED, &names).await,
         got,
         "stable afterwards"
     );
@@ -285,16 +277,14 @@ async fn rehydration_is_scoped(b: Backend) {
     let v = vault(b.open().await, master_keys(KEYS_V1), &clock);
     let email = item(Entity::EmailAddress, "alice@corp-mail.com");
     let card = item(Entity::CreditCard, "5500 0000 0000 0004");
-    let tokens = v
-        .tokenize(
-            &tenant,
-            "user-a",
-            SCOPED,
-            3600,
-            &[email.clone(), card.clone()],
-        )
-        .await
-        .unwrap();
+    let tokens = tokenize_for_an_hour(
+        &v,
+        &tenant,
+        "user-a",
+        SCOPED,
+        &[email.clone(), card.clone()],
+    )
+    .await;
 
     let as_b = v
         .rehydrate(&tenant, "user-b", &BTreeSet::new(), &tokens)
@@ -328,16 +318,8 @@ async fn rehydration_is_scoped(b: Backend) {
 
     // user-b sends the same value itself: it gets a token of its own, and user-a's token
     // stays user-a's (sending a candidate value next to a stolen token reveals nothing).
-    let theirs = v
-        .tokenize(
-            &tenant,
-            "user-b",
-            SCOPED,
-            3600,
-            std::slice::from_ref(&email),
-        )
-        .await
-        .unwrap();
+    let theirs =
+        tokenize_for_an_hour(&v, &tenant, "user-b", SCOPED, std::slice::from_ref(&email)).await;
     assert_ne!(
         theirs[0], tokens[0],
         "tokens are not linkable across scopes"
@@ -363,43 +345,31 @@ async fn tenant_linkage_shares_tokens(b: Backend) {
     let tenant = unique_tenant("linked");
     let v = vault(b.open().await, master_keys(KEYS_V1), &clock);
     let email = item(Entity::EmailAddress, "shared@corp-mail.com");
-    let a = v
-        .tokenize(
-            &tenant,
-            "user-a",
-            TENANT_WIDE,
-            3600,
-            std::slice::from_ref(&email),
-        )
-        .await
-        .unwrap();
+    let a = tokenize_for_an_hour(
+        &v,
+        &tenant,
+        "user-a",
+        TENANT_WIDE,
+        std::slice::from_ref(&email),
+    )
+    .await;
     assert_eq!(
         statuses(&v, &tenant, "user-b", &a).await,
         vec![Status::Denied],
         "a token is still the sender's until another scope sends the value"
     );
-    let b_tokens = v
-        .tokenize(
-            &tenant,
-            "user-b",
-            TENANT_WIDE,
-            3600,
-            std::slice::from_ref(&email),
-        )
-        .await
-        .unwrap();
+    let b_tokens = tokenize_for_an_hour(
+        &v,
+        &tenant,
+        "user-b",
+        TENANT_WIDE,
+        std::slice::from_ref(&email),
+    )
+    .await;
     assert_eq!(a, b_tokens, "one token across the tenant");
     assert_eq!(statuses(&v, &tenant, "user-b", &a).await, vec![Status::Ok]);
-    let scoped = v
-        .tokenize(
-            &tenant,
-            "user-a",
-            SCOPED,
-            3600,
-            std::slice::from_ref(&email),
-        )
-        .await
-        .unwrap();
+    let scoped =
+        tokenize_for_an_hour(&v, &tenant, "user-a", SCOPED, std::slice::from_ref(&email)).await;
     assert_ne!(scoped, a, "the two derivations never share a token");
 }
 
@@ -459,20 +429,15 @@ async fn erasure(b: Backend) {
     let shared = item(Entity::Person, "Shared Name");
     let by_value = item(Entity::UsSsn, "078-05-1120");
     let all = [mine.clone(), shared.clone(), by_value.clone()];
-    let t = v
-        .tokenize(&tenant, "user-42", SCOPED, 3600, &all)
-        .await
-        .unwrap();
-    let t7 = v
-        .tokenize(
-            &tenant,
-            "user-7",
-            SCOPED,
-            3600,
-            &[shared.clone(), by_value.clone()],
-        )
-        .await
-        .unwrap();
+    let t = tokenize_for_an_hour(&v, &tenant, "user-42", SCOPED, &all).await;
+    let t7 = tokenize_for_an_hour(
+        &v,
+        &tenant,
+        "user-7",
+        SCOPED,
+        &[shared.clone(), by_value.clone()],
+    )
+    .await;
 
     assert_eq!(
         v.erase_values(&tenant, std::slice::from_ref(&by_value))
@@ -511,25 +476,22 @@ async fn erasure(b: Backend) {
     // Tenant-wide tokens: one mapping, granted to both scopes; a scope's erasure leaves it
     // to the other.
     let linked = item(Entity::Person, "Linked Name");
-    let lt = v
-        .tokenize(
-            &tenant,
-            "user-42",
-            TENANT_WIDE,
-            3600,
-            std::slice::from_ref(&linked),
-        )
-        .await
-        .unwrap();
-    v.tokenize(
+    let lt = tokenize_for_an_hour(
+        &v,
+        &tenant,
+        "user-42",
+        TENANT_WIDE,
+        std::slice::from_ref(&linked),
+    )
+    .await;
+    tokenize_for_an_hour(
+        &v,
         &tenant,
         "user-7",
         TENANT_WIDE,
-        3600,
         std::slice::from_ref(&linked),
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(v.erase_scope(&tenant, "user-42").await.unwrap(), 0);
     assert_eq!(statuses(&v, &tenant, "user-7", &lt).await, vec![Status::Ok]);
     assert_eq!(
@@ -549,23 +511,23 @@ async fn key_rotation(b: Backend) {
     let old = vault(store.clone(), master_keys(KEYS_V1), &clock);
     let before = item(Entity::EmailAddress, "before@corp-mail.com");
     let after = item(Entity::EmailAddress, "after@corp-mail.com");
-    let t_before = old
-        .tokenize(&tenant, "s", SCOPED, 3600, std::slice::from_ref(&before))
-        .await
-        .unwrap();
+    let t_before =
+        tokenize_for_an_hour(&old, &tenant, "s", SCOPED, std::slice::from_ref(&before)).await;
 
     let rotated = vault(store.clone(), master_keys(KEYS_V1_V2), &clock);
     assert_eq!(
-        rotated
-            .tokenize(&tenant, "s", SCOPED, 3600, std::slice::from_ref(&before))
-            .await
-            .unwrap(),
+        tokenize_for_an_hour(
+            &rotated,
+            &tenant,
+            "s",
+            SCOPED,
+            std::slice::from_ref(&before)
+        )
+        .await,
         t_before
     );
-    let t_after = rotated
-        .tokenize(&tenant, "s", SCOPED, 3600, std::slice::from_ref(&after))
-        .await
-        .unwrap();
+    let t_after =
+        tokenize_for_an_hour(&rotated, &tenant, "s", SCOPED, std::slice::from_ref(&after)).await;
     let both = [t_before[0].clone(), t_after[0].clone()];
     assert_eq!(
         ok_values(&rotated, &tenant, "s", &both).await,
@@ -645,9 +607,7 @@ async fn concurrent_writers_agree(b: Backend) {
             };
             let (tenant, value) = (tenant.clone(), value.clone());
             tasks.push(tokio::spawn(async move {
-                v.tokenize(&tenant, "one", SCOPED, 3600, &[value])
-                    .await
-                    .unwrap()
+                tokenize_for_an_hour(&v, &tenant, "one", SCOPED, &[value]).await
             }));
         }
         let mut tokens = HashSet::new();

@@ -67,19 +67,7 @@ mod tests {
     use super::*;
 
     fn map() -> Arc<TokenMap> {
-        Arc::new(TokenMap::new([
-            ("Person_7QF2".to_string(), "Jane Roe".to_string()),
-            ("Person_7QF".to_string(), "Shorter Token".to_string()),
-            (
-                "email-3y9tm3d4@example.com".to_string(),
-                "jane@corp.com".to_string(),
-            ),
-            ("(324) 555-0177".to_string(), "(415) 867-5309".to_string()),
-            (
-                "0073 6555 7214 2076".to_string(),
-                "4111 1111 1111 1111".to_string(),
-            ),
-        ]))
+        crate::restore::token_map::sample()
     }
 
     /// Streams `text` in pieces split at every pair of positions; the output must equal the

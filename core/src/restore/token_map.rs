@@ -344,25 +344,32 @@ fn ending(token: &str, after: &[u8], last: bool) -> Ending {
     }
 }
 
+/// A map of one token of each form, with a token that is a prefix of another: the fixture of
+/// the restorers' tests.
+#[cfg(test)]
+pub(super) fn sample() -> std::sync::Arc<TokenMap> {
+    std::sync::Arc::new(TokenMap::new([
+        ("Person_7QF2".to_string(), "Jane Roe".to_string()),
+        ("Person_7QF".to_string(), "Shorter Token".to_string()),
+        (
+            "email-3y9tm3d4@example.com".to_string(),
+            "jane@corp.com".to_string(),
+        ),
+        ("(324) 555-0177".to_string(), "(415) 867-5309".to_string()),
+        (
+            "0073 6555 7214 2076".to_string(),
+            "4111 1111 1111 1111".to_string(),
+        ),
+    ]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::Arc;
 
     fn map() -> Arc<TokenMap> {
-        Arc::new(TokenMap::new([
-            ("Person_7QF2".to_string(), "Jane Roe".to_string()),
-            ("Person_7QF".to_string(), "Shorter Token".to_string()),
-            (
-                "email-3y9tm3d4@example.com".to_string(),
-                "jane@corp.com".to_string(),
-            ),
-            ("(324) 555-0177".to_string(), "(415) 867-5309".to_string()),
-            (
-                "0073 6555 7214 2076".to_string(),
-                "4111 1111 1111 1111".to_string(),
-            ),
-        ]))
+        sample()
     }
 
     #[test]

@@ -42,6 +42,8 @@ struct Proxy {
     sent_body: Option<Vec<u8>>,
     /// Dispatches fail (an unknown cluster).
     refuse_calls: bool,
+    /// The host has no randomness to give.
+    no_random: bool,
 }
 
 /// Random draws so far, across every `Proxy`: each request's key differs, as the host's do.
@@ -77,6 +79,9 @@ impl Host for Proxy {
         UNIX_EPOCH + Duration::from_secs(self.clock)
     }
     fn random(&self, buf: &mut [u8]) -> bool {
+        if self.no_random {
+            return false;
+        }
         let draw = DRAWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         for (i, b) in buf.iter_mut().enumerate() {
             *b = draw.wrapping_add(i as u8);
@@ -662,6 +667,25 @@ fn identity_headers_are_removed_on_every_path() {
     let mut r = Run::new(&vm, &[("content-type", "image/png"), WHO[1], WHO[2]]);
     assert_eq!(r.send("\u{1}png"), Step::Continue);
     assert!(r.p.request_header("x-scope").is_none() && r.p.request_header("x-tenant").is_none());
+}
+
+#[test]
+fn without_identity_and_without_randomness_the_request_fails_as_a_tokenize_would() {
+    let anonymous = [WHO[0], WHO[1]];
+    let mut closed = Run::new(&vm(json!({})), &anonymous);
+    closed.p.no_random = true;
+    closed.send(BODY);
+    let (status, _, body) = closed.p.reply.clone().expect("a local reply");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (503, Some("vault_unavailable"))
+    );
+    assert!(closed.p.sent_body.is_none(), "nothing forwarded");
+    let mut open = Run::new(&vm(json!({"failure_mode": "open"})), &anonymous);
+    open.p.no_random = true;
+    assert_eq!(open.send(BODY), Step::Continue);
+    assert!(open.p.reply.is_none());
+    assert_eq!(open.count("veil_fail_open_passes"), 1);
 }
 
 #[test]
