@@ -10,11 +10,15 @@
 //!   `gateway`: its part for the Envoy filter.
 //! - `body`: JSON, form and text bodies: find the text fields, map offsets, rewrite spans.
 //! - `token`: the token grammar (mint, recognise), shared by the vault and the filter.
-//! - `restore`: putting values back into responses, whole or streamed (SSE), chunk by chunk.
+//! - `providers`: the provider APIs (one file each): request structure, system instruction,
+//!   how their streamed answers carry text.
+//! - `restore`: putting values back into responses, whole or streamed (SSE, NDJSON, JSON
+//!   arrays, AWS event streams), chunk by chunk.
 
 pub mod body;
 pub mod config;
 pub mod detect;
+pub mod providers;
 pub mod recognizers;
 pub mod restore;
 pub mod validate;

@@ -72,6 +72,40 @@ pub struct GatewayConfig {
     /// The request's query string: scanned like a body, never rewritten.
     #[serde(default)]
     pub query: QueryConfig,
+    /// A system instruction added to each request of an API that has a place for one.
+    #[serde(default)]
+    pub system_instruction: SystemInstruction,
+}
+
+/// What Veil adds to the system instruction of each request (nothing by default): the
+/// operator's own `text` (a persona, house rules), and with `placeholders` the built-in
+/// sentence asking the model to repeat placeholders exactly. Added after the scan (never
+/// taken for the user's data), in each API's own place for it, once.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemInstruction {
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub placeholders: bool,
+}
+
+/// The longest `system_instruction.text`: an instruction, not a document.
+const MAX_INSTRUCTION_BYTES: usize = 16 * 1024;
+
+impl SystemInstruction {
+    /// The text to add, if any.
+    pub fn text(&self) -> Option<String> {
+        let builtin = self
+            .placeholders
+            .then_some(veil_core::providers::PLACEHOLDER_INSTRUCTION);
+        match (self.text.as_deref(), builtin) {
+            (Some(own), Some(b)) => Some(format!("{own}\n\n{b}")),
+            (Some(own), None) => Some(own.to_string()),
+            (None, Some(b)) => Some(b.to_string()),
+            (None, None) => None,
+        }
+    }
 }
 
 /// A value detected in the query string is refused (`reject`, 400 naming the kind) or
@@ -143,6 +177,7 @@ pub struct RouteOverride {
     pub failure_mode: Option<FailureMode>,
     pub restore_in_urls: Option<bool>,
     pub query: Option<QueryConfig>,
+    pub system_instruction: Option<SystemInstruction>,
     #[serde(default)]
     pub actions: BTreeMap<String, Action>,
 }
@@ -165,6 +200,7 @@ impl Default for GatewayConfig {
             token_cache: TokenCacheConfig::default(),
             restore_in_urls: false,
             query: QueryConfig::default(),
+            system_instruction: SystemInstruction::default(),
         }
     }
 }
@@ -410,6 +446,9 @@ impl GatewayConfig {
         if let Some(q) = &o.query {
             merged.query = q.clone();
         }
+        if let Some(i) = &o.system_instruction {
+            merged.system_instruction = i.clone();
+        }
         merged
             .actions
             .extend(o.actions.iter().map(|(k, v)| (k.clone(), *v)));
@@ -459,6 +498,14 @@ impl GatewayConfig {
                 return Err(ConfigError::new(
                     format!("{at}.{field}"),
                     "must be 1 to 256 characters, none of them control characters",
+                ));
+            }
+        }
+        if let Some(text) = &self.system_instruction.text {
+            if text.trim().is_empty() || text.len() > MAX_INSTRUCTION_BYTES {
+                return Err(ConfigError::new(
+                    format!("{at}.system_instruction.text"),
+                    "must hold some text, at most 16 KiB",
                 ));
             }
         }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use veil_core::body::BodyKind;
+use veil_core::providers::{self, Answer, Api};
 use veil_core::restore::{restore_buffered, ResponseRestorer, TokenMap};
 use veil_kinds::Entity;
 
@@ -125,6 +126,8 @@ struct Reading {
     settings: Arc<Settings>,
     route: Arc<GatewayConfig>,
     kind: BodyKind,
+    /// The request's `:path`: it names the provider's API.
+    path: Option<String>,
     tenant: String,
     scope: Option<String>,
     request_id: Option<String>,
@@ -142,6 +145,11 @@ struct Waiting {
     known: Vec<Option<String>>,
     /// The replacement body, once decided.
     new_body: Option<Vec<u8>>,
+    /// The body as it came, kept while the route adds a system instruction (a request with
+    /// nothing to mask gets it too).
+    original: Option<Vec<u8>>,
+    /// The API the body was read as.
+    api: Api,
     /// (token, value) pairs the response may contain: minted now, or from the history.
     pairs: Vec<(String, String)>,
     /// Callouts in flight.
@@ -162,6 +170,8 @@ pub struct Exchange {
     route: Option<Arc<GatewayConfig>>,
     /// What the response restores.
     map: Arc<TokenMap>,
+    /// How the request's API answers (`providers::Answer`), once its body was read.
+    answer: Answer,
     response: ResponseRestorer,
     commands: Vec<Command>,
 }
@@ -175,6 +185,7 @@ impl Exchange {
             body_seen: false,
             route: None,
             map: Arc::new(TokenMap::new([])),
+            answer: Answer::ByContentType,
             response: ResponseRestorer::Pass,
             commands: Vec::new(),
         }
@@ -320,6 +331,7 @@ impl Exchange {
             settings,
             route,
             kind,
+            path: host.request_header(":path"),
             tenant,
             scope,
             request_id: host.request_header("x-request-id"),
@@ -439,11 +451,14 @@ impl Exchange {
             log::warn!("veil: compressed response; its tokens are not restored");
             return Step::Continue;
         }
-        self.response = ResponseRestorer::for_response(&content_type, &self.map);
+        self.response = ResponseRestorer::for_response(&content_type, self.answer, &self.map);
         if !matches!(self.response, ResponseRestorer::Pass) {
             self.count(metrics::RESPONSES_RESTORED, 1);
             self.commands
                 .push(Command::RemoveResponseHeader("content-length"));
+        } else if !self.map.is_empty() && self.answer != Answer::Nothing {
+            // A type Veil does not restore: its tokens stay tokens, which reveal nothing.
+            self.count(metrics::UNKNOWN_ANSWER_TYPE, 1);
         }
         Step::Continue
     }
@@ -566,6 +581,7 @@ impl Exchange {
         let scan = request::scan(
             &body,
             reading.kind,
+            reading.path.as_deref(),
             &reading.settings,
             &reading.route,
             &mut self
@@ -575,14 +591,19 @@ impl Exchange {
                 .scoped(&reading.tenant, reading.scope.as_deref()),
         );
         self.count_scan(&reading.settings, &scan);
+        self.answer = scan.api.answer(reading.path.as_deref().unwrap_or(""));
         // Set when the host gives no key for this request's own tokens.
         let mut unkeyed = false;
+        let instructed =
+            reading.kind == BodyKind::Json && reading.route.system_instruction.text().is_some();
         let mut w = Waiting {
             reading,
             size,
             pending: None,
             known: Vec::new(),
             new_body: None,
+            original: instructed.then(|| body.clone()),
+            api: scan.api,
             pairs: Vec::new(),
             calls: Vec::new(),
             called_at: None,
@@ -772,10 +793,22 @@ impl Exchange {
         if !w.calls.is_empty() {
             return;
         }
-        let (size, new_body) = (w.size, w.new_body.take());
+        let (size, mut new_body) = (w.size, w.new_body.take());
+        let mut instructed = false;
+        if let Some(text) = w.reading.route.system_instruction.text() {
+            // After the scan: the operator's text is never taken for the user's data.
+            let body = new_body.as_deref().or(w.original.as_deref()).unwrap_or(&[]);
+            if let Some(with) = providers::instruct(body, w.api, &text) {
+                new_body = Some(with);
+                instructed = true;
+            }
+        }
         let in_urls = w.reading.route.restore_in_urls;
         self.map = Arc::new(TokenMap::new(std::mem::take(&mut w.pairs)).restoring_in_urls(in_urls));
         self.request = Request::Done;
+        if instructed {
+            self.count(metrics::INSTRUCTIONS_ADDED, 1);
+        }
         if let Some(body) = new_body {
             self.commands
                 .push(Command::ReplaceRequestBody { size, body });

@@ -64,6 +64,11 @@ pub const TOKENS_KEPT_IN_URLS: &str = "veil_tokens_kept_in_urls";
 /// Streams in which an event outgrew the limit: the rest passed with its tokens in place
 /// (also counted in `REHYDRATION_INCOMPLETE`).
 pub const STREAM_OVERFLOW: &str = "veil_responses_stream_overflow";
+/// Answers that may hold tokens in a type Veil does not restore (a stream of unknown
+/// framing, a binary type): passed as they came, tokens in place.
+pub const UNKNOWN_ANSWER_TYPE: &str = "veil_responses_unknown_type";
+/// Requests given the route's system instruction.
+pub const INSTRUCTIONS_ADDED: &str = "veil_requests_instruction_added";
 
 /// Every plain counter, defined once per VM.
 pub const COUNTERS: &[&str] = &[
@@ -90,6 +95,8 @@ pub const COUNTERS: &[&str] = &[
     QUERY_PASSED,
     TOKENS_KEPT_IN_URLS,
     STREAM_OVERFLOW,
+    UNKNOWN_ANSWER_TYPE,
+    INSTRUCTIONS_ADDED,
 ];
 
 /// The counter of values of `entity` masked (tokenized or redacted).

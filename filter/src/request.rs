@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use veil_core::body::{BodyKind, Document, Edit, Finding};
 use veil_core::config::JsonScanConfig;
 use veil_core::detect::Tier2Budget;
+use veil_core::providers::Api;
 use veil_kinds::Entity;
 
 use crate::config::{Action, GatewayConfig, InvalidJson};
@@ -36,6 +37,8 @@ pub type Masked = (Vec<u8>, Vec<(String, String)>);
 pub struct Pending {
     body: Vec<u8>,
     kind: BodyKind,
+    /// The request's path: it names the API, which decides the fields read.
+    path: Option<String>,
     /// (type, value) to send to the vault, each distinct pair once.
     pub items: Vec<(String, String)>,
     /// Edits whose replacement is the token of `items[i]`.
@@ -51,6 +54,8 @@ pub struct Pending {
 /// ones this scope may see.
 pub struct Scan {
     pub plan: Plan,
+    /// The API the body was read as.
+    pub api: Api,
     pub history: Vec<String>,
     /// A JSON body that did not parse was scanned as plain text (`invalid_json: scan_as_text`).
     pub as_text: bool,
@@ -62,16 +67,17 @@ pub struct Scan {
     pub cached_fields: usize,
 }
 
-/// Reads `body` as `kind` and decides, with the route's gateway settings. Long fields this
-/// requester sent before are answered from `cache`.
+/// Reads `body` (of a request to `path`) as `kind` and decides, with the route's gateway
+/// settings. Long fields this requester sent before are answered from `cache`.
 pub fn scan(
     body: &[u8],
     kind: BodyKind,
+    path: Option<&str>,
     settings: &Settings,
     gateway: &GatewayConfig,
     cache: &mut Scoped<'_>,
 ) -> Scan {
-    let parsed = Document::parse(body, kind, &settings.config.body.json);
+    let parsed = Document::parse_for(body, kind, &settings.config.body.json, path);
     let escaped = |b: &[u8]| b.windows(2).any(|w| w == b"\\u");
     let (parsed, kind, as_text) = match parsed {
         // As text, `jane\u0040corp.com` would not be found, yet a lenient reader decodes it.
@@ -94,6 +100,7 @@ pub fn scan(
                 found
             });
             Scan {
+                api: doc.api(),
                 classifier,
                 cached_fields,
                 history: history_tokens(&doc),
@@ -101,11 +108,12 @@ pub fn scan(
                     .iter()
                     .map(|f| f.detection.entity.clone())
                     .collect(),
-                plan: plan(&doc, &findings, body, kind, gateway),
+                plan: plan(&doc, &findings, body, kind, path, gateway),
                 as_text,
             }
         }
         Err(e) => Scan {
+            api: Api::Generic,
             plan: Plan::Invalid {
                 message: e.to_string(),
             },
@@ -123,6 +131,7 @@ fn plan(
     findings: &[Finding],
     body: &[u8],
     kind: BodyKind,
+    path: Option<&str>,
     gateway: &GatewayConfig,
 ) -> Plan {
     let mut items: Vec<(String, String)> = Vec::new();
@@ -160,6 +169,7 @@ fn plan(
         return Plan::Tokenize(Pending {
             body: body.to_vec(),
             kind,
+            path: path.map(str::to_string),
             items,
             token_edits,
             fixed_edits,
@@ -225,8 +235,7 @@ impl Pending {
                 self.items.len()
             ));
         }
-        let doc = Document::parse(&self.body, self.kind, &settings.config.body.json)
-            .map_err(|e| e.to_string())?;
+        let doc = self.parse(settings)?;
         let mut edits = self.fixed_edits.clone();
         edits.extend(self.token_edits.iter().map(|(e, i)| Edit {
             replacement: tokens[*i].clone(),
@@ -241,14 +250,24 @@ impl Pending {
         Ok((body, pairs))
     }
 
+    /// The body read again as the scan read it (same API, same fields).
+    fn parse(&self, settings: &Settings) -> Result<Document<'_>, String> {
+        Document::parse_for(
+            &self.body,
+            self.kind,
+            &settings.config.body.json,
+            self.path.as_deref(),
+        )
+        .map_err(|e| e.to_string())
+    }
+
     /// The body with only the redactions applied: what `failure_mode: open` forwards when
     /// the vault cannot tokenize (redacting needs no vault).
     pub fn redacted_only(&self, settings: &Settings) -> Result<Vec<u8>, String> {
         if self.fixed_edits.is_empty() {
             return Ok(self.body.clone());
         }
-        let doc = Document::parse(&self.body, self.kind, &settings.config.body.json)
-            .map_err(|e| e.to_string())?;
+        let doc = self.parse(settings)?;
         doc.rewrite(&self.fixed_edits).map_err(|e| e.to_string())
     }
 }
@@ -263,9 +282,14 @@ mod tests {
     }
 
     fn scan(body: &[u8], kind: BodyKind, s: &Settings) -> Scan {
+        scan_at(body, kind, None, s)
+    }
+
+    fn scan_at(body: &[u8], kind: BodyKind, path: Option<&str>, s: &Settings) -> Scan {
         super::scan(
             body,
             kind,
+            path,
             s,
             &s.gateway,
             &mut ScanCache::new(None).scoped("t", None),
@@ -292,6 +316,7 @@ mod tests {
             super::scan(
                 body(text).as_bytes(),
                 BodyKind::Json,
+                None,
                 &s,
                 &s.gateway,
                 &mut cache.scoped("acme", Some("u1")),
@@ -374,6 +399,30 @@ mod tests {
     }
 
     #[test]
+    fn the_path_names_the_api_and_its_structure_is_left_alone() {
+        let s = settings("{}");
+        // A Bedrock Converse body: `messages` like a chat, but its own structure.
+        let body = br#"{"messages": [{"role": "user", "content": [{"text": "Mail jane@corp.com"}, {"document": {"format": "txt", "name": "jane@corp.com", "source": {"bytes": "amFuZUBjb3JwLmNvbQ=="}}}]}]}"#;
+        let scan = scan_at(body, BodyKind::Json, Some("/model/m/converse"), &s);
+        assert_eq!(scan.api, Api::BedrockConverse);
+        let Plan::Tokenize(p) = scan.plan else {
+            panic!("values found")
+        };
+        assert_eq!(p.items.len(), 1, "text and document name, one value");
+        assert_eq!(p.token_edits.len(), 2);
+        let (masked, _) = p.apply(&["email-3y9tm3d4@example.com".into()], &s).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&masked).unwrap();
+        assert_eq!(
+            v["messages"][0]["content"][1]["document"]["source"]["bytes"], "amFuZUBjb3JwLmNvbQ==",
+            "base64 media is structure"
+        );
+        assert_eq!(
+            v["messages"][0]["content"][1]["document"]["name"],
+            "email-3y9tm3d4@example.com"
+        );
+    }
+
+    #[test]
     fn history_tokens_are_found_once() {
         let body = br#"{"messages": [{"role": "user", "content": "I am Person_7QF2"}, {"role": "assistant", "content": "Hi Person_7QF2, mail email-3y9tm3d4@example.com"}]}"#;
         assert_eq!(
@@ -425,6 +474,7 @@ mod tests {
         let text = super::scan(
             body,
             BodyKind::Json,
+            None,
             &s,
             &lenient,
             &mut ScanCache::new(None).scoped("t", None),
@@ -441,6 +491,7 @@ mod tests {
         let invalid_utf8 = super::scan(
             b"{\"a\": \"\xff",
             BodyKind::Json,
+            None,
             &s,
             &lenient,
             &mut ScanCache::new(None).scoped("t", None),
@@ -449,6 +500,7 @@ mod tests {
         let escaped = super::scan(
             br#"{"a": "jane\u0040corp.com""#,
             BodyKind::Json,
+            None,
             &s,
             &lenient,
             &mut ScanCache::new(None).scoped("t", None),

@@ -140,7 +140,13 @@ pub enum Provider {
     /// The demo, with its JWT checked as Istio's RequestAuthentication checks it: issued by
     /// this issuer, the verified payload kept under the issuer's name.
     IstioIssuer(&'static str),
+    /// `envoy/bedrock.yaml` (requests signed with SigV4 after Veil, with `AWS_KEY_ID`'s
+    /// credentials) and the fake provider over TLS; the vault over mutual TLS.
+    Bedrock,
 }
+
+/// The access key id the `Bedrock` gateway signs with.
+pub const AWS_KEY_ID: &str = "AKIDVEILE2ETEST";
 
 /// The HS256 key the gateways' `jwt_authn` trusts.
 pub const JWT_SECRET: &[u8] = b"e2e-jwt-secret-for-tests-only-0123456789";
@@ -238,7 +244,8 @@ impl Gateway {
             .as_str()
             .unwrap_or("veil_vault")
             .to_string();
-        let vault_pki = (provider == Provider::TlsGzip).then(|| vault_pki(dir.path()));
+        let tls = matches!(provider, Provider::TlsGzip | Provider::Bedrock);
+        let vault_pki = tls.then(|| vault_pki(dir.path()));
         let (vault, vault_port) = match vault {
             Vault::Real => {
                 let tls = vault_pki
@@ -271,10 +278,13 @@ impl Gateway {
         let ca = dir.path().join("provider-cert.pem");
         let (upstream_port, control_port) = if let Provider::External(port) = provider {
             (port, port)
-        } else if provider == Provider::TlsGzip {
+        } else if tls {
             let key = dir.path().join("provider-key.pem");
             self_signed_localhost(&ca, &key);
-            cmd.arg("--tls").arg(&ca).arg(&key).arg("--gzip");
+            cmd.arg("--tls").arg(&ca).arg(&key);
+            if provider == Provider::TlsGzip {
+                cmd.arg("--gzip");
+            }
             let (child, rest) = spawn_waiting(
                 cmd,
                 &["fake-llm listening on ", "fake-llm control on "],
@@ -315,6 +325,10 @@ impl Gateway {
             Provider::TlsGzip => std::fs::read_to_string(repo().join("envoy/provider.yaml"))
                 .unwrap()
                 .replace("0.0.0.0", "127.0.0.1"),
+            Provider::Bedrock => std::fs::read_to_string(repo().join("envoy/bedrock.yaml"))
+                .unwrap()
+                .replace("0.0.0.0", "127.0.0.1")
+                .replace("{{AWS_REGION}}", "us-east-1"),
         };
         let jwks_file = dir.path().join("jwks.json");
         std::fs::write(&jwks_file, test_jwks()).unwrap();
@@ -359,7 +373,15 @@ impl Gateway {
         let config_path = dir.path().join("envoy.yaml");
         std::fs::write(&config_path, config).unwrap();
         let envoy_log = dir.path().join("envoy.log");
-        let envoy = Command::new(envoy_bin())
+        let mut envoy = Command::new(envoy_bin());
+        if provider == Provider::Bedrock {
+            envoy
+                .env("AWS_ACCESS_KEY_ID", AWS_KEY_ID)
+                .env("AWS_SECRET_ACCESS_KEY", "e2e-secret-key-for-tests-only")
+                .env_remove("AWS_SESSION_TOKEN")
+                .env_remove("AWS_PROFILE");
+        }
+        let envoy = envoy
             // For configurations that read the key from the VM's environment (`api_key_env`).
             .env("VEIL_VAULT_API_KEY", &api_key)
             .arg("-c")

@@ -6,9 +6,9 @@
 
 use super::offsets::OffsetMap;
 use super::pointer::{render, Pointer};
-use super::shape::Shape;
 use super::{BodyError, Field, FieldRole};
 use crate::config::JsonScanConfig;
+use crate::providers::Api;
 
 /// A field before selection: its path as segments.
 struct Raw {
@@ -16,7 +16,11 @@ struct Raw {
     field: Field,
 }
 
-pub(super) fn fields(text: &str, cfg: &JsonScanConfig) -> Result<(Shape, Vec<Field>), BodyError> {
+pub(super) fn fields(
+    text: &str,
+    cfg: &JsonScanConfig,
+    path: Option<&str>,
+) -> Result<(Api, Vec<Field>), BodyError> {
     let mut p = Parser {
         s: text.as_bytes(),
         text,
@@ -32,7 +36,7 @@ pub(super) fn fields(text: &str, cfg: &JsonScanConfig) -> Result<(Shape, Vec<Fie
     if p.i != p.s.len() {
         return Err(p.error("unexpected characters after the top-level value"));
     }
-    let shape = Shape::from_top_level_keys(&p.top_keys);
+    let shape = Api::recognise(path, &p.top_keys);
     let structure = shape.structure();
     let unless_text = shape.structure_unless_text();
     // Objects whose `type` is "text": their conditional fields are content.

@@ -7,28 +7,28 @@
 //!
 //! - `json`: a strict JSON tokenizer that keeps byte positions (serde_json's values lose them,
 //!   and re-serialising would change bytes we must not touch).
-//! - `shape`: which fields of OpenAI chat, Responses and Anthropic messages bodies are
-//!   structure (model names, roles, ids, tool schemas) rather than content.
 //! - `pointer`: JSON pointer patterns for include/exclude.
 //! - `form`, `text`: the other body kinds.
 //! - `offsets`: decoded-to-raw offset maps.
 //! - `rewrite`: splicing replacements into the raw body.
+//!
+//! Which fields of a provider's body are structure (model names, roles, ids, tool schemas)
+//! rather than content is the provider's business (`crate::providers`).
 
 mod form;
 mod json;
 mod offsets;
 mod pointer;
 mod rewrite;
-mod shape;
 
 use std::fmt;
 use std::ops::Range;
 
 use crate::config::JsonScanConfig;
 use crate::detect::{Detection, Engine, Tier2Budget};
+use crate::providers::Api;
 
 pub use pointer::Pointer;
-pub use shape::Shape;
 
 use offsets::OffsetMap;
 
@@ -88,7 +88,7 @@ pub struct Field {
 pub struct Document<'b> {
     kind: BodyKind,
     raw: &'b [u8],
-    shape: Shape,
+    api: Api,
     fields: Vec<Field>,
 }
 
@@ -150,20 +150,31 @@ impl fmt::Display for BodyError {
 impl std::error::Error for BodyError {}
 
 impl<'b> Document<'b> {
-    /// Read `raw` as `kind`, selecting fields per `cfg`.
+    /// Read `raw` as `kind`, selecting fields per `cfg`; a JSON body's API is recognised by
+    /// its top-level keys.
     pub fn parse(
         raw: &'b [u8],
         kind: BodyKind,
         cfg: &JsonScanConfig,
     ) -> Result<Document<'b>, BodyError> {
+        Document::parse_for(raw, kind, cfg, None)
+    }
+
+    /// `parse` for a request to `path`, which names the API where it can.
+    pub fn parse_for(
+        raw: &'b [u8],
+        kind: BodyKind,
+        cfg: &JsonScanConfig,
+        path: Option<&str>,
+    ) -> Result<Document<'b>, BodyError> {
         let text = std::str::from_utf8(raw).map_err(|e| BodyError::InvalidUtf8 {
             offset: e.valid_up_to(),
         })?;
-        let (shape, fields) = match kind {
-            BodyKind::Json => json::fields(text, cfg)?,
-            BodyKind::Form => (Shape::Generic, form::fields(text, cfg)),
+        let (api, fields) = match kind {
+            BodyKind::Json => json::fields(text, cfg, path)?,
+            BodyKind::Form => (Api::Generic, form::fields(text, cfg)),
             BodyKind::Text => (
-                Shape::Generic,
+                Api::Generic,
                 vec![Field {
                     pointer: String::new(),
                     role: FieldRole::Value,
@@ -176,7 +187,7 @@ impl<'b> Document<'b> {
         Ok(Document {
             kind,
             raw,
-            shape,
+            api,
             fields,
         })
     }
@@ -185,9 +196,9 @@ impl<'b> Document<'b> {
         self.kind
     }
 
-    /// The API shape recognised for a JSON body.
-    pub fn shape(&self) -> Shape {
-        self.shape
+    /// The API recognised for a JSON body.
+    pub fn api(&self) -> Api {
+        self.api
     }
 
     pub fn fields(&self) -> &[Field] {

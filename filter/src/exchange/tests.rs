@@ -811,3 +811,122 @@ fn a_stream_event_past_the_limit_passes_and_is_counted() {
     assert_eq!(r.count("veil_responses_stream_overflow"), 1);
     assert_eq!(r.count("veil_responses_rehydration_incomplete"), 1);
 }
+
+#[test]
+fn a_routes_system_instruction_is_added_after_the_scan_once() {
+    let text = "You are Acme's assistant; escalate to privacy@acme-corp.com.";
+    let vm = vm(json!({"system_instruction": {"text": text, "placeholders": true}}));
+    // A body with values: masked, then given the instruction, whose own email stays.
+    let mut r = Run::new(&vm, WHO);
+    r.send(BODY);
+    r.vault_tokenizes();
+    let upstream: Value = serde_json::from_str(&r.upstream()).unwrap();
+    let system = upstream["messages"][0]["content"].as_str().unwrap();
+    assert_eq!(upstream["messages"][0]["role"], "system");
+    assert!(system.starts_with(text), "{system}");
+    assert!(system.contains("Repeat a placeholder exactly"), "{system}");
+    assert!(
+        upstream["messages"][1]["content"]
+            .as_str()
+            .unwrap()
+            .contains("email-3y9tm3d4@example.com"),
+        "{upstream}"
+    );
+    assert_eq!(r.p.calls.len(), 0);
+    assert_eq!(
+        r.count("veil_entities_detected_EMAIL_ADDRESS"),
+        1,
+        "the operator's email was not scanned"
+    );
+    assert_eq!(r.count("veil_requests_instruction_added"), 1);
+
+    // A body with nothing to mask gets it too; one that holds it already (resent) does not.
+    let hello = r#"{"model": "m", "messages": [{"role": "user", "content": "Hello there"}]}"#;
+    let mut r = Run::new(&vm, WHO);
+    assert_eq!(r.send(hello), Step::Continue);
+    let once = r.upstream();
+    assert!(once.contains("escalate to privacy@acme-corp.com"), "{once}");
+    let mut again = Run::new(&vm, WHO);
+    again.send(&once);
+    assert!(again.p.sent_body.is_none(), "nothing added twice");
+    assert_eq!(again.count("veil_requests_instruction_added"), 0);
+}
+
+#[test]
+fn routes_without_an_instruction_and_apis_without_a_place_get_none() {
+    let hello = r#"{"model": "m", "messages": [{"role": "user", "content": "Hello there"}]}"#;
+    let mut r = Run::new(&vm(json!({})), WHO);
+    assert_eq!(r.send(hello), Step::Continue);
+    assert!(
+        r.p.sent_body.is_none(),
+        "off by default: the body goes as it came"
+    );
+
+    let vm = vm(json!({"system_instruction": {"placeholders": true}}));
+    let mut headers = WHO.to_vec();
+    headers.push((":path", "/v1/embeddings"));
+    let mut r = Run::new(&vm, &headers);
+    r.send(r#"{"model": "e", "input": ["Hello there"]}"#);
+    assert!(
+        r.p.sent_body.is_none(),
+        "embeddings have no system instruction"
+    );
+}
+
+#[test]
+fn the_path_decides_how_the_answer_is_read() {
+    let vm = vm(json!({}));
+    // Gemini without alt=sse streams a JSON array, restored element by element.
+    let mut headers = WHO.to_vec();
+    headers.push((":path", "/v1beta/models/g:streamGenerateContent"));
+    let mut r = Run::new(&vm, &headers);
+    r.send(r#"{"contents": [{"role": "user", "parts": [{"text": "Mail jane@corp.com"}]}]}"#);
+    r.vault_tokenizes();
+    let upstream: Value = serde_json::from_str(&r.upstream()).unwrap();
+    assert_eq!(
+        upstream["contents"][0]["parts"][0]["text"],
+        "Mail email-3y9tm3d4@example.com"
+    );
+    let part = |t: &str, last: bool| {
+        let mut c = json!({"index": 0, "content": {"role": "model", "parts": [{"text": t}]}});
+        if last {
+            c["finishReason"] = json!("STOP");
+        }
+        json!({"candidates": [c]}).to_string()
+    };
+    let body = format!(
+        "[{}\r\n,{}\r\n]",
+        part("Mailed email-3y9t", false),
+        part("m3d4@example.com", true)
+    );
+    let out = r.answer("application/json", &body, 5);
+    let v: Value = serde_json::from_str(&out).expect("a valid array");
+    assert_eq!(
+        v[0]["candidates"][0]["content"]["parts"][0]["text"],
+        "Mailed "
+    );
+    assert_eq!(
+        v[1]["candidates"][0]["content"]["parts"][0]["text"],
+        "jane@corp.com"
+    );
+
+    // Embeddings: nothing to restore, nothing held.
+    let mut headers = WHO.to_vec();
+    headers.push((":path", "/v1/embeddings"));
+    let mut r = Run::new(&vm, &headers);
+    r.send(r#"{"model": "e", "input": "Mail jane@corp.com"}"#);
+    assert!(r.p.calls.is_empty(), "the VM has the token already");
+    assert!(r.upstream().contains("email-3y9tm3d4@example.com"));
+    let vectors = r#"{"data": [{"embedding": [0.1, 0.2]}]}"#;
+    assert_eq!(r.answer("application/json", vectors, 7), vectors);
+    assert_eq!(r.count("veil_responses_restored"), 0);
+    assert_eq!(r.count("veil_responses_unknown_type"), 0);
+
+    // A stream of a framing Veil does not know passes, tokens in place, counted.
+    let mut r = Run::new(&vm, WHO);
+    r.send(BODY);
+    r.vault_tokenizes();
+    let odd = "email-3y9tm3d4@example.com";
+    assert_eq!(r.answer("application/x-protobuf", odd, 4), odd);
+    assert_eq!(r.count("veil_responses_unknown_type"), 1);
+}

@@ -1,4 +1,7 @@
 use super::*;
+use crate::restore::framing;
+use crate::restore::sse_split::{self, EventSplitter};
+use serde_json::json;
 
 fn map() -> Arc<TokenMap> {
     Arc::new(TokenMap::new([
@@ -31,7 +34,7 @@ fn openai_stream(deltas: &[&str]) -> String {
 
 /// Runs a body through a restorer cut into the given chunks.
 fn restore(body: &str, cuts: &[usize]) -> String {
-    let mut r = SseRestorer::new(map());
+    let mut r = StreamRestorer::new(map(), Box::<framing::Sse>::default());
     let mut out = Vec::new();
     let mut last = 0;
     for &c in cuts.iter().chain(std::iter::once(&body.len())) {
@@ -93,7 +96,7 @@ fn events_without_tokens_pass_unchanged_and_at_once() {
     let event = openai_event(
         json!({"index": 0, "delta": {"content": "Nothing to see"}, "finish_reason": null}),
     );
-    let mut r = SseRestorer::new(map());
+    let mut r = StreamRestorer::new(map(), Box::<framing::Sse>::default());
     assert_eq!(String::from_utf8(r.push(event.as_bytes())).unwrap(), event);
     let comment = ": keep-alive\n\n";
     assert_eq!(r.push(comment.as_bytes()), comment.as_bytes());
@@ -230,7 +233,7 @@ fn responses_api_deltas_and_done_events() {
 #[test]
 fn an_event_past_the_limit_stops_restoring_and_the_stream_stays_well_formed() {
     let m = map();
-    let mut r = SseRestorer::new(m);
+    let mut r = StreamRestorer::new(m, Box::<framing::Sse>::default());
     let mut out = r.push(
         openai_event(
             json!({"index": 0, "delta": {"content": "Hi Person_7Q"}, "finish_reason": null}),
@@ -258,3 +261,5 @@ fn an_event_past_the_limit_stops_restoring_and_the_stream_stays_well_formed() {
     assert!(text.ends_with(&later), "the rest passes unchanged");
     assert_eq!(text.matches(&huge).count(), 1);
 }
+
+mod providers;
