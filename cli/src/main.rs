@@ -1,9 +1,12 @@
-//! `veil`: the command-line face of Veil's detection engine.
+//! `veil`: the command-line face of Veil's detection engine and masking API.
 //!
 //! `veil scan` reads JSON lines (`{"text": "..."}`) and writes one `{"spans": [...]}` line per
 //! input line, in order; `veil scan --text "..."` shows a person what would be masked. Both
 //! take `--config FILE`, the same document the Envoy filter takes as its plugin config.
+//! `veil mask` / `veil unmask` send text, files, JSON or JSON lines to the vault's masking
+//! API (`masking.rs`).
 
+mod masking;
 mod scan;
 
 use std::io::{self, BufRead, Write};
@@ -38,11 +41,90 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Mask personal data with the vault's masking API (POST /v1/mask): a text, files, one
+    /// JSON document or JSON lines on stdin; results on stdout in order. Exit status: 0 done,
+    /// 1 a bad input line, 2 usage or input error, 3 refused by the vault, 4 vault unreachable
+    /// or failing.
+    Mask {
+        #[command(flatten)]
+        vault: VaultArgs,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Put values back into masked text (POST /v1/unmask) under the scope's rules. Exit status
+    /// as `mask`, and 1 when some tokens stayed tokens (denied, unknown or expired; counted on
+    /// stderr).
+    Unmask {
+        #[command(flatten)]
+        vault: VaultArgs,
+        #[command(flatten)]
+        input: InputArgs,
+        /// Also restore tokens that stand inside URLs.
+        #[arg(long)]
+        restore_in_urls: bool,
+    },
+}
+
+#[derive(clap::Args)]
+struct VaultArgs {
+    /// The vault's URL.
+    #[arg(long, env = "VEIL_VAULT", default_value = "http://127.0.0.1:8081")]
+    vault: String,
+    #[arg(long, env = "VEIL_TENANT")]
+    tenant: String,
+    /// The scope (user, session) the values belong to.
+    #[arg(long, env = "VEIL_SCOPE")]
+    scope: Option<String>,
+    /// The environment variable holding the API key (a key never goes on a command line).
+    #[arg(long, default_value = "VEIL_API_KEY")]
+    key_env: String,
+}
+
+#[derive(clap::Args)]
+struct InputArgs {
+    /// This text instead of stdin or files.
+    #[arg(long, conflicts_with_all = ["files", "json", "jsonl"])]
+    text: Option<String>,
+    /// Read each file (or stdin) as one JSON document.
+    #[arg(long, conflicts_with = "jsonl")]
+    json: bool,
+    /// Read stdin as JSON lines, one document per line; one result line each.
+    #[arg(long, conflicts_with = "files")]
+    jsonl: bool,
+    /// Files to read instead of stdin.
+    files: Vec<PathBuf>,
+}
+
+fn masking(vault: VaultArgs, input: InputArgs, op: masking::Op) -> ExitCode {
+    let Some(key) = std::env::var(&vault.key_env).ok().filter(|k| !k.is_empty()) else {
+        eprintln!("veil: no API key: set {}", vault.key_env);
+        return ExitCode::from(2);
+    };
+    let client = masking::Vault {
+        url: vault.vault,
+        key,
+        tenant: vault.tenant,
+        scope: vault.scope,
+    };
+    let inputs = match input {
+        InputArgs { text: Some(t), .. } => masking::Inputs::Text(t),
+        InputArgs { files, json, .. } if !files.is_empty() => {
+            masking::Inputs::Files { paths: files, json }
+        }
+        InputArgs { json, jsonl, .. } => masking::Inputs::Stdin { json, lines: jsonl },
+    };
+    masking::run(&client, op, inputs)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Mask { vault, input } => masking(vault, input, masking::Op::Mask),
+        Command::Unmask {
+            vault,
+            input,
+            restore_in_urls,
+        } => masking(vault, input, masking::Op::Unmask { restore_in_urls }),
         Command::Scan { text, config } => {
             let engine = match load_engine(config.as_ref()) {
                 Ok(e) => e,

@@ -630,7 +630,7 @@ impl Exchange {
                 // No identity: tokens of this request alone, no vault.
                 let mut key = [0u8; 32];
                 if host.random(&mut key) {
-                    let tokens = local_tokens::mint(&pending.items, &key);
+                    let tokens = local_tokens::mint(pending.items(), &key);
                     w.known = tokens.into_iter().map(Some).collect();
                 } else {
                     unkeyed = true;
@@ -643,7 +643,7 @@ impl Exchange {
                 w.known = {
                     let cache = self.vm.tokens.borrow();
                     pending
-                        .items
+                        .items()
                         .iter()
                         .map(|(kind, value)| cache.get(now, tenant, scope, kind, value))
                         .collect()
@@ -651,7 +651,7 @@ impl Exchange {
                 let hits = w.known.iter().filter(|k| k.is_some()).count();
                 self.count(metrics::CACHE_HITS, hits as u64);
                 let missing: Vec<(String, String)> = pending
-                    .items
+                    .items()
                     .iter()
                     .zip(&w.known)
                     .filter(|(_, k)| k.is_none())
@@ -728,11 +728,11 @@ impl Exchange {
             return;
         };
         let mut fresh = fresh.into_iter();
-        let mut tokens = Vec::with_capacity(pending.items.len());
+        let mut tokens = Vec::with_capacity(pending.items().len());
         {
             let mut cache = self.vm.tokens.borrow_mut();
             let (tenant, scope) = (&w.reading.tenant, w.reading.scope.as_deref());
-            for ((kind, value), known) in pending.items.iter().zip(std::mem::take(&mut w.known)) {
+            for ((kind, value), known) in pending.items().iter().zip(std::mem::take(&mut w.known)) {
                 let token = known.unwrap_or_else(|| {
                     let token = fresh.next().unwrap_or_default();
                     cache.insert(now, tenant, scope, kind, value, &token);

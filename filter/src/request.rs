@@ -2,9 +2,9 @@
 //! which values need tokens from the vault. No I/O: the glue sends the callout and comes back
 //! with the tokens.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use veil_core::body::{BodyKind, Document, Edit, Finding};
+use veil_core::body::{BodyKind, Document, Edit, Finding, Masking};
 use veil_core::config::JsonScanConfig;
 use veil_core::detect::Tier2Budget;
 use veil_core::providers::Api;
@@ -39,10 +39,9 @@ pub struct Pending {
     kind: BodyKind,
     /// The request's path: it names the API, which decides the fields read.
     path: Option<String>,
-    /// (type, value) to send to the vault, each distinct pair once.
-    pub items: Vec<(String, String)>,
-    /// Edits whose replacement is the token of `items[i]`.
-    token_edits: Vec<(Edit, usize)>,
+    /// The values to send to the vault, each distinct (type, value) once, and where their
+    /// tokens go.
+    masking: Masking,
     /// Edits decided locally (redactions).
     fixed_edits: Vec<Edit>,
     /// The kind of every value masked (tokenized or redacted), for the counters.
@@ -134,9 +133,7 @@ fn plan(
     path: Option<&str>,
     gateway: &GatewayConfig,
 ) -> Plan {
-    let mut items: Vec<(String, String)> = Vec::new();
-    let mut item_index: HashMap<(String, String), usize> = HashMap::new();
-    let mut token_edits = Vec::new();
+    let mut masking = Masking::default();
     let mut fixed_edits = Vec::new();
     let mut masked = Vec::new();
     for f in findings {
@@ -154,24 +151,16 @@ fn plan(
             }
             Action::Tokenize => {
                 masked.push(entity.clone());
-                let value =
-                    doc.fields()[f.field].text[f.detection.start..f.detection.end].to_string();
-                let pair = (entity.to_string(), value);
-                let index = *item_index.entry(pair).or_insert_with_key(|pair| {
-                    items.push(pair.clone());
-                    items.len() - 1
-                });
-                token_edits.push((f.edit(String::new()), index));
+                masking.add(doc, f);
             }
         }
     }
-    if !token_edits.is_empty() {
+    if !masking.is_empty() {
         return Plan::Tokenize(Pending {
             body: body.to_vec(),
             kind,
             path: path.map(str::to_string),
-            items,
-            token_edits,
+            masking,
             fixed_edits,
             masked,
         });
@@ -225,27 +214,29 @@ fn history_tokens(doc: &Document<'_>) -> Vec<String> {
 }
 
 impl Pending {
+    /// (type, value) to send to the vault, each distinct pair once.
+    pub fn items(&self) -> &[(String, String)] {
+        &self.masking.items
+    }
+
     /// The masked body, given one token per item (in order), and the (token, value) pairs
     /// the response path restores.
     pub fn apply(&self, tokens: &[String], settings: &Settings) -> Result<Masked, String> {
-        if tokens.len() != self.items.len() {
+        if tokens.len() != self.items().len() {
             return Err(format!(
                 "vault returned {} tokens for {} values",
                 tokens.len(),
-                self.items.len()
+                self.items().len()
             ));
         }
         let doc = self.parse(settings)?;
         let mut edits = self.fixed_edits.clone();
-        edits.extend(self.token_edits.iter().map(|(e, i)| Edit {
-            replacement: tokens[*i].clone(),
-            ..e.clone()
-        }));
+        edits.extend(self.masking.edits(tokens));
         let body = doc.rewrite(&edits).map_err(|e| e.to_string())?;
         let pairs = tokens
             .iter()
             .cloned()
-            .zip(self.items.iter().map(|(_, v)| v.clone()))
+            .zip(self.items().iter().map(|(_, v)| v.clone()))
             .collect();
         Ok((body, pairs))
     }
@@ -329,7 +320,7 @@ mod tests {
             panic!("the history's card and the new address are tokenized")
         };
         assert_eq!(
-            p.items,
+            p.items(),
             vec![
                 ("CREDIT_CARD".into(), "4111 1111 1111 1111".into()),
                 ("EMAIL_ADDRESS".into(), "john@corp.com".into())
@@ -344,7 +335,7 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            p.items,
+            p.items(),
             vec![
                 ("EMAIL_ADDRESS".into(), "jane@corp.com".into()),
                 ("CREDIT_CARD".into(), "4111 1111 1111 1111".into())
@@ -408,8 +399,8 @@ mod tests {
         let Plan::Tokenize(p) = scan.plan else {
             panic!("values found")
         };
-        assert_eq!(p.items.len(), 1, "text and document name, one value");
-        assert_eq!(p.token_edits.len(), 2);
+        assert_eq!(p.items().len(), 1, "text and document name, one value");
+        assert_eq!(p.masking.edits(&["t".into()]).len(), 2);
         let (masked, _) = p.apply(&["email-3y9tm3d4@example.com".into()], &s).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&masked).unwrap();
         assert_eq!(

@@ -12,6 +12,7 @@ use crate::auth::{ApiKeys, Principal, Right, Role, FILTER_ROLE};
 use crate::config::{EmbeddedConfig, FileConfig, Limits, StoreConfig, TlsConfig};
 use crate::http::{self, AppState, TenantPolicy};
 use crate::keys::MasterKeys;
+use crate::mask::Engines;
 use crate::metrics::Metrics;
 use crate::store::embedded::EmbeddedStore;
 use crate::store::postgres::PostgresStore;
@@ -38,6 +39,8 @@ pub struct Settings {
     pub api_keys: ApiKeys,
     pub tenants: BTreeMap<String, TenantPolicy>,
     pub audit_file: Option<PathBuf>,
+    /// The masking API's detection (the config's `detection`; by default the gateway's).
+    pub detection: veil_core::config::DetectionConfig,
 }
 
 impl Settings {
@@ -95,6 +98,7 @@ impl Settings {
             api_keys,
             tenants,
             audit_file: config.audit_file,
+            detection: config.detection.unwrap_or_else(Engines::gateway_default),
         })
     }
 
@@ -135,7 +139,14 @@ impl Settings {
         {
             let role = Role {
                 name: "admin".into(),
-                rights: [Right::Tokenize, Right::Rehydrate, Right::Erase].into(),
+                rights: [
+                    Right::Tokenize,
+                    Right::Rehydrate,
+                    Right::Erase,
+                    Right::Mask,
+                    Right::Unmask,
+                ]
+                .into(),
                 unmask: Default::default(),
             };
             api_keys.add_key(&admin, Principal { tenant: None, role });
@@ -151,6 +162,7 @@ impl Settings {
             api_keys,
             tenants: BTreeMap::new(),
             audit_file: None,
+            detection: Engines::gateway_default(),
         })
     }
 }
@@ -214,6 +226,7 @@ pub async fn serve_on(listener: tokio::net::TcpListener, settings: Settings) -> 
         audit,
         metrics: Metrics::new(),
         body_timeout: Duration::from_millis(settings.limits.body_timeout_ms),
+        engines: Engines::new(&settings.detection).map_err(|e| format!("detection: {e}"))?,
     });
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let scheme = match (

@@ -1,5 +1,5 @@
 //! Callers and what they may do. Each API key belongs to one tenant and has one role; a role
-//! is a set of rights (tokenize, rehydrate, erase) and the kinds it may unmask whatever the
+//! is a set of rights (tokenize, rehydrate, erase, and the masking API's mask and unmask) and the kinds it may unmask whatever the
 //! scope. The filter's role, `filter`, tokenizes and rehydrates and nothing else: a gateway's
 //! key cannot erase and cannot read another scope's values.
 //!
@@ -19,6 +19,10 @@ pub enum Right {
     Tokenize,
     Rehydrate,
     Erase,
+    /// `/v1/mask`: detect and tokenize in the vault.
+    Mask,
+    /// `/v1/unmask`: find tokens and put back the values the scope (or role) may see.
+    Unmask,
 }
 
 impl Right {
@@ -27,6 +31,8 @@ impl Right {
             Right::Tokenize => "tokenize",
             Right::Rehydrate => "rehydrate",
             Right::Erase => "erase",
+            Right::Mask => "mask",
+            Right::Unmask => "unmask",
         }
     }
 }

@@ -54,6 +54,10 @@ pub struct FileConfig {
     pub audit_file: Option<PathBuf>,
     #[serde(default)]
     pub tenants: BTreeMap<String, TenantConfig>,
+    /// The masking API's detection, in the Veil schema's `detection` form; absent, the
+    /// gateway's (tier 1 and the tier-2 classifier).
+    #[serde(default)]
+    pub detection: Option<veil_core::config::DetectionConfig>,
 }
 
 /// The vault serves TLS with this certificate chain and key (PEM); with `client_ca_file`,
@@ -287,10 +291,12 @@ impl FileConfig {
                 if role.rights.is_empty() {
                     return Err(err(format!("{at}.rights"), "give at least one right"));
                 }
-                if !role.unmask.is_empty() && !role.rights.contains(&Right::Rehydrate) {
+                let reads =
+                    role.rights.contains(&Right::Rehydrate) || role.rights.contains(&Right::Unmask);
+                if !role.unmask.is_empty() && !reads {
                     return Err(err(
                         format!("{at}.unmask"),
-                        "unmask needs the rehydrate right",
+                        "unmask needs the rehydrate or unmask right",
                     ));
                 }
                 for t in &role.unmask {

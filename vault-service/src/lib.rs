@@ -6,6 +6,8 @@
 //! - `serve`: the listener: TLS, client certificates, timeouts; `tls`: its certificates.
 //! - `http`: routes, authentication, limits, metrics and audit around the vault.
 //! - `vault`: tokenize, rehydrate, erase; the rules of determinism and scope.
+//! - `mask`: the masking API's decisions (detect, say what needs tokens, put them in; find
+//!   tokens, put granted values back), with the detection engine the filter runs.
 //! - `auth`, `audit`, `metrics`, `config`: one job each.
 //! - `keys`, `crypto`: key derivation and the primitives, each named for what it protects.
 //! - `store`: the storage trait and its backends (embedded fjall, Redis, PostgreSQL).
@@ -19,6 +21,7 @@ pub mod config;
 pub mod crypto;
 pub mod http;
 pub mod keys;
+pub mod mask;
 pub mod metrics;
 pub mod serve;
 pub mod store;

@@ -11,12 +11,14 @@
 //! - `form`, `text`: the other body kinds.
 //! - `offsets`: decoded-to-raw offset maps.
 //! - `rewrite`: splicing replacements into the raw body.
+//! - `masking`: the values to tokenize, each once, and the edits that put their tokens in.
 //!
 //! Which fields of a provider's body are structure (model names, roles, ids, tool schemas)
 //! rather than content is the provider's business (`crate::providers`).
 
 mod form;
 mod json;
+mod masking;
 mod offsets;
 mod pointer;
 mod rewrite;
@@ -28,6 +30,7 @@ use crate::config::JsonScanConfig;
 use crate::detect::{Detection, Engine, Tier2Budget};
 use crate::providers::Api;
 
+pub use masking::Masking;
 pub use pointer::Pointer;
 
 use offsets::OffsetMap;

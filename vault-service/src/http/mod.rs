@@ -3,6 +3,7 @@
 
 mod body;
 mod error;
+mod masking;
 mod routes;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ pub use error::ApiError;
 
 use crate::audit::AuditSink;
 use crate::auth::ApiKeys;
+use crate::mask::Engines;
 use crate::metrics::{Metrics, Route, RouteStatus};
 use crate::vault::{Linkage, Vault};
 
@@ -47,6 +49,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// How long a request's body may take to arrive.
     pub body_timeout: Duration,
+    /// The masking API's detection.
+    pub engines: Engines,
 }
 
 /// Every route, as (method, path): the OpenAPI test checks `openapi.json` against this list.
@@ -54,6 +58,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/tokenize"),
     ("post", "/v1/rehydrate"),
     ("post", "/v1/erase"),
+    ("post", "/v1/mask"),
+    ("post", "/v1/unmask"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
@@ -78,6 +84,8 @@ pub fn router(state: Arc<AppState>, max_concurrent: usize) -> Router {
         .route("/v1/tokenize", post(routes::tokenize))
         .route("/v1/rehydrate", post(routes::rehydrate))
         .route("/v1/erase", post(routes::erase))
+        .route("/v1/mask", post(masking::mask))
+        .route("/v1/unmask", post(masking::unmask))
         .route("/healthz", get(routes::healthz))
         .route("/readyz", get(routes::readyz))
         .route("/metrics", get(routes::metrics))

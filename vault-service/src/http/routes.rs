@@ -19,7 +19,7 @@ use crate::config::DEFAULT_TTL_SECONDS;
 use crate::metrics::{type_label, Backend, OpEntity};
 use crate::vault::{count_types, Status, VaultError};
 
-fn request_id(headers: &HeaderMap) -> String {
+pub(super) fn request_id(headers: &HeaderMap) -> String {
     headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
@@ -33,7 +33,7 @@ fn request_id(headers: &HeaderMap) -> String {
 }
 
 /// The caller behind the bearer key, or 401 (audited).
-fn authenticate<'s>(
+pub(super) fn authenticate<'s>(
     state: &'s AppState,
     headers: &HeaderMap,
     op: &str,
@@ -56,7 +56,7 @@ fn authenticate<'s>(
 
 /// 403 unless the key belongs to `tenant` and its role has `right` (audited); the tenant must
 /// also exist in production.
-fn authorize(
+pub(super) fn authorize(
     state: &AppState,
     principal: &Principal,
     tenant: &str,
@@ -164,7 +164,12 @@ pub async fn erase(State(state): State<Arc<AppState>>, headers: HeaderMap, body:
 
 /// A handler's result as its answer: an error becomes its JSON answer (and an audit line
 /// for failures the handler did not audit itself).
-fn answer(state: &AppState, op: &str, rid: &str, result: Result<Response, ApiError>) -> Response {
+pub(super) fn answer(
+    state: &AppState,
+    op: &str,
+    rid: &str,
+    result: Result<Response, ApiError>,
+) -> Response {
     match result {
         Ok(response) => response,
         Err(e) => {
@@ -188,31 +193,57 @@ async fn tokenize_request(
     body::check_scope(req.scope.as_deref())?;
     body::check_ttl(req.ttl_seconds)?;
     let items = body::items("entities", req.entities)?;
-    let policy = state.tenants.get(&req.tenant);
+    let scope = req.scope.unwrap_or_default();
+    let call = Call {
+        principal,
+        tenant: &req.tenant,
+        scope: &scope,
+        rid,
+        op: "tokenize",
+    };
+    let tokens = tokenize_items(state, &call, req.ttl_seconds, &items).await?;
+    Ok(Json(json!({ "tokens": tokens })).into_response())
+}
+
+/// Who asks, for which tenant and scope, and the operation to count and audit it as.
+pub(super) struct Call<'a> {
+    pub principal: &'a Principal,
+    pub tenant: &'a str,
+    pub scope: &'a str,
+    pub rid: &'a str,
+    pub op: &'static str,
+}
+
+/// Tokens for `items` under the tenant's policy (linkage, default TTL), counted and audited.
+pub(super) async fn tokenize_items(
+    state: &AppState,
+    call: &Call<'_>,
+    ttl_seconds: Option<u64>,
+    items: &[crate::vault::Item],
+) -> Result<Vec<String>, ApiError> {
+    let policy = state.tenants.get(call.tenant);
     let linkage = policy.map(|p| p.linkage).unwrap_or_default();
-    let ttl = req
-        .ttl_seconds
+    let ttl = ttl_seconds
         .or(policy.and_then(|p| p.default_ttl))
         .unwrap_or(DEFAULT_TTL_SECONDS);
-    let scope = req.scope.unwrap_or_default();
     let work = state
         .vault
-        .tokenize(&req.tenant, &scope, linkage, ttl, &items);
+        .tokenize(call.tenant, call.scope, linkage, ttl, items);
     let tokens = with_timeout(state, work).await?;
 
     let labels = || items.iter().map(|i| i.entity.as_str());
     for l in labels() {
         let label = OpEntity {
-            op: "tokenize",
+            op: call.op,
             entity_type: type_label(l),
         };
         state.metrics.entities.get_or_create(&label).inc();
     }
-    let mut event = Event::new("tokenize", "ok", rid).by(&req.tenant, &principal.role.name);
-    event.scope = Some(scope_hex(state, &req.tenant, &scope));
+    let mut event = Event::new(call.op, "ok", call.rid).by(call.tenant, &call.principal.role.name);
+    event.scope = Some(scope_hex(state, call.tenant, call.scope));
     event.entities = count_types(labels());
     state.audit.record(&event);
-    Ok(Json(json!({ "tokens": tokens })).into_response())
+    Ok(tokens)
 }
 
 async fn rehydrate_request(
@@ -226,48 +257,15 @@ async fn rehydrate_request(
     authorize(state, principal, &req.tenant, Right::Rehydrate, rid)?;
     body::check_scope(req.scope.as_deref())?;
     body::check_tokens(&req.tokens)?;
-    let unmask = &principal.role.unmask;
     let scope = req.scope.unwrap_or_default();
-    let work = state
-        .vault
-        .rehydrate(&req.tenant, &scope, unmask, &req.tokens);
-    let answers = with_timeout(state, work).await?;
-
-    let mut statuses: BTreeMap<&str, u64> = BTreeMap::new();
-    for a in &answers {
-        *statuses.entry(a.status.as_str()).or_insert(0) += 1;
-        if let Some(entity) = &a.entity {
-            let label = OpEntity {
-                op: "rehydrate",
-                entity_type: type_label(entity),
-            };
-            if a.status == Status::Denied {
-                state.metrics.denials.get_or_create(&label).inc();
-            }
-            state.metrics.entities.get_or_create(&label).inc();
-        }
-    }
-    let scope_h = scope_hex(state, &req.tenant, &scope);
-    let denied: Vec<&str> = answers
-        .iter()
-        .filter(|a| a.status == Status::Denied)
-        .filter_map(|a| a.entity.as_deref())
-        .collect();
-    if !denied.is_empty() {
-        // Every denial is its own audit event: someone asked for values their scope never
-        // sent.
-        let mut event =
-            Event::new("rehydrate", "denied", rid).by(&req.tenant, &principal.role.name);
-        event.scope = Some(scope_h.clone());
-        event.entities = count_types(denied.into_iter());
-        state.audit.record(&event);
-    }
-    let mut event = Event::new("rehydrate", "ok", rid).by(&req.tenant, &principal.role.name);
-    event.scope = Some(scope_h);
-    event.entities = count_types(answers.iter().filter_map(|a| a.entity.as_deref()));
-    event.statuses = statuses;
-    state.audit.record(&event);
-
+    let call = Call {
+        principal,
+        tenant: &req.tenant,
+        scope: &scope,
+        rid,
+        op: "rehydrate",
+    };
+    let answers = rehydrate_tokens(state, &call, &req.tokens).await?;
     let values: Vec<_> = answers
         .into_iter()
         .map(|a| {
@@ -276,6 +274,55 @@ async fn rehydrate_request(
         })
         .collect();
     Ok(Json(json!({ "values": values })).into_response())
+}
+
+/// The values of `tokens` this caller's scope (or role) may see, counted and audited; every
+/// denial is an audit event of its own.
+pub(super) async fn rehydrate_tokens(
+    state: &AppState,
+    call: &Call<'_>,
+    tokens: &[String],
+) -> Result<Vec<crate::vault::Rehydrated>, ApiError> {
+    let unmask = &call.principal.role.unmask;
+    let work = state
+        .vault
+        .rehydrate(call.tenant, call.scope, unmask, tokens);
+    let answers = with_timeout(state, work).await?;
+
+    let mut statuses: BTreeMap<&str, u64> = BTreeMap::new();
+    for a in &answers {
+        *statuses.entry(a.status.as_str()).or_insert(0) += 1;
+        if let Some(entity) = &a.entity {
+            let label = OpEntity {
+                op: call.op,
+                entity_type: type_label(entity),
+            };
+            if a.status == Status::Denied {
+                state.metrics.denials.get_or_create(&label).inc();
+            }
+            state.metrics.entities.get_or_create(&label).inc();
+        }
+    }
+    let role = &call.principal.role.name;
+    let scope_h = scope_hex(state, call.tenant, call.scope);
+    let denied: Vec<&str> = answers
+        .iter()
+        .filter(|a| a.status == Status::Denied)
+        .filter_map(|a| a.entity.as_deref())
+        .collect();
+    if !denied.is_empty() {
+        // Someone asked for values their scope never sent.
+        let mut event = Event::new(call.op, "denied", call.rid).by(call.tenant, role);
+        event.scope = Some(scope_h.clone());
+        event.entities = count_types(denied.into_iter());
+        state.audit.record(&event);
+    }
+    let mut event = Event::new(call.op, "ok", call.rid).by(call.tenant, role);
+    event.scope = Some(scope_h);
+    event.entities = count_types(answers.iter().filter_map(|a| a.entity.as_deref()));
+    event.statuses = statuses;
+    state.audit.record(&event);
+    Ok(answers)
 }
 
 async fn erase_request(

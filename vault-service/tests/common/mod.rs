@@ -81,8 +81,8 @@ pub fn config_vault(config: &Path) -> VaultProcess {
 
 /// Writes a production config for a store and tenants `acme` (key `acme-key`, role
 /// `filter`; key `acme-support`, role `support`: rehydrate, unmask EMAIL_ADDRESS; key
-/// `acme-privacy`, role `privacy`: erase) and `globex` (key `globex-key`). Returns the config
-/// path.
+/// `acme-privacy`, role `privacy`: erase; key `acme-agent`, role `agent`: mask, unmask) and
+/// `globex` (key `globex-key`). Returns the config path.
 pub fn write_config(dir: &Path, store: &str, extra_top_level: &str) -> PathBuf {
     use sha2::{Digest, Sha256};
     let h = |k: &str| hex::encode(Sha256::digest(k.as_bytes()));
@@ -95,9 +95,10 @@ pub fn write_config(dir: &Path, store: &str, extra_top_level: &str) -> PathBuf {
   {extra_top_level}
   "tenants": {{
     "acme": {{"api_keys": [{{"sha256": "{a}", "role": "filter"}}, {{"sha256": "{s}", "role": "support"}},
-                          {{"sha256": "{p}", "role": "privacy"}}],
+                          {{"sha256": "{p}", "role": "privacy"}}, {{"sha256": "{m}", "role": "agent"}}],
               "roles": {{"support": {{"rights": ["rehydrate"], "unmask": ["EMAIL_ADDRESS"]}},
-                        "privacy": {{"rights": ["erase"]}}}}}},
+                        "privacy": {{"rights": ["erase"]}},
+                        "agent": {{"rights": ["mask", "unmask"]}}}}}},
     "globex": {{"api_keys": [{{"sha256": "{g}", "role": "filter"}}]}}
   }}
 }}"#,
@@ -105,6 +106,7 @@ pub fn write_config(dir: &Path, store: &str, extra_top_level: &str) -> PathBuf {
         a = h("acme-key"),
         s = h("acme-support"),
         p = h("acme-privacy"),
+        m = h("acme-agent"),
         g = h("globex-key"),
     );
     let path = dir.join("config.json");
@@ -331,7 +333,14 @@ pub fn in_process_app() -> (axum::Router, tempfile::TempDir) {
             tenant: Some("acme".into()),
             role: Role {
                 name: "admin".into(),
-                rights: [Right::Tokenize, Right::Rehydrate, Right::Erase].into(),
+                rights: [
+                    Right::Tokenize,
+                    Right::Rehydrate,
+                    Right::Erase,
+                    Right::Mask,
+                    Right::Unmask,
+                ]
+                .into(),
                 unmask: Default::default(),
             },
         },
@@ -343,6 +352,7 @@ pub fn in_process_app() -> (axum::Router, tempfile::TempDir) {
         audit: AuditSink::file(&dir.path().join("audit.jsonl")).unwrap(),
         metrics: Metrics::new(),
         body_timeout: Duration::from_secs(10),
+        engines: veil_vault::mask::Engines::new(&Default::default()).unwrap(),
     };
     (router(Arc::new(state), 64), dir)
 }
