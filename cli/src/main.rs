@@ -7,6 +7,7 @@
 //! API (`masking.rs`).
 
 mod masking;
+mod mcp;
 mod scan;
 
 use std::io::{self, BufRead, Write};
@@ -62,6 +63,19 @@ enum Command {
         /// Also restore tokens that stand inside URLs.
         #[arg(long)]
         restore_in_urls: bool,
+    },
+    /// Serve the tools mask_text, unmask_text and scan_text over MCP: on stdio (the key from
+    /// --key-env), or with --http ADDR over streamable HTTP at /mcp, where each request must
+    /// carry `Authorization: Bearer <vault key>` and the vault decides what that key may do.
+    Mcp {
+        #[command(flatten)]
+        vault: VaultArgs,
+        /// Serve streamable HTTP on this address instead of stdio.
+        #[arg(long)]
+        http: Option<std::net::SocketAddr>,
+        /// Detection configuration for scan_text (JSON, the plugin-config schema).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
 }
 
@@ -119,6 +133,38 @@ fn masking(vault: VaultArgs, input: InputArgs, op: masking::Op) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Mcp {
+            vault,
+            http,
+            config,
+        } => {
+            let engine = match load_engine(config.as_ref()) {
+                Ok(e) => e,
+                Err(msg) => {
+                    eprintln!("veil: {msg}");
+                    return ExitCode::from(2);
+                }
+            };
+            let key = std::env::var(&vault.key_env).ok().filter(|k| !k.is_empty());
+            if http.is_none() && key.is_none() {
+                eprintln!("veil: no API key: set {}", vault.key_env);
+                return ExitCode::from(2);
+            }
+            let target = mcp::Target {
+                url: vault.vault,
+                tenant: vault.tenant,
+                scope: vault.scope,
+                // Over HTTP each request brings its caller's key.
+                key: if http.is_some() { None } else { key },
+            };
+            match mcp::serve(mcp::VeilMcp::new(target, engine), http) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(msg) => {
+                    eprintln!("veil: mcp: {msg}");
+                    ExitCode::from(4)
+                }
+            }
+        }
         Command::Mask { vault, input } => masking(vault, input, masking::Op::Mask),
         Command::Unmask {
             vault,

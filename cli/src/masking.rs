@@ -53,6 +53,20 @@ impl Vault {
     /// One call: `input` is `{"text": …}` or `{"json": …}`; the answer's same field, and the
     /// tokens the vault could not restore (unmask), by status.
     pub fn call(&self, op: Op, input: Value) -> Result<(Value, BTreeMap<String, u64>), Failure> {
+        let (value, report) = self.call_full(op, input)?;
+        let mut kept = BTreeMap::new();
+        for t in &report {
+            let status = t["status"].as_str().unwrap_or("ok");
+            if status != "ok" {
+                *kept.entry(status.to_string()).or_default() += 1;
+            }
+        }
+        Ok((value, kept))
+    }
+
+    /// `call`, with the vault's report whole: the entities found (mask) or each token's
+    /// status (unmask); never values.
+    pub fn call_full(&self, op: Op, input: Value) -> Result<(Value, Vec<Value>), Failure> {
         let mut body = json!({"tenant": self.tenant});
         if let Some(s) = &self.scope {
             body["scope"] = json!(s);
@@ -95,14 +109,12 @@ impl Vault {
                 Failure::Unavailable(failure)
             });
         }
-        let mut kept = BTreeMap::new();
-        for t in answer["tokens"].as_array().into_iter().flatten() {
-            let status = t["status"].as_str().unwrap_or("?");
-            if status != "ok" {
-                *kept.entry(status.to_string()).or_default() += 1;
-            }
-        }
-        Ok((answer[field].clone(), kept))
+        let report = match op {
+            Op::Mask => &answer["entities"],
+            Op::Unmask { .. } => &answer["tokens"],
+        };
+        let report = report.as_array().cloned().unwrap_or_default();
+        Ok((answer[field].clone(), report))
     }
 }
 

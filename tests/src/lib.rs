@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 use veil_testkit::VaultProcess;
 
 pub const VAULT_KEY: &str = "e2e-vault-key-3f9a";
+/// The dev vault's administrator key (every right, the masking API's included).
+pub const VAULT_ADMIN_KEY: &str = "e2e-vault-admin-key-7c21";
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -172,6 +174,7 @@ impl RealVault {
             .map(PathBuf::from)
             .unwrap_or_else(|| target_dir().join("debug/veil-vault"));
         let mut cmd = VaultProcess::dev_command(&bin, listen, &data_dir, &api_key);
+        cmd.env("VEIL_DEV_ADMIN_KEY", VAULT_ADMIN_KEY);
         if let Some([cert, key, client_ca]) = &tls {
             cmd.arg("--tls-cert")
                 .arg(cert)
@@ -449,6 +452,21 @@ impl Gateway {
             v.api_key.clone(),
             v.tls.clone(),
         ));
+    }
+
+    /// POSTs `body` to the vault's `path` (plain HTTP only) with the administrator's key; the
+    /// status and the JSON answer.
+    pub fn vault_post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let v = self.vault.as_ref().expect("a real vault");
+        assert!(v.tls.is_none(), "plain HTTP vaults only");
+        let resp = reqwest::blocking::Client::new()
+            .post(v.process.url(path))
+            .bearer_auth(VAULT_ADMIN_KEY)
+            .json(body)
+            .send()
+            .expect("the vault answers");
+        let status = resp.status().as_u16();
+        (status, resp.json().expect("a JSON answer"))
     }
 
     /// The vault's audit trail so far (its stdout).

@@ -405,3 +405,38 @@ fn a_hung_vault_times_out_into_a_503() {
     assert!(g.received().is_empty(), "nothing reaches the provider");
     assert_eq!(g.stat("veil_vault_callout_failures"), 1);
 }
+
+/// The vault's masking API (`/v1/mask`, text that never passes the gateway) and the gateway
+/// give one value the same token for the same tenant and scope, and `/v1/unmask` reads the
+/// gateway's tokens back under that scope only.
+#[test]
+fn the_masking_api_and_the_gateway_agree_on_tokens() {
+    let Some(g) = Gateway::start(CONFIG) else {
+        return;
+    };
+    let user = identity("acme", "user-7");
+    let (status, _, _) = g.post(
+        "/v1/chat/completions",
+        &[("x-veil-identity", user.as_str())],
+        &chat(false),
+    );
+    assert_eq!(status, 200);
+    let received = g.received();
+    let seen = email_token(&received[0]).to_string();
+    let (status, masked) = g.vault_post(
+        "/v1/mask",
+        &serde_json::json!({"tenant": "acme", "scope": "user-7", "text": format!("write to {EMAIL}")}),
+    );
+    assert_eq!(status, 200, "{masked}");
+    assert_eq!(masked["text"], format!("write to {seen}"));
+    let (_, back) = g.vault_post(
+        "/v1/unmask",
+        &serde_json::json!({"tenant": "acme", "scope": "user-7", "text": received[0]}),
+    );
+    assert!(back["text"].as_str().unwrap().contains(EMAIL));
+    let (_, other) = g.vault_post(
+        "/v1/unmask",
+        &serde_json::json!({"tenant": "acme", "scope": "user-8", "text": received[0]}),
+    );
+    assert!(!other.to_string().contains(EMAIL), "another scope: {other}");
+}
