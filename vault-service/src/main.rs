@@ -1,17 +1,26 @@
 //! `veil-vault`: the vault's command line. Production reads a config file; `--dev` runs the
-//! embedded store in a directory with a generated key, for laptops and scripts.
+//! embedded store in a directory with a generated key, for laptops and scripts;
+//! `veil-vault audit verify FILE…` checks an audit trail's hash chain.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use veil_vault::app::{self, Settings, DEV_ADMIN_KEY_ENV, DEV_API_KEY_ENV};
 use veil_vault::config::TlsConfig;
 
 #[derive(Parser)]
-#[command(name = "veil-vault", version, about = "Veil's tokenization vault")]
+#[command(
+    name = "veil-vault",
+    version,
+    about = "Veil's tokenization vault",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Tool>,
     /// Production configuration file (JSON; see docs/vault.md).
     #[arg(long, conflicts_with = "dev", required_unless_present = "dev")]
     config: Option<PathBuf>,
@@ -35,6 +44,40 @@ struct Cli {
     tls_client_ca: Option<PathBuf>,
 }
 
+#[derive(Subcommand)]
+enum Tool {
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Check that trails are whole: every line's hash follows from the line before, across
+    /// restarts and, given in order, rotated files. Exit 0 when whole; 1 naming the first line
+    /// that does not follow (it, or a line before it, was removed, changed or moved).
+    Verify {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+fn audit_verify(files: &[PathBuf]) -> ExitCode {
+    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+    match veil_vault::audit::verify(&paths) {
+        Ok(lines) => {
+            println!("ok: {lines} lines in {} file(s), chained", files.len());
+            ExitCode::SUCCESS
+        }
+        Err(b) => {
+            println!("{}:{}: this line {}", b.file, b.line, b.why);
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     // Operational logs go to stderr; stdout carries the audit trail.
     tracing_subscriber::fmt()
@@ -45,6 +88,12 @@ fn main() -> ExitCode {
         )
         .init();
     let cli = Cli::parse();
+    if let Some(Tool::Audit {
+        action: AuditAction::Verify { files },
+    }) = &cli.command
+    {
+        return audit_verify(files);
+    }
     let settings = match (&cli.config, &cli.data_dir) {
         (Some(path), _) => Settings::from_file(path),
         (None, Some(dir)) => {
