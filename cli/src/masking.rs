@@ -139,11 +139,17 @@ pub fn run(vault: &Vault, op: Op, inputs: Inputs) -> ExitCode {
                 for (status, n) in k {
                     *kept.entry(status).or_default() += n;
                 }
-                let text = match (&value, line) {
+                // A text comes back as it was sent (ending in a newline or not), then one
+                // newline unless it has one; JSON as one line.
+                let mut text = match (&value, line) {
                     (Value::String(s), false) => s.clone(),
                     _ => value.to_string(),
                 };
-                writeln!(out, "{text}").map_err(|_| ExitCode::from(2))
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                out.write_all(text.as_bytes())
+                    .map_err(|_| ExitCode::from(2))
             }
             Err(f) => {
                 eprintln!("veil: {}", f.message());

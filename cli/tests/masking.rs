@@ -70,6 +70,21 @@ fn mask_and_unmask_text_files_json_and_lines() {
     assert_eq!(other.trim_end(), masked.trim_end());
     assert!(err.contains("denied 1") && !err.contains(EMAIL), "{err}");
 
+    // A text file keeps its lines, with no newline added to one that ends with one.
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, format!("first {EMAIL}\nsecond line\n")).unwrap();
+    let (code, out, err) = veil(
+        &url,
+        &["mask", "--scope", "s1", notes.to_str().unwrap()],
+        "",
+        key,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.ends_with("\nsecond line\n") && !out.ends_with("\n\n") && !out.contains(EMAIL),
+        "{out:?}"
+    );
+
     // A JSON file, and JSON lines (a bad line answered with an error line, exit 1).
     let file = dir.path().join("ticket.json");
     std::fs::write(&file, format!(r#"{{"from": "{EMAIL}", "n": 1}}"#)).unwrap();

@@ -226,7 +226,9 @@ pub async fn serve_on(listener: tokio::net::TcpListener, settings: Settings) -> 
         audit,
         metrics: Metrics::new(),
         body_timeout: Duration::from_millis(settings.limits.body_timeout_ms),
-        engines: Engines::new(&settings.detection).map_err(|e| format!("detection: {e}"))?,
+        engines: Arc::new(
+            Engines::new(&settings.detection).map_err(|e| format!("detection: {e}"))?,
+        ),
     });
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let scheme = match (

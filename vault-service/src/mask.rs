@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 use veil_core::body::{BodyKind, Document, Masking};
 use veil_core::config::{ConfigError, DetectionConfig};
+use veil_core::providers::Api;
 use veil_core::restore::{restore_buffered, TokenMap};
 use veil_core::{Engine, NoGateway, VeilConfig};
 
@@ -19,6 +20,8 @@ use veil_core::{Engine, NoGateway, VeilConfig};
 pub struct Engines {
     default: Arc<Engine>,
     named: Mutex<Vec<(String, Arc<Engine>)>>,
+    /// Held while an engine is built: callers naming new configurations build one at a time.
+    building: Mutex<()>,
 }
 
 /// Configurations whose engines are kept.
@@ -29,6 +32,7 @@ impl Engines {
         Ok(Engines {
             default: Arc::new(veil_classifier::engine(detection)?),
             named: Mutex::new(Vec::new()),
+            building: Mutex::new(()),
         })
     }
 
@@ -40,20 +44,20 @@ impl Engines {
     }
 
     /// The engine for a request's `config` (a Veil configuration document; only its
-    /// `detection` matters), or the service's own. Errors name the field.
+    /// `detection` matters), or the service's own. Errors name the field. Building one loads
+    /// the model: call it where blocking is allowed.
     pub fn get(&self, config: Option<&Value>) -> Result<Arc<Engine>, ConfigError> {
         let Some(config) = config else {
             return Ok(self.default.clone());
         };
         let text = config.to_string();
-        let mut named = self.named.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(i) = named.iter().position(|(k, _)| *k == text) {
-            let hit = named.remove(i);
-            let engine = hit.1.clone();
-            named.push(hit);
+        if let Some(engine) = self.kept(&text) {
             return Ok(engine);
         }
-        drop(named);
+        let _one_at_a_time = self.building.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(engine) = self.kept(&text) {
+            return Ok(engine); // built by the caller we waited for
+        }
         let parsed = VeilConfig::<NoGateway>::from_json(&text)?;
         let engine = Arc::new(veil_classifier::engine(&parsed.detection)?);
         let mut named = self.named.lock().unwrap_or_else(|p| p.into_inner());
@@ -63,10 +67,19 @@ impl Engines {
         named.push((text, engine.clone()));
         Ok(engine)
     }
+
+    fn kept(&self, text: &str) -> Option<Arc<Engine>> {
+        let mut named = self.named.lock().unwrap_or_else(|p| p.into_inner());
+        let i = named.iter().position(|(k, _)| k == text)?;
+        let hit = named.remove(i);
+        let engine = hit.1.clone();
+        named.push(hit);
+        Some(engine)
+    }
 }
 
-/// What the caller sent: a text, or any JSON document (its strings are scanned, and it stays
-/// valid JSON).
+/// What the caller sent: a text, or any JSON document (every string is scanned, whatever its
+/// keys look like: a document is not a provider's request; it stays valid JSON).
 #[derive(Debug, Clone)]
 pub enum Input {
     Text(String),
@@ -121,7 +134,7 @@ pub struct Prepared {
 pub fn prepare(input: &Input, engine: &Engine) -> Result<Prepared, String> {
     let (raw, kind) = input.bytes();
     let cfg = veil_core::config::JsonScanConfig::default();
-    let doc = Document::parse(&raw, kind, &cfg).map_err(|e| e.to_string())?;
+    let doc = Document::parse_as(&raw, kind, &cfg, Api::Generic).map_err(|e| e.to_string())?;
     let mut masking = Masking::default();
     let mut found = Vec::new();
     for f in doc.detect(engine) {
@@ -162,7 +175,8 @@ impl Prepared {
             ));
         }
         let cfg = veil_core::config::JsonScanConfig::default();
-        let doc = Document::parse(&self.raw, self.kind, &cfg).map_err(|e| e.to_string())?;
+        let doc = Document::parse_as(&self.raw, self.kind, &cfg, Api::Generic)
+            .map_err(|e| e.to_string())?;
         let masked = doc
             .rewrite(&self.masking.edits(tokens))
             .map_err(|e| e.to_string())?;
@@ -177,7 +191,7 @@ impl Prepared {
 pub fn tokens_in(input: &Input, limit: usize) -> Result<Vec<String>, String> {
     let (raw, kind) = input.bytes();
     let cfg = veil_core::config::JsonScanConfig::default();
-    let doc = Document::parse(&raw, kind, &cfg).map_err(|e| e.to_string())?;
+    let doc = Document::parse_as(&raw, kind, &cfg, Api::Generic).map_err(|e| e.to_string())?;
     let mut seen = HashSet::new();
     let mut tokens = Vec::new();
     for field in doc.fields() {
@@ -259,6 +273,17 @@ mod tests {
         assert_eq!(out["ticket"]["n"], 3);
         assert_eq!(found[1].pointer.as_deref(), Some("/ticket/notes/0"));
         assert_eq!((found[1].start, found[1].end), (9, 22));
+    }
+
+    #[test]
+    fn a_document_shaped_like_a_provider_request_has_every_string_scanned() {
+        // Keys of an OpenAI Responses body, whose `text` is structure in a request: here it
+        // is the caller's data.
+        let doc = json!({"model": "x", "input": "hi", "text": "mail jane@corp.com"});
+        let p = prepare(&Input::Json(doc), &engine()).unwrap();
+        assert_eq!(p.items().len(), 1);
+        let tokens_doc = Input::Json(json!({"model": "email-a@example.com", "input": "x"}));
+        assert_eq!(tokens_in(&tokens_doc, 10).unwrap(), ["email-a@example.com"]);
     }
 
     #[test]

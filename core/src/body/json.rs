@@ -19,7 +19,7 @@ struct Raw {
 pub(super) fn fields(
     text: &str,
     cfg: &JsonScanConfig,
-    path: Option<&str>,
+    api: impl FnOnce(&[String]) -> Api,
 ) -> Result<(Api, Vec<Field>), BodyError> {
     let mut p = Parser {
         s: text.as_bytes(),
@@ -36,7 +36,7 @@ pub(super) fn fields(
     if p.i != p.s.len() {
         return Err(p.error("unexpected characters after the top-level value"));
     }
-    let shape = Api::recognise(path, &p.top_keys);
+    let shape = api(&p.top_keys);
     let structure = shape.structure();
     let unless_text = shape.structure_unless_text();
     // Objects whose `type` is "text": their conditional fields are content.

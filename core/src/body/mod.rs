@@ -170,11 +170,31 @@ impl<'b> Document<'b> {
         cfg: &JsonScanConfig,
         path: Option<&str>,
     ) -> Result<Document<'b>, BodyError> {
+        Document::read(raw, kind, cfg, |keys| Api::recognise(path, keys))
+    }
+
+    /// `parse` as `api`, whatever the body's keys: `Api::Generic` scans every string (a
+    /// document that is not a provider's request, however its keys look).
+    pub fn parse_as(
+        raw: &'b [u8],
+        kind: BodyKind,
+        cfg: &JsonScanConfig,
+        api: Api,
+    ) -> Result<Document<'b>, BodyError> {
+        Document::read(raw, kind, cfg, |_| api)
+    }
+
+    fn read(
+        raw: &'b [u8],
+        kind: BodyKind,
+        cfg: &JsonScanConfig,
+        api: impl FnOnce(&[String]) -> Api,
+    ) -> Result<Document<'b>, BodyError> {
         let text = std::str::from_utf8(raw).map_err(|e| BodyError::InvalidUtf8 {
             offset: e.valid_up_to(),
         })?;
         let (api, fields) = match kind {
-            BodyKind::Json => json::fields(text, cfg, path)?,
+            BodyKind::Json => json::fields(text, cfg, api)?,
             BodyKind::Form => (Api::Generic, form::fields(text, cfg)),
             BodyKind::Text => (
                 Api::Generic,

@@ -73,7 +73,9 @@ pub(crate) fn channel(parts: &[&str], value: &Value) -> Option<Channel> {
         }
     }
     Some(Channel {
-        key: format!("g{c}/{p}{}", if thought { "t" } else { "" }),
+        // Not the part's index: each chunk numbers its parts afresh, so a candidate's text
+        // is one stream (its thoughts another) however the chunks split it into parts.
+        key: format!("g{c}/{}", if thought { "thought" } else { "text" }),
         flush: Flush {
             event: None,
             data,

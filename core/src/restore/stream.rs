@@ -96,8 +96,13 @@ impl StreamRestorer {
     pub fn finish(&mut self) -> Vec<u8> {
         let mut out = Vec::new();
         if !self.overflowed {
-            for record in self.framing.finish() {
-                self.record(&record, &mut out);
+            let unterminated = self.framing.finish();
+            for record in &unterminated {
+                self.record(record, &mut out);
+            }
+            if !unterminated.is_empty() && !self.channels.is_empty() {
+                // Held-back text follows: end the last record first, or they would merge.
+                out.extend_from_slice(self.framing.end_of_record());
             }
         }
         self.flush_where(|_| true, &mut out);

@@ -30,6 +30,7 @@ struct MaskBody {
     scope: Option<String>,
     ttl_seconds: Option<u64>,
     text: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     json: Option<Value>,
     /// A Veil configuration document whose `detection` replaces the service's for this call.
     config: Option<Value>,
@@ -41,8 +42,14 @@ struct UnmaskBody {
     tenant: String,
     scope: Option<String>,
     text: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     json: Option<Value>,
     restore_in_urls: Option<bool>,
+}
+
+/// A `json` field that is there, even when it holds `null` (a JSON document of its own).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 /// Exactly one of `text` and `json`.
@@ -89,21 +96,24 @@ async fn mask_request(
     body::check_scope(req.scope.as_deref())?;
     body::check_ttl(req.ttl_seconds)?;
     let input = input(req.text, req.json)?;
-    let engine = state
-        .engines
-        .get(req.config.as_ref())
-        .map_err(|e| ApiError::bad_request(format!("config: {e}")))?;
-    // Detection is CPU work (tier 2 runs a model): off the async workers.
-    let prepared = tokio::task::spawn_blocking(move || mask::prepare(&input, &engine))
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "detection failed",
-            )
-        })?
-        .map_err(|e| ApiError::bad_request(format!("json: {e}")))?;
+    // Building an engine (a call's own `config`) and detecting are CPU work (tier 2 runs a
+    // model): off the async workers.
+    let engines = state.engines.clone();
+    let config = req.config;
+    let prepared = tokio::task::spawn_blocking(move || {
+        let engine = engines
+            .get(config.as_ref())
+            .map_err(|e| ApiError::bad_request(format!("config: {e}")))?;
+        mask::prepare(&input, &engine).map_err(|e| ApiError::bad_request(format!("json: {e}")))
+    })
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "detection failed",
+        )
+    })??;
     let found: Vec<EntityBody> = prepared
         .items()
         .iter()

@@ -50,7 +50,7 @@ pub struct AppState {
     /// How long a request's body may take to arrive.
     pub body_timeout: Duration,
     /// The masking API's detection.
-    pub engines: Engines,
+    pub engines: Arc<Engines>,
 }
 
 /// Every route, as (method, path): the OpenAPI test checks `openapi.json` against this list.

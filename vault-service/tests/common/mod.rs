@@ -352,7 +352,7 @@ pub fn in_process_app() -> (axum::Router, tempfile::TempDir) {
         audit: AuditSink::file(&dir.path().join("audit.jsonl")).unwrap(),
         metrics: Metrics::new(),
         body_timeout: Duration::from_secs(10),
-        engines: veil_vault::mask::Engines::new(&Default::default()).unwrap(),
+        engines: Arc::new(veil_vault::mask::Engines::new(&Default::default()).unwrap()),
     };
     (router(Arc::new(state), 64), dir)
 }

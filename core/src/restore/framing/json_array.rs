@@ -61,11 +61,15 @@ impl Framing for JsonArray {
                     if self.depth == 1 {
                         if let Some(at) = self.element.take() {
                             let raw = self.tail[start..i].to_vec();
-                            let data = String::from_utf8_lossy(&self.tail[at..i]).into_owned();
+                            // `write` keeps the bytes before the element: the element's text
+                            // must be exactly its bytes (an element not UTF-8 passes as is).
+                            let data = std::str::from_utf8(&self.tail[at..i])
+                                .ok()
+                                .map(str::to_string);
                             records.push(Record {
                                 raw,
                                 event: None,
-                                data: Some(data),
+                                data,
                                 closes: false,
                             });
                             start = i;
@@ -152,6 +156,16 @@ mod tests {
             let raw: Vec<u8> = got.iter().flat_map(|r| r.raw.clone()).collect();
             assert_eq!(raw, bytes, "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn an_element_that_is_not_utf8_passes_as_it_came() {
+        let stream = b"[{\"a\": \"\xff\xfe\"}\r\n,{\"b\": 1}]";
+        let got = all(&[stream]);
+        assert_eq!(got[0].data, None, "not text: nothing to restore in it");
+        assert_eq!(got[1].data.as_deref(), Some("{\"b\": 1}"));
+        let raw: Vec<u8> = got.iter().flat_map(|r| r.raw.clone()).collect();
+        assert_eq!(raw, stream);
     }
 
     #[test]

@@ -61,4 +61,9 @@ pub trait Framing: Send {
     fn write(&mut self, record: &Record, data: &str, out: &mut Vec<u8>);
     /// A new record named `event` carrying `data`, placed before the record being handled.
     fn write_new(&mut self, event: Option<&str>, data: &str, out: &mut Vec<u8>);
+    /// What ends a record, written after a last record the stream left unterminated when new
+    /// records follow it (nothing where records carry their own length or separator).
+    fn end_of_record(&self) -> &'static [u8] {
+        b""
+    }
 }

@@ -64,6 +64,10 @@ impl Framing for Ndjson {
         out.extend_from_slice(&raw[body_len..]);
     }
 
+    fn end_of_record(&self) -> &'static [u8] {
+        b"\n"
+    }
+
     fn write_new(&mut self, _event: Option<&str>, data: &str, out: &mut Vec<u8>) {
         out.extend_from_slice(data.as_bytes());
         out.push(b'\n');

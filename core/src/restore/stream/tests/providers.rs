@@ -322,3 +322,45 @@ fn openai_legacy_completions_text_deltas() {
             .collect()
     });
 }
+
+#[test]
+fn a_last_record_without_its_end_is_ended_before_held_back_text() {
+    // SSE: the stream stops after an event with no blank line, a token prefix held back.
+    let body = "data: {\"choices\": [{\"index\": 0, \"delta\": {\"content\": \"Hi Person_7Q\"}, \"finish_reason\": null}]}";
+    let out = run(sse, body.as_bytes(), body.len());
+    let recs = records(sse, &out);
+    assert_eq!(recs.len(), 2, "{}", String::from_utf8_lossy(&out));
+    let text: String = recs
+        .iter()
+        .filter_map(|(_, v)| v["choices"][0]["delta"]["content"].as_str())
+        .collect();
+    assert_eq!(text, "Hi Person_7Q");
+    // NDJSON: the same with a line that lacks its newline.
+    let body = "{\"model\": \"m\", \"response\": \"Hi Person_7Q\", \"done\": false}";
+    let out = run(ndjson, body.as_bytes(), 10);
+    let recs = records(ndjson, &out);
+    assert_eq!(recs.len(), 2, "{}", String::from_utf8_lossy(&out));
+}
+
+#[test]
+fn gemini_text_is_one_stream_whatever_part_it_comes_in() {
+    // A thought part first, then text in part 1; the next chunk's text is in part 0.
+    let first = json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [
+        {"text": "thinking", "thought": true}, {"text": "Hi Person_7Q"}]}}]});
+    let second = json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [
+        {"text": "F2, bye"}]}, "finishReason": "STOP"}]});
+    let body = format!("data: {first}\r\n\r\ndata: {second}\r\n\r\n");
+    let out = run(sse, body.as_bytes(), 0);
+    let text: String = records(sse, &out)
+        .iter()
+        .flat_map(|(_, v)| {
+            v["candidates"][0]["content"]["parts"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter(|p| p["thought"] != true)
+        .filter_map(|p| p["text"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(text, "Hi Jane \"JR\" Roe, bye");
+}
