@@ -29,8 +29,11 @@ split or explain it.";
 /// for one, the body is not a JSON object, or the instruction is there already.
 pub fn instruct(body: &[u8], api: Api, text: &str) -> Option<Vec<u8>> {
     let Members(mut members) = serde_json::from_slice(body).ok()?;
+    // The last of a repeated key: the one providers' JSON readers keep.
     let slot = |members: &[(String, Box<RawValue>)], keys: &[&str]| {
-        members.iter().position(|(k, _)| keys.contains(&k.as_str()))
+        members
+            .iter()
+            .rposition(|(k, _)| keys.contains(&k.as_str()))
     };
     let (key, at, value) = match api {
         Api::OpenAiChat | Api::OllamaChat => {
@@ -241,6 +244,18 @@ mod tests {
             out.ends_with(r#"{"role":"user","content":"caf\u00e9"}],"z":1,"a":2}"#),
             "{out}"
         );
+    }
+
+    #[test]
+    fn a_repeated_key_gets_it_in_the_copy_providers_read() {
+        let body = br#"{"messages": [{"role": "user", "content": "a"}], "messages": [{"role": "user", "content": "b"}]}"#;
+        let out = String::from_utf8(instruct(body, Api::OpenAiChat, TEXT).unwrap()).unwrap();
+        let second = out.rfind(r#""messages":"#).unwrap();
+        assert!(
+            out[second..].starts_with(r#""messages":[{"role":"system""#),
+            "{out}"
+        );
+        assert!(!out[..second].contains("system"), "{out}");
     }
 
     #[test]
