@@ -139,14 +139,7 @@ impl Settings {
         {
             let role = Role {
                 name: "admin".into(),
-                rights: [
-                    Right::Tokenize,
-                    Right::Rehydrate,
-                    Right::Erase,
-                    Right::Mask,
-                    Right::Unmask,
-                ]
-                .into(),
+                rights: Right::ALL.into(),
                 unmask: Default::default(),
             };
             api_keys.add_key(&admin, Principal { tenant: None, role });

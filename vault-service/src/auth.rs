@@ -26,6 +26,15 @@ pub enum Right {
 }
 
 impl Right {
+    /// Every right: dev mode's administrator has them all.
+    pub const ALL: [Right; 5] = [
+        Right::Tokenize,
+        Right::Rehydrate,
+        Right::Erase,
+        Right::Mask,
+        Right::Unmask,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Right::Tokenize => "tokenize",

@@ -52,6 +52,13 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::E
     Value::deserialize(d).map(Some)
 }
 
+/// The audit line of a call that found nothing to exchange with the vault (no value to mask,
+/// no token to unmask): it happened, and who asked.
+fn audit_nothing_found(state: &AppState, call: &Call<'_>) {
+    let event = Event::new(call.op, "ok", call.rid).by(call.tenant, &call.principal.role.name);
+    state.audit.record(&event);
+}
+
 /// Exactly one of `text` and `json`.
 fn input(text: Option<String>, json: Option<Value>) -> Result<Input, ApiError> {
     match (text, json) {
@@ -132,8 +139,7 @@ async fn mask_request(
         op: "mask",
     };
     let tokens = if items.is_empty() {
-        let event = Event::new("mask", "ok", rid).by(&req.tenant, &principal.role.name);
-        state.audit.record(&event);
+        audit_nothing_found(state, &call);
         Vec::new()
     } else {
         tokenize_items(state, &call, req.ttl_seconds, &items).await?
@@ -172,8 +178,7 @@ async fn unmask_request(
         op: "unmask",
     };
     let answers = if tokens.is_empty() {
-        let event = Event::new("unmask", "ok", rid).by(&req.tenant, &principal.role.name);
-        state.audit.record(&event);
+        audit_nothing_found(state, &call);
         Vec::new()
     } else {
         rehydrate_tokens(state, &call, &tokens).await?

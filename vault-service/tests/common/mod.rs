@@ -333,14 +333,7 @@ pub fn in_process_app() -> (axum::Router, tempfile::TempDir) {
             tenant: Some("acme".into()),
             role: Role {
                 name: "admin".into(),
-                rights: [
-                    Right::Tokenize,
-                    Right::Rehydrate,
-                    Right::Erase,
-                    Right::Mask,
-                    Right::Unmask,
-                ]
-                .into(),
+                rights: Right::ALL.into(),
                 unmask: Default::default(),
             },
         },
