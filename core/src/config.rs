@@ -292,25 +292,37 @@ impl<G: GatewayPart> VeilConfig<G> {
 
 fn redact_serde_message(message: &str) -> String {
     // serde_json appends " at line L column C", which is useful; quoted values are cut to a
-    // short prefix.
+    // short prefix. serde quotes a string value with `"` (escaping any inside) and a name with
+    // backticks; a quote ends only at its own kind, so a value holding the other kind (or an
+    // escaped quote) cannot end it early and let the rest through.
     let mut out = String::with_capacity(message.len());
-    let mut in_quote = false;
+    let mut open: Option<char> = None;
+    let mut escaped = false;
     let mut quoted = 0;
     for c in message.chars() {
-        if c == '`' || c == '"' {
-            in_quote = !in_quote;
-            quoted = 0;
-            out.push(c);
-            continue;
-        }
-        if in_quote {
-            quoted += 1;
-            if quoted > 40 {
-                if quoted == 41 {
-                    out.push('…');
-                }
+        match open {
+            None if c == '`' || c == '"' => {
+                open = Some(c);
+                quoted = 0;
+                out.push(c);
                 continue;
             }
+            Some(q) if c == q && !escaped => {
+                open = None;
+                out.push(c);
+                continue;
+            }
+            Some(_) => {
+                escaped = c == '\\' && !escaped;
+                quoted += 1;
+                if quoted > 40 {
+                    if quoted == 41 {
+                        out.push('…');
+                    }
+                    continue;
+                }
+            }
+            None => {}
         }
         out.push(c);
     }
@@ -428,5 +440,20 @@ mod tests {
         let doc = format!(r#"{{"detection": {{"default_threshold": "{secret}"}}}}"#);
         let e = VeilConfig::<NoGateway>::from_json(&doc).unwrap_err();
         assert!(!e.to_string().contains(&secret), "{e}");
+    }
+
+    /// Found by fuzzing (fuzz/plugin_config): a value holding backticks or escaped quotes
+    /// ended the redaction's quote early, and the rest of the value was echoed.
+    #[test]
+    fn values_with_quotes_inside_are_not_echoed() {
+        for tail in ["`".repeat(60), "\\\"".repeat(30), "`x\\\"y".repeat(20)] {
+            let secret = format!("sk-{tail}secret-end");
+            let doc = serde_json::to_string(&secret).unwrap();
+            let e = VeilConfig::<NoGateway>::from_json(&doc).unwrap_err();
+            assert!(!e.to_string().contains("secret-end"), "{e}");
+            let doc = format!(r#"{{"detection": {{"default_threshold": {doc}}}}}"#);
+            let e = VeilConfig::<NoGateway>::from_json(&doc).unwrap_err();
+            assert!(!e.to_string().contains("secret-end"), "{e}");
+        }
     }
 }

@@ -125,6 +125,9 @@ pub enum Vault {
     Absent,
     /// Accepts connections and never answers (a hung vault).
     Silent,
+    /// A vault the caller runs on this loopback port (the soak benchmark's, behind a proxy
+    /// it can stall).
+    External(u16),
 }
 
 /// The Envoy configuration and provider the gateway runs with.
@@ -264,6 +267,7 @@ impl Gateway {
                 (Some(v), port)
             }
             Vault::Absent => (None, free_port()),
+            Vault::External(port) => (None, port),
             Vault::Silent => {
                 let listener = TcpListener::bind("127.0.0.1:0").unwrap();
                 let port = listener.local_addr().unwrap().port();

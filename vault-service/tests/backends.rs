@@ -168,9 +168,11 @@ async fn with_wait_a_write_is_acknowledged_only_once_a_replica_has_it_and_surviv
     }
     let mut primary = private_redis(&[]);
     let dir = tempfile::tempdir().unwrap();
+    // A replica in sync acknowledges within milliseconds; the timeout leaves room for a
+    // loaded machine, and the write without a replica waits it out.
     let store = |port: u16| {
         format!(
-            r#"{{"redis": {{"url": "redis://127.0.0.1:{port}", "wait_replicas": 1, "wait_timeout_ms": 300}}}}"#
+            r#"{{"redis": {{"url": "redis://127.0.0.1:{port}", "wait_replicas": 1, "wait_timeout_ms": 2000}}}}"#
         )
     };
     let vault = vault_on(dir.path(), &store(primary.port));

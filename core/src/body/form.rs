@@ -1,5 +1,6 @@
 //! `application/x-www-form-urlencoded` bodies: `key=value&...`, percent-decoded with `+` as a
-//! space. Malformed `%` sequences are kept literally, as browsers and servers do.
+//! space. Malformed `%` sequences (and escapes that are not UTF-8) read literally, as browsers
+//! and servers read them; an edited value holding one is written afresh whole (`rewrite`).
 
 use super::offsets::OffsetMap;
 use super::pointer::{render, Pointer};
@@ -74,18 +75,26 @@ fn decode(raw: &str, start: usize) -> (String, OffsetMap) {
                     bytes.push(hex(b[j + 1]).unwrap_or(0) * 16 + hex(b[j + 2]).unwrap_or(0));
                     j += 3;
                 }
-                match std::str::from_utf8(&bytes) {
-                    Ok(s) if !bytes.is_empty() => {
-                        out.extend_from_slice(s.as_bytes());
-                        i = j;
-                    }
-                    _ => {
-                        out.push(b'%');
-                        i += 1;
-                        map.checkpoint(out.len(), start + i);
-                        continue;
-                    }
+                // The run's whole characters (up to a byte that is not UTF-8, which starts
+                // the next run and stays literal there).
+                let chars = match std::str::from_utf8(&bytes) {
+                    Ok(s) => s,
+                    Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
+                };
+                if chars.is_empty() {
+                    out.push(b'%');
+                    i += 1;
+                    map.checkpoint(out.len(), start + i);
+                    continue;
                 }
+                // A checkpoint after every character of the run (3 raw bytes per decoded
+                // byte): a detection may start or end inside it.
+                for c in chars.chars() {
+                    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                    i += 3 * c.len_utf8();
+                    map.checkpoint(out.len(), start + i);
+                }
+                continue;
             }
             c => {
                 out.push(c);

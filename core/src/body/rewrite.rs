@@ -1,7 +1,8 @@
 //! Splice replacements into a raw body. Each edit's decoded span is mapped to raw bytes and the
 //! replacement is encoded for where it lands: JSON-escaped inside a JSON string,
 //! percent-encoded in a form, verbatim in text. A JSON number edited into something that is no
-//! longer a number becomes a JSON string, so the body stays valid JSON.
+//! longer a number becomes a JSON string, so the body stays valid JSON; a form value with a
+//! malformed escape is encoded afresh whole.
 
 use super::{BodyError, BodyKind, Document, Edit, FieldRole};
 
@@ -41,15 +42,21 @@ pub(super) fn apply(doc: &Document<'_>, edits: &[Edit]) -> Result<Vec<u8>, BodyE
             .take_while(|e| e.field == edits[i].field)
             .count();
         let group = &edits[i..i + same_field];
-        if field.role == FieldRole::Number {
+        // A number, or a form value holding a `%` the reader kept literally (a malformed
+        // escape: `%7`, `%ec%af` that is not UTF-8), is written whole: splicing beside a
+        // literal `%` could complete an escape (`%7` + `a` reads as `z`); written afresh, the
+        // `%` is `%25`, which reads the same.
+        let whole = field.role == FieldRole::Number
+            || (doc.kind == BodyKind::Form && field.text.contains('%'));
+        if whole {
             let mut text = field.text.clone();
             for e in group.iter().rev() {
                 text.replace_range(e.start..e.end, &e.replacement);
             }
-            let encoded = if is_json_number(&text) {
-                text.into_bytes()
-            } else {
-                serde_json::to_vec(&text).expect("strings serialise")
+            let encoded = match doc.kind {
+                BodyKind::Form => form_encode(&text).into_bytes(),
+                _ if is_json_number(&text) => text.into_bytes(),
+                _ => serde_json::to_vec(&text).expect("strings serialise"),
             };
             pieces.push((field.raw.start, field.raw.end, encoded));
         } else {

@@ -209,13 +209,82 @@ fn form_bodies() {
     let out = mask(body, BodyKind::Form, &JsonScanConfig::default());
     assert_eq!(
         out,
-        "name=Jane+Doe&email=%3CEMAIL_ADDRESS%3E&note=caf%C3%A9+%ZZ+call+%3CPHONE_NUMBER%3E"
+        "name=Jane+Doe&email=%3CEMAIL_ADDRESS%3E&note=caf%C3%A9+%25ZZ+call+%3CPHONE_NUMBER%3E"
     );
     let cfg = JsonScanConfig {
         exclude: vec!["/email".into()],
         ..Default::default()
     };
     assert!(mask(body, BodyKind::Form, &cfg).contains("jane%40corp.com"));
+}
+
+/// Found by fuzzing (fuzz/form_text): a value percent-encoded throughout decodes as one run
+/// of escapes, and a span that starts or ends inside the run was mapped to the wrong raw
+/// bytes, so part of the value stayed in the body.
+#[test]
+fn form_values_encoded_throughout_are_masked_whole() {
+    let body = "q=mail%20%6A%61%6E%65%40%63%6F%72%70%2E%63%6F%6D%20now&note=caf%C3%A9%20%26%3D";
+    let out = mask(body, BodyKind::Form, &JsonScanConfig::default());
+    assert_eq!(
+        out,
+        "q=mail%20%3CEMAIL_ADDRESS%3E%20now&note=caf%C3%A9%20%26%3D"
+    );
+    let doc =
+        Document::parse(b"n=caf%C3%A9%20%26%3D", BodyKind::Form, &Default::default()).unwrap();
+    let edit = Edit {
+        field: 0,
+        start: 2,
+        end: 6,
+        replacement: String::new(),
+    };
+    assert_eq!(doc.rewrite(&[edit]).unwrap(), b"n=ca%26%3D");
+}
+
+/// Found by fuzzing (fuzz/form_text): a malformed escape kept as it was (`%7`) followed by a
+/// replacement that starts with a hex digit read as a new escape (`%7a` is `z`).
+#[test]
+fn form_edits_after_a_literal_percent_keep_it_literal() {
+    let cfg = JsonScanConfig::default();
+    for (body, start, end, replacement, read_back) in [
+        ("n=ab%7lzz", 4, 5, "a", "ab%7azz"),
+        ("n=ab%7l9zz", 4, 5, "", "ab%79zz"),
+        ("n=ab%lzz", 3, 4, "7a", "ab%7azz"),
+    ] {
+        let doc = Document::parse(body.as_bytes(), BodyKind::Form, &cfg).unwrap();
+        let edit = Edit {
+            field: 0,
+            start,
+            end,
+            replacement: replacement.into(),
+        };
+        let out = doc.rewrite(&[edit]).unwrap();
+        let again = Document::parse(&out, BodyKind::Form, &cfg).unwrap();
+        assert_eq!(
+            again.fields()[0].text,
+            read_back,
+            "{body} -> {}",
+            String::from_utf8_lossy(&out)
+        );
+    }
+}
+
+/// Found by fuzzing (fuzz/form_text): a run of escapes with a byte that is not UTF-8 at its
+/// end was kept encoded whole, so the characters before that byte were never scanned.
+#[test]
+fn form_runs_decode_up_to_a_byte_that_is_not_utf8() {
+    let doc = Document::parse(
+        b"n=%6A%61%6E%65%40%63%6F%72%70%2E%63%6F%6D%FF",
+        BodyKind::Form,
+        &JsonScanConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(doc.fields()[0].text, "jane@corp.com%FF");
+    let out = mask(
+        "n=%6A%61%6E%65%40%63%6F%72%70%2E%63%6F%6D%FF",
+        BodyKind::Form,
+        &JsonScanConfig::default(),
+    );
+    assert_eq!(out, "n=%3CEMAIL_ADDRESS%3E%25FF");
 }
 
 #[test]

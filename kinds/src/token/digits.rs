@@ -155,9 +155,17 @@ pub(super) fn iban(original: &str, draw: &mut Draw) -> Option<String> {
 }
 
 pub(super) fn is_iban(text: &str) -> bool {
+    // An IBAN's shape first (country letters, check digits): a run of digits that happens to
+    // pass mod 97 with `0000` in it (a card number) is not a token, and must still be masked.
+    let mut compact = text.bytes().filter(|b| *b != b' ');
+    let shaped = compact.by_ref().take(4).enumerate().all(|(i, b)| match i {
+        0 | 1 => b.is_ascii_uppercase(),
+        _ => b.is_ascii_digit(),
+    });
     // Characters 5-8 of the compact form are the bank code: `0`s and `X`s in a token.
     let mut compact = text.bytes().filter(|b| *b != b' ');
-    compact.nth(3).is_some()
+    shaped
+        && compact.nth(3).is_some()
         && compact
             .by_ref()
             .take(4)

@@ -22,7 +22,8 @@
 //! bytes (the vault derives them with a per-tenant key) and an attempt number. When two values
 //! want one token the vault retries with the next attempt; formats whose reserved range is
 //! small (IPv4, phones, routing numbers) fall back to the typed token after `SMALL_SPACE_ATTEMPTS`, and typed
-//! ids grow longer as attempts climb, so minting always terminates with a free token.
+//! ids grow longer as attempts climb (to 12 characters, 60 bits), so minting terminates with a
+//! free token.
 
 mod digits;
 mod find;
@@ -82,9 +83,10 @@ impl Minter {
             TokenForm::Ip | TokenForm::Typed => None,
         };
         // An original whose shape a format cannot keep (a card with 25 digits, stray text,
-        // runs of spaces) still gets a token: the typed one. Tokens stay short.
+        // runs of spaces, an unbalanced parenthesis) still gets a token: the typed one.
+        // Tokens stay short, and a token is always one responses can be searched for.
         structured
-            .filter(|t| t.len() <= MAX_STRUCTURED_LEN)
+            .filter(|t| t.len() <= MAX_STRUCTURED_LEN && find::finds_whole(t))
             .unwrap_or_else(|| {
                 typed::mint(
                     entity,
@@ -101,7 +103,7 @@ pub fn is_token(entity: &Entity, text: &str) -> bool {
     if typed::is_token(entity, text) {
         return true;
     }
-    match entity.token_form() {
+    let in_range = match entity.token_form() {
         TokenForm::Card => digits::is_card(text),
         TokenForm::Ssn => digits::is_ssn(text),
         TokenForm::Aba => digits::is_aba(text),
@@ -110,7 +112,8 @@ pub fn is_token(entity: &Entity, text: &str) -> bool {
         TokenForm::Ip => network::is_ip(text),
         TokenForm::Phone => phone::is_token(text),
         TokenForm::Typed => false,
-    }
+    };
+    in_range && find::has_token_shape(text.trim())
 }
 
 /// The digits of a short text, on the stack: `is_token` runs on every detection candidate, so

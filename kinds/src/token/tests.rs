@@ -228,3 +228,81 @@ fn stray_text_never_travels_inside_a_token() {
         );
     }
 }
+
+/// Found by fuzzing (fuzz/token_grammar): past a few dozen attempts a typed token's id grew
+/// longer than the finder's pattern takes, so such a token would have gone back to the
+/// client unrestored.
+#[test]
+fn typed_tokens_at_any_attempt_are_found() {
+    let minter = Minter::with_typed_id_len(12);
+    for attempt in [0, 63, 64, 200, u32::MAX] {
+        let token = minter.mint(&Entity::Person, "Jane Roe", &[7; 32], attempt);
+        assert!(is_token(&Entity::Person, &token), "{token}");
+        let (text, at) = (format!("hello {token}."), 6..6 + token.len());
+        assert_eq!(find_tokens(&text), [at], "{token}");
+    }
+}
+
+/// Found by fuzzing (fuzz/token_grammar): a phone token kept an original's shape that the
+/// finder does not read (`970) 555-0124`, a UK number grouped `0161 496 0000`), so it would
+/// not be found in a later turn's history. Every minted token is now found whole: UK drama
+/// numbers in any grouping, and a shape no pattern reads gets the typed token.
+#[test]
+fn every_phone_token_is_found_whole() {
+    for (original, n) in [
+        ("0161 496 0000", 6),
+        ("0044 161 496 0000", 6),
+        ("+44 (0)20 7946 0018", 6),
+        ("212) 555-0187", 5),
+        ("415/867/5309", 5),
+    ] {
+        let t = mint(Entity::PhoneNumber, original, n);
+        let (text, at) = (format!("call {t} today"), 5..5 + t.len());
+        assert_eq!(find_tokens(&text), [at], "{original} -> {t}");
+        assert!(is_token(&Entity::PhoneNumber, &t), "{original} -> {t}");
+    }
+}
+
+/// Found by fuzzing (fuzz/token_grammar): a run of digits with `0000` in the bank code's place
+/// that passes mod 97 (this one is a Luhn-valid card number) was taken for an IBAN token, so
+/// the detector would have let it through as already masked.
+#[test]
+fn digits_alone_are_never_an_iban_token() {
+    for real in ["6125000000017340", "6125 0000 0001 7340"] {
+        assert!(!is_token(&Entity::IbanCode, real), "{real}");
+        assert!(find_tokens(&format!("card {real} ok")).is_empty(), "{real}");
+    }
+    let token = mint(Entity::IbanCode, "DE89 3704 0044 0532 0130 00", 1);
+    assert!(is_token(&Entity::IbanCode, &token), "{token}");
+}
+
+/// Found by fuzzing (fuzz/token_grammar): the phone shape matched inside a longer number
+/// (`5555550122` at the end of the card number `4555555555550122`).
+#[test]
+fn no_token_is_found_inside_a_longer_value() {
+    for text in [
+        "see 4555555555550122 now",
+        "id 912125550123 ok",
+        "myemail-3y9tm3d4@example.com",
+        "x+999 12345",
+    ] {
+        assert!(
+            find_tokens(text).is_empty(),
+            "{text}: {:?}",
+            find_tokens(text)
+        );
+    }
+}
+
+/// Found by fuzzing (fuzz/token_grammar): an IPv4 address whose digits spell NPA-555-01XX
+/// (`33.255.50.195`) passed the phone token's digit checks. A token needs a token's shape too.
+#[test]
+fn a_value_with_a_tokens_digits_but_not_its_shape_is_no_token() {
+    for real in ["33.255.50.195", "3325 5501 95", "33/255/50/195"] {
+        assert!(!is_token(&Entity::PhoneNumber, real), "{real}");
+        assert!(crate::BUILTIN.iter().all(|e| !is_token(e, real)), "{real}");
+    }
+    assert!(is_token(&Entity::PhoneNumber, "(415) 555-0123"));
+    let minted = mint(Entity::PhoneNumber, "415.867.5309", 3);
+    assert!(is_token(&Entity::PhoneNumber, &minted), "{minted}");
+}

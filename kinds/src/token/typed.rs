@@ -29,10 +29,14 @@ fn camel(label: &str) -> String {
     out
 }
 
+/// The longest id a typed token has: the finder's pattern takes no more, so a mint never
+/// gives a token that responses could not be searched for.
+pub(crate) const MAX_ID_LEN: usize = 12;
+
 pub(super) fn mint(entity: &Entity, draw: &mut Draw, id_len: usize) -> String {
     let mut out = typed_label(entity);
     out.push('_');
-    for _ in 0..id_len {
+    for _ in 0..id_len.min(MAX_ID_LEN) {
         out.push(char::from(ALPHABET[draw.below(32) as usize]));
     }
     out
@@ -68,5 +72,7 @@ pub(super) fn is_token(entity: &Entity, text: &str) -> bool {
     };
     text.strip_prefix(label)
         .and_then(|rest| rest.strip_prefix('_'))
-        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| ALPHABET.contains(&b)))
+        .is_some_and(|id| {
+            (1..=MAX_ID_LEN).contains(&id.len()) && id.bytes().all(|b| ALPHABET.contains(&b))
+        })
 }

@@ -216,6 +216,9 @@ fn write_forever(queue: &Queue, inner: &std::sync::Weak<Inner>) {
             }
         }
         store.synced.notify_all();
+        // Let go of the store before answering: a caller told its write is done may drop the
+        // store and open the directory again at once, which needs the lock this holds.
+        drop(store);
         for reply in replies {
             reply(
                 synced
