@@ -2,8 +2,11 @@
 //! and 100 values, new (every value unseen: a durable write) and repeated (the common case:
 //! the same names and emails in every turn of a conversation), and rehydrate.
 //!
-//! Redis and PostgreSQL are benchmarked when they answer on their default local ports.
-//! `cargo bench -p veil-benches --bench vault`.
+//! Redis and PostgreSQL are benchmarked when they answer on their default local ports; a
+//! three-master Redis Cluster is started on loopback when `redis-server` and `redis-cli` are
+//! installed, and dynalite (DynamoDB's API, installed by scripts/test into target/dynalite)
+//! when present. dynalite is a local emulator: its times show the vault's round trips, not
+//! DynamoDB's service latency. `cargo bench -p veil-benches --bench vault`.
 
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,8 +15,11 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use veil_kinds::Entity;
-use veil_vault::config::{PostgresConfig, RedisConfig};
+use veil_testkit::servers::{dynalite_program, private_dynalite, RedisCluster, Server};
+use veil_vault::aws::AwsCredentials;
+use veil_vault::config::{DynamoDbConfig, PostgresConfig, RedisConfig};
 use veil_vault::keys::MasterKeys;
+use veil_vault::store::dynamodb::DynamoDbStore;
 use veil_vault::store::embedded::EmbeddedStore;
 use veil_vault::store::postgres::PostgresStore;
 use veil_vault::store::redis::RedisStore;
@@ -24,11 +30,12 @@ fn up(addr: &str) -> bool {
     TcpStream::connect_timeout(&addr.parse().unwrap(), Duration::from_millis(300)).is_ok()
 }
 
-fn stores(
-    rt: &tokio::runtime::Runtime,
-    dir: &tempfile::TempDir,
-) -> Vec<(&'static str, Arc<dyn Store>)> {
-    let mut out: Vec<(&'static str, Arc<dyn Store>)> = vec![(
+type Named = (&'static str, Arc<dyn Store>);
+
+/// The stores to measure, and the servers started for them (kept alive for the run).
+fn stores(rt: &tokio::runtime::Runtime, dir: &tempfile::TempDir) -> (Vec<Named>, Vec<Server>) {
+    let mut servers = Vec::new();
+    let mut out: Vec<Named> = vec![(
         "embedded",
         Arc::new(EmbeddedStore::open(&dir.path().join("store")).unwrap()),
     )];
@@ -58,7 +65,44 @@ fn stores(
     } else {
         eprintln!("postgres not running: skipped");
     }
-    out
+    if installed("redis-server") && installed("redis-cli") {
+        let cluster = RedisCluster::start(0);
+        let config = RedisConfig {
+            cluster: true,
+            ..RedisConfig::at(&cluster.url())
+        };
+        out.push((
+            "redis-cluster",
+            Arc::new(rt.block_on(RedisStore::connect(&config)).unwrap()),
+        ));
+        servers.extend(cluster.nodes);
+    } else {
+        eprintln!("redis-server or redis-cli not installed: redis-cluster skipped");
+    }
+    match dynalite_program() {
+        Some(program) => {
+            let dynalite = private_dynalite(&program);
+            let config = DynamoDbConfig::at(&format!("http://127.0.0.1:{}", dynalite.port), "veil");
+            let credentials = AwsCredentials::new("AKIDVEILBENCH", "veil-bench-secret", None);
+            out.push((
+                "dynamodb",
+                Arc::new(
+                    rt.block_on(DynamoDbStore::connect_with(&config, credentials))
+                        .unwrap(),
+                ),
+            ));
+            servers.push(dynalite);
+        }
+        None => eprintln!("dynalite not installed: dynamodb skipped"),
+    }
+    (out, servers)
+}
+
+fn installed(program: &str) -> bool {
+    std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn batch(prefix: &str, n: usize, offset: u64) -> Vec<Item> {
@@ -79,7 +123,8 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let keys = Arc::new(MasterKeys::from_json(&MasterKeys::generate_file()).unwrap());
     let run = std::process::id();
-    for (name, store) in stores(&rt, &dir) {
+    let (stores, _servers) = stores(&rt, &dir);
+    for (name, store) in stores {
         let vault = Arc::new(Vault::new(store, keys.clone()));
         let tenant = format!("bench-{run}");
         let mut group = c.benchmark_group(format!("vault/{name}"));

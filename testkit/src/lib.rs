@@ -4,6 +4,7 @@
 //! check the code against (`markdown`).
 
 pub mod markdown;
+pub mod servers;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;

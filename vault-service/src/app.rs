@@ -14,6 +14,7 @@ use crate::http::{self, AppState, TenantPolicy};
 use crate::keys::MasterKeys;
 use crate::mask::Engines;
 use crate::metrics::Metrics;
+use crate::store::dynamodb::DynamoDbStore;
 use crate::store::embedded::EmbeddedStore;
 use crate::store::postgres::PostgresStore;
 use crate::store::redis::RedisStore;
@@ -186,6 +187,9 @@ pub async fn open_store(config: &StoreConfig) -> Result<Arc<dyn Store>, String> 
         StoreConfig::Redis(c) => Arc::new(RedisStore::connect(c).await.map_err(|e| e.to_string())?),
         StoreConfig::Postgres(c) => {
             Arc::new(PostgresStore::connect(c).await.map_err(|e| e.to_string())?)
+        }
+        StoreConfig::DynamoDb(c) => {
+            Arc::new(DynamoDbStore::connect(c).await.map_err(|e| e.to_string())?)
         }
     })
 }

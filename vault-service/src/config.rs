@@ -120,6 +120,8 @@ pub enum StoreConfig {
     Embedded(EmbeddedConfig),
     Redis(RedisConfig),
     Postgres(PostgresConfig),
+    #[serde(rename = "dynamodb")]
+    DynamoDb(DynamoDbConfig),
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -133,6 +135,9 @@ pub struct EmbeddedConfig {
 pub struct RedisConfig {
     /// `redis://` or, for TLS, `rediss://`.
     pub url: String,
+    /// `url` is a node of a Redis Cluster; the client learns the others from it.
+    #[serde(default)]
+    pub cluster: bool,
     /// The CA that signed the server's certificate (PEM), for `rediss://`; absent: the
     /// system's roots.
     #[serde(default)]
@@ -154,6 +159,7 @@ impl RedisConfig {
     pub fn at(url: &str) -> Self {
         RedisConfig {
             url: url.into(),
+            cluster: false,
             ca_file: None,
             wait_replicas: 0,
             wait_timeout_ms: default_wait_timeout(),
@@ -167,6 +173,41 @@ impl PostgresConfig {
         PostgresConfig {
             url: url.into(),
             ca_file: None,
+        }
+    }
+}
+
+/// A DynamoDB table (key schema in docs/vault.md); credentials come from the environment.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DynamoDbConfig {
+    pub table: String,
+    pub region: String,
+    /// A VPC endpoint or a local server; AWS's regional endpoint when absent.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// Create the table (on-demand billing, TTL on `ttl`) if it does not exist: for
+    /// development; production tables are usually made by infrastructure code.
+    #[serde(default)]
+    pub create_table: bool,
+    /// Per HTTP call to DynamoDB (retries come on top).
+    #[serde(default = "default_dynamodb_timeout")]
+    pub timeout_ms: u64,
+}
+
+fn default_dynamodb_timeout() -> u64 {
+    2_000
+}
+
+impl DynamoDbConfig {
+    /// A table reached at `endpoint` (a server on loopback, in tests).
+    pub fn at(endpoint: &str, table: &str) -> Self {
+        DynamoDbConfig {
+            table: table.into(),
+            region: "us-east-1".into(),
+            endpoint: Some(endpoint.into()),
+            create_table: true,
+            timeout_ms: default_dynamodb_timeout(),
         }
     }
 }
@@ -369,6 +410,39 @@ impl FileConfig {
                 return Err(err("store.redis.wait_timeout_ms", "must be 1..=60000"));
             }
         }
+        if let StoreConfig::DynamoDb(d) = &self.store {
+            let table_ok = (3..=255).contains(&d.table.len())
+                && d.table
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+            if !table_ok {
+                return Err(err(
+                    "store.dynamodb.table",
+                    "3-255 characters of a-z, A-Z, 0-9, '_', '.', '-'",
+                ));
+            }
+            let region_ok = !d.region.is_empty()
+                && d.region
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !region_ok {
+                return Err(err(
+                    "store.dynamodb.region",
+                    "an AWS region name such as eu-west-1",
+                ));
+            }
+            if let Some(e) = &d.endpoint {
+                if !(e.starts_with("https://") || e.starts_with("http://")) {
+                    return Err(err(
+                        "store.dynamodb.endpoint",
+                        "must be an http:// or https:// URL",
+                    ));
+                }
+            }
+            if !(100..=60_000).contains(&d.timeout_ms) {
+                return Err(err("store.dynamodb.timeout_ms", "must be 100..=60000"));
+            }
+        }
         Ok(())
     }
 }
@@ -437,6 +511,53 @@ mod tests {
         );
         let no_tenants = GOOD.replace(r#""role": "filter""#, r#""role": "filter"}], "x": [{"#);
         assert!(FileConfig::parse(&no_tenants).is_err());
+    }
+
+    #[test]
+    fn stores_parse_and_their_errors_name_the_field() {
+        let with =
+            |store: &str| GOOD.replace(r#"{"redis": {"url": "redis://127.0.0.1:6379"}}"#, store);
+        let cluster = FileConfig::parse(&with(
+            r#"{"redis": {"url": "redis://10.0.0.7:6379", "cluster": true}}"#,
+        ))
+        .unwrap();
+        assert!(matches!(cluster.store, StoreConfig::Redis(ref r) if r.cluster));
+        let dynamo = FileConfig::parse(&with(
+            r#"{"dynamodb": {"table": "veil-vault", "region": "eu-west-1"}}"#,
+        ))
+        .unwrap();
+        let StoreConfig::DynamoDb(d) = dynamo.store else {
+            panic!("dynamodb parses as dynamodb")
+        };
+        assert_eq!(
+            (d.create_table, d.timeout_ms, d.endpoint),
+            (false, 2_000, None)
+        );
+        for (store, field) in [
+            (
+                r#"{"dynamodb": {"table": "v", "region": "eu-west-1"}}"#,
+                "store.dynamodb.table",
+            ),
+            (
+                r#"{"dynamodb": {"table": "veil", "region": "EU West"}}"#,
+                "store.dynamodb.region",
+            ),
+            (
+                r#"{"dynamodb": {"table": "veil", "region": "eu-west-1", "endpoint": "dynamodb.local"}}"#,
+                "store.dynamodb.endpoint",
+            ),
+            (
+                r#"{"dynamodb": {"table": "veil", "region": "eu-west-1", "timeout_ms": 5}}"#,
+                "store.dynamodb.timeout_ms",
+            ),
+            (r#"{"dynamodb": {"region": "eu-west-1"}}"#, "store.dynamodb"),
+        ] {
+            assert_eq!(
+                FileConfig::parse(&with(store)).unwrap_err().field,
+                field,
+                "{store}"
+            );
+        }
     }
 
     #[test]

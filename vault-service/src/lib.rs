@@ -10,13 +10,15 @@
 //!   tokens, put granted values back), with the detection engine the filter runs.
 //! - `auth`, `audit`, `metrics`, `config`: one job each.
 //! - `keys`, `crypto`: key derivation and the primitives, each named for what it protects.
-//! - `store`: the storage trait and its backends (embedded fjall, Redis, PostgreSQL).
+//! - `store`: the storage trait and its backends (embedded fjall, Redis, PostgreSQL,
+//!   DynamoDB); `aws`: the signed JSON client DynamoDB is reached with.
 //!
 //! The token grammar itself lives in `veil_kinds::token`, shared with the Envoy filter.
 
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod aws;
 pub mod config;
 pub mod crypto;
 pub mod http;

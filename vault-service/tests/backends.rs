@@ -1,6 +1,7 @@
 //! The vault against backends of its own, started for each test: Redis and PostgreSQL over
 //! TLS with a CA the test makes, a Redis that could evict keys (refused), and Redis
-//! replication with `WAIT` (what was acknowledged survives a failover). Each needs the server
+//! replication with `WAIT` (what was acknowledged survives a failover), on one node and on a
+//! Redis Cluster whose master fails during writes. Each needs the server
 //! installed (`redis-server`; PostgreSQL's `initdb`, run as the `postgres` user, so as root):
 //! required under `VEIL_REQUIRE_BACKENDS=1` (CI), skipped loudly elsewhere.
 
@@ -138,15 +139,6 @@ async fn a_redis_that_may_evict_keys_is_refused() {
             err.contains("maxmemory-policy") && err.contains(policy) && err.contains("noeviction"),
             "{err}"
         );
-    }
-}
-
-/// Polls `check` until it holds (bounded): waiting for a state, not for a time.
-fn until(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check() {
-        assert!(Instant::now() < deadline, "{what} never happened");
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -334,4 +326,157 @@ async fn postgresql_with_tls_verify_full() {
     );
     let err = refusal(other.path(), &store);
     assert!(err.contains("postgres"), "{err}");
+}
+
+/// A Redis Cluster (three masters, two replicas each, so that the promoted replica has one
+/// to acknowledge to) loses the master of the tenant's slot in the middle of a stream of
+/// writes. With `wait_replicas: 1`, every write the vault
+/// acknowledged is on the promoted replica: each of those tokens still rehydrates. Writes
+/// during the failover may fail (503 to the filter), never succeed and then vanish.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_cluster_failover_keeps_every_acknowledged_write() {
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+    use veil_kinds::Entity;
+    use veil_vault::config::RedisConfig;
+    use veil_vault::store::redis::RedisStore;
+    use veil_vault::vault::{Item, Linkage, Vault};
+
+    if !program_available("redis-server") || !program_available("redis-cli") {
+        return;
+    }
+    let mut cluster = RedisCluster::start(2);
+    let tenant = "failover";
+    let config = RedisConfig {
+        cluster: true,
+        wait_replicas: 1,
+        wait_timeout_ms: 2000,
+        ..RedisConfig::at(&cluster.url())
+    };
+    let vault = Vault::new(
+        Arc::new(RedisStore::connect(&config).await.unwrap()),
+        master_keys(KEYS_V1),
+    );
+    let slot_key = format!("veil:{{{tenant}}}:");
+    let first_master = cluster.master_of(&slot_key).expect("the slot has a master");
+
+    let mut acknowledged: Vec<(String, String)> = Vec::new();
+    let mut failed = 0;
+    let mut killed_at = None;
+    let deadline = Instant::now() + Duration::from_secs(90);
+    for i in 0.. {
+        assert!(
+            Instant::now() < deadline,
+            "the cluster never served writes again"
+        );
+        let value = format!("Failover Person {i}");
+        let item = Item {
+            entity: Entity::Person,
+            value: value.clone(),
+        };
+        match vault
+            .tokenize(tenant, "s", Linkage::Scope, 3600, &[item])
+            .await
+        {
+            Ok(tokens) => acknowledged.push((value, tokens[0].clone())),
+            Err(_) => failed += 1,
+        }
+        if acknowledged.len() == 50 && killed_at.is_none() {
+            cluster.nodes[first_master].kill_9();
+            killed_at = Some(acknowledged.len());
+        }
+        if killed_at.is_some_and(|k| acknowledged.len() >= k + 50) {
+            break;
+        }
+    }
+    let promoted = cluster
+        .master_of(&slot_key)
+        .expect("a master after failover");
+    assert_ne!(promoted, first_master, "the replica took over");
+    eprintln!(
+        "{} writes acknowledged ({} after the failover), {failed} refused during it",
+        acknowledged.len(),
+        acknowledged.len() - killed_at.unwrap()
+    );
+
+    // A fresh connection (another replica of the vault) reads every acknowledged write.
+    let reader = Vault::new(
+        Arc::new(
+            RedisStore::connect(&RedisConfig {
+                cluster: true,
+                ..RedisConfig::at(&format!(
+                    "redis://127.0.0.1:{}",
+                    cluster.nodes[promoted].port
+                ))
+            })
+            .await
+            .unwrap(),
+        ),
+        master_keys(KEYS_V1),
+    );
+    let tokens: Vec<String> = acknowledged.iter().map(|(_, t)| t.clone()).collect();
+    let back = reader
+        .rehydrate(tenant, "s", &BTreeSet::new(), &tokens)
+        .await
+        .unwrap();
+    for ((value, token), r) in acknowledged.iter().zip(back) {
+        assert_eq!(r.value.as_deref(), Some(value.as_str()), "{token} lost");
+    }
+}
+
+/// The vault on DynamoDB as an operator runs it: a table made beforehand (here by a first
+/// vault with `create_table`), credentials from the environment. Without the table, or
+/// without credentials, it refuses to start and names what is missing; a value tokenized
+/// before dynalite restarts (on its LevelDB directory) still rehydrates after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_from_configuration_to_restart() {
+    let Some(program) = dynalite_program() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut dynalite = private_dynalite(&program);
+    let port = dynalite.port;
+    let store = |table: &str, create: bool| {
+        format!(
+            r#"{{"dynamodb": {{"table": "{table}", "region": "eu-west-1", "endpoint": "http://127.0.0.1:{port}", "create_table": {create}}}}}"#
+        )
+    };
+    let start = |store: &str, credentials: bool| {
+        let mut cmd = Command::new(binary());
+        cmd.arg("--config")
+            .arg(write_config(dir.path(), store, ""))
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN");
+        if credentials {
+            cmd.env("AWS_ACCESS_KEY_ID", "AKIDVEILTEST")
+                .env("AWS_SECRET_ACCESS_KEY", "veil-test-secret");
+        }
+        cmd
+    };
+    let refused = |store: &str, credentials: bool| {
+        let out = start(store, credentials).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "the vault refuses to start");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+
+    let missing = refused(&store("veil-missing", false), true);
+    assert!(
+        missing.contains("veil-missing") && missing.contains("create_table"),
+        "{missing}"
+    );
+    let anonymous = refused(&store("veil", true), false);
+    assert!(anonymous.contains("AWS_ACCESS_KEY_ID"), "{anonymous}");
+
+    let first = VaultProcess::start(start(&store("veil", true), true));
+    let token = tokenize_one(&first, "d").await;
+    drop(first);
+    let data = dynalite.take_workdir();
+    dynalite.kill_9();
+    let restarted = private_dynalite_on(&program, port, data);
+    assert_eq!(restarted.port, port);
+    // The table exists now: a vault without create_table uses it.
+    let second = VaultProcess::start(start(&store("veil", false), true));
+    let back = rehydrate(&second, "acme-key", "acme", "d", &[token]).await;
+    assert_eq!(back[0].1.as_deref(), Some("Backend Canary Roe"));
 }

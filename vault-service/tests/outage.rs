@@ -1,6 +1,7 @@
 //! A backend that goes away: requests get 503 with a JSON error and Retry-After, /readyz
 //! fails, nothing panics, no value leaks into the error logs, and the service recovers by
-//! itself when the backend returns. The backend is cut off by a TCP proxy the test controls.
+//! itself when the backend returns. The backend is cut off by a TCP proxy the test controls:
+//! the machine's Redis and PostgreSQL, and a dynalite (DynamoDB's API) of the test's own.
 
 mod common;
 
@@ -10,10 +11,15 @@ use common::*;
 
 const CANARY: &str = "outage-canary-Zq81@corp-mail.com";
 
-async fn survives_an_outage(target: &str, store_for: impl Fn(u16) -> String) {
+/// `env`: variables the vault process needs besides its config (credentials).
+async fn survives_an_outage(target: &str, store_for: impl Fn(u16) -> String, env: &[(&str, &str)]) {
     let proxy = Proxy::start(target);
     let dir = tempfile::tempdir().unwrap();
-    let vault = config_vault(&write_config(dir.path(), &store_for(proxy.port), ""));
+    let mut cmd = std::process::Command::new(binary());
+    cmd.arg("--config")
+        .arg(write_config(dir.path(), &store_for(proxy.port), ""))
+        .envs(env.iter().copied());
+    let vault = VaultProcess::start(cmd);
     let client = reqwest::Client::new();
     let tenant_value = format!("{CANARY}-{}", unique_tenant("o"));
     let before = tokenize(
@@ -111,9 +117,11 @@ async fn survives_an_outage(target: &str, store_for: impl Fn(u16) -> String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_outage_is_503_and_recovers() {
     if redis_up() {
-        survives_an_outage("127.0.0.1:6379", |port| {
-            format!(r#"{{"redis": {{"url": "redis://127.0.0.1:{port}"}}}}"#)
-        })
+        survives_an_outage(
+            "127.0.0.1:6379",
+            |port| format!(r#"{{"redis": {{"url": "redis://127.0.0.1:{port}"}}}}"#),
+            &[],
+        )
         .await;
     }
 }
@@ -121,9 +129,34 @@ async fn redis_outage_is_503_and_recovers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_outage_is_503_and_recovers() {
     if postgres_up() {
-        survives_an_outage("127.0.0.1:5432", |port| {
-            format!(r#"{{"postgres": {{"url": "postgres://postgres@127.0.0.1:{port}/test"}}}}"#)
-        })
+        survives_an_outage(
+            "127.0.0.1:5432",
+            |port| {
+                format!(r#"{{"postgres": {{"url": "postgres://postgres@127.0.0.1:{port}/test"}}}}"#)
+            },
+            &[],
+        )
         .await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_outage_is_503_and_recovers() {
+    let Some(program) = dynalite_program() else {
+        return;
+    };
+    let dynalite = private_dynalite(&program);
+    survives_an_outage(
+        &format!("127.0.0.1:{}", dynalite.port),
+        |port| {
+            format!(
+                r#"{{"dynamodb": {{"table": "veil", "region": "eu-west-1", "endpoint": "http://127.0.0.1:{port}", "create_table": true}}}}"#
+            )
+        },
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIDVEILTEST"),
+            ("AWS_SECRET_ACCESS_KEY", "veil-test-secret"),
+        ],
+    )
+    .await;
 }

@@ -1,19 +1,23 @@
-//! One conformance suite, run against every store: embedded (fjall), Redis and PostgreSQL.
-//! Each case drives the real `Vault` in-process over the real backend, with a clock the test
-//! moves. Redis and PostgreSQL cases fail in CI if the backend is missing
-//! (`VEIL_REQUIRE_BACKENDS=1`) and say loudly that they skip elsewhere.
+//! One conformance suite, run against every store: embedded (fjall), Redis, Redis Cluster,
+//! PostgreSQL and DynamoDB. Each case drives the real `Vault` in-process over the real
+//! backend, with a clock the test moves: the machine's Redis and PostgreSQL, a three-master
+//! Redis Cluster and a dynalite (DynamoDB's API on LevelDB) started for the case. Cases fail
+//! in CI if their backend is missing (`VEIL_REQUIRE_BACKENDS=1`) and say loudly that they
+//! skip elsewhere.
 
 mod common;
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use common::*;
 use veil_kinds::token::{is_token, Minter};
 use veil_kinds::Entity;
-use veil_vault::config::{PostgresConfig, RedisConfig};
+use veil_vault::config::{DynamoDbConfig, PostgresConfig, RedisConfig};
 use veil_vault::keys::MasterKeys;
+use veil_vault::store::dynamodb::DynamoDbStore;
 use veil_vault::store::embedded::EmbeddedStore;
 use veil_vault::store::postgres::PostgresStore;
 use veil_vault::store::redis::RedisStore;
@@ -30,7 +34,9 @@ const TENANT_WIDE: Linkage = Linkage::Tenant;
 enum Kind {
     Embedded,
     Redis,
+    RedisCluster,
     Postgres,
+    DynamoDb,
 }
 
 /// A backend for one test: a fresh embedded file, or the shared Redis/PostgreSQL with a
@@ -39,18 +45,36 @@ enum Kind {
 struct Backend {
     kind: Kind,
     dir: tempfile::TempDir,
+    /// The servers started for this case (a cluster's nodes, a dynalite); killed on drop.
+    _servers: Vec<Server>,
+    url: String,
 }
 
 impl Backend {
     fn new(kind: Kind) -> Option<Self> {
-        let up = match kind {
-            Kind::Embedded => true,
-            Kind::Redis => redis_up(),
-            Kind::Postgres => postgres_up(),
+        let (servers, url) = match kind {
+            Kind::Embedded => (vec![], String::new()),
+            Kind::Redis => (vec![], redis_up().then(|| REDIS_URL.to_string())?),
+            Kind::Postgres => (vec![], postgres_up().then(|| POSTGRES_URL.to_string())?),
+            Kind::RedisCluster => {
+                if !program_available("redis-server") || !program_available("redis-cli") {
+                    return None;
+                }
+                let cluster = RedisCluster::start(0);
+                let url = cluster.url();
+                (cluster.nodes, url)
+            }
+            Kind::DynamoDb => {
+                let server = private_dynalite(&dynalite_program()?);
+                let url = format!("http://127.0.0.1:{}", server.port);
+                (vec![server], url)
+            }
         };
-        up.then(|| Backend {
+        Some(Backend {
             kind,
             dir: tempfile::tempdir().unwrap(),
+            _servers: servers,
+            url,
         })
     }
 
@@ -60,14 +84,29 @@ impl Backend {
                 Arc::new(EmbeddedStore::open(&self.dir.path().join("store")).unwrap())
             }
             Kind::Redis => Arc::new(
-                RedisStore::connect(&RedisConfig::at(REDIS_URL))
+                RedisStore::connect(&RedisConfig::at(&self.url))
                     .await
                     .unwrap(),
             ),
+            Kind::RedisCluster => {
+                let config = RedisConfig {
+                    cluster: true,
+                    ..RedisConfig::at(&self.url)
+                };
+                Arc::new(RedisStore::connect(&config).await.unwrap())
+            }
             Kind::Postgres => Arc::new(
-                PostgresStore::connect(&PostgresConfig::at(POSTGRES_URL))
+                PostgresStore::connect(&PostgresConfig::at(&self.url))
                     .await
                     .unwrap(),
+            ),
+            Kind::DynamoDb => Arc::new(
+                DynamoDbStore::connect_with(
+                    &DynamoDbConfig::at(&self.url, "veil"),
+                    test_aws_credentials(),
+                )
+                .await
+                .unwrap(),
             ),
         }
     }
@@ -208,7 +247,9 @@ async fn collisions_resolve_deterministically(b: Backend) {
     let tenant = match b.kind {
         Kind::Embedded => "collide-embedded",
         Kind::Redis => "collide-redis",
+        Kind::RedisCluster => "collide-redis-cluster",
         Kind::Postgres => "collide-postgres",
+        Kind::DynamoDb => "collide-dynamodb",
     }
     .to_string();
     let names: Vec<Item> = (0..40)
@@ -406,8 +447,9 @@ async fn ttl_expiry_and_sweep(b: Backend) {
         vec![Some(p.value.clone())]
     );
 
-    if matches!(b.kind, Kind::Redis) {
-        return; // Redis expires keys on its own clock, which the test cannot move.
+    if matches!(b.kind, Kind::Redis | Kind::RedisCluster | Kind::DynamoDb) {
+        // Redis and DynamoDB expire keys on their own clock, which the test cannot move.
+        return;
     }
     clock.advance(61 + EXPIRED_GRACE_SECONDS + 1);
     assert!(store.sweep(clock.0.load(Ordering::SeqCst)).await.unwrap() >= 1);
@@ -622,7 +664,9 @@ macro_rules! conformance {
     ($($case:ident),*) => {
         mod embedded { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { if let Some(b) = Backend::new(Kind::Embedded) { super::$case(b).await } } )* }
         mod redis { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { if let Some(b) = Backend::new(Kind::Redis) { super::$case(b).await } } )* }
+        mod redis_cluster { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { if let Some(b) = Backend::new(Kind::RedisCluster) { super::$case(b).await } } )* }
         mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { if let Some(b) = Backend::new(Kind::Postgres) { super::$case(b).await } } )* }
+        mod dynamodb { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { if let Some(b) = Backend::new(Kind::DynamoDb) { super::$case(b).await } } )* }
     };
 }
 
@@ -636,3 +680,63 @@ conformance!(
     key_rotation,
     concurrent_writers_agree
 );
+
+/// DynamoDB writes a new mapping in steps (mapping, set entries, index item). A writer that
+/// stopped before the index item leaves a mapping nobody can find by value; the next writer
+/// of that value adopts it and completes the index, so the value keeps its one token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_completes_a_write_that_stopped_before_its_index() {
+    use veil_vault::aws::AwsClient;
+    let Some(b) = Backend::new(Kind::DynamoDb) else {
+        return;
+    };
+    let clock = TestClock::new();
+    let keys = master_keys(KEYS_V1);
+    let v = vault(b.open().await, keys.clone(), &clock);
+    let tenant = unique_tenant("repair");
+    let person = item(Entity::Person, "Half Written");
+    let token = tokenize_for_an_hour(&v, &tenant, "s", SCOPED, std::slice::from_ref(&person)).await;
+
+    // What a writer that died after its mapping and before its index item leaves behind.
+    let lookup = keys.lookup(&tenant);
+    let scope = veil_vault::crypto::scope_hash(&lookup, "s");
+    let ik = veil_vault::crypto::index_key(&lookup, Some(&scope), "PERSON", &person.value);
+    let client = AwsClient::new(
+        "dynamodb",
+        "DynamoDB_20120810",
+        "application/x-amz-json-1.0",
+        "us-east-1",
+        Some(&b.url),
+        test_aws_credentials(),
+        Duration::from_secs(2),
+    )
+    .unwrap();
+    let index_item = serde_json::json!({
+        "TableName": "veil",
+        "Key": {"pk": {"S": format!("{tenant}/i/{}", hex::encode(ik))}, "sk": {"S": "-"}},
+        "ReturnValues": "ALL_OLD"
+    });
+    let deleted = client.call("DeleteItem", &index_item).await.unwrap();
+    assert_eq!(deleted["Attributes"]["tok"]["S"], token[0].as_str());
+
+    let again = tokenize_for_an_hour(&v, &tenant, "s", SCOPED, std::slice::from_ref(&person)).await;
+    assert_eq!(again, token, "the stopped write's token is adopted");
+    let restored = client
+        .call(
+            "GetItem",
+            &serde_json::json!({
+                "TableName": "veil", "Key": index_item["Key"], "ConsistentRead": true
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        restored["Item"]["tok"]["S"],
+        token[0].as_str(),
+        "the index is complete again"
+    );
+    assert_eq!(
+        ok_values(&v, &tenant, "s", &token).await,
+        vec![Some(person.value)]
+    );
+}

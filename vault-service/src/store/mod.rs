@@ -4,12 +4,14 @@
 //! - `embedded`: a fjall (LSM) directory, the default; durable on every acknowledged write.
 //! - `redis`: for many replicas; Cluster-safe key layout (one hash tag per tenant), native TTL.
 //! - `postgres`: for many replicas; migrations at start, TTL by expiry column and a sweeper.
+//! - `dynamodb`: for many replicas on AWS; conditional single-item writes, native TTL.
 //!
 //! A store only ever sees ciphertext, HMAC index keys, tokens and hashed scopes: never a value.
 //!
 //! Expired mappings stay readable for `EXPIRED_GRACE_SECONDS` so that rehydration can answer
 //! "expired" rather than "unknown"; after that they are removed (sweeper or native TTL).
 
+pub mod dynamodb;
 pub mod embedded;
 pub mod postgres;
 pub mod redis;

@@ -11,7 +11,12 @@
 //! - `veil:{t}:s:<hex scope>`     → set of tokens the scope tokenized (erasure by scope)
 //! - `veil:{t}:v:<hex value key>` → set of tokens of the value, in any scope (erasure by value)
 //!
-//! The connection manager reconnects by itself, so the service recovers when Redis returns.
+//! One node (with replicas and Sentinel-style failover behind one address) or a Redis Cluster
+//! (`cluster: true`, `url` being any node: the client reads the slot map, follows `MOVED` and
+//! `ASK`, and refreshes the map when masters change). Both connections reconnect by
+//! themselves, so the service recovers when Redis returns. On a cluster every command of a
+//! call goes to the master of the tenant's slot, `WAIT` included, since it shares the
+//! pipeline.
 //!
 //! Durability is Redis's to give, so the vault checks what it can: at start it refuses a Redis
 //! whose `maxmemory-policy` may evict keys (every mapping has a TTL, so the `volatile-*`
@@ -22,8 +27,10 @@
 use async_trait::async_trait;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{ErrorKind, FromRedisValue, Pipeline, Script, Value};
+use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
+use redis::cluster::ClusterClientBuilder;
+use redis::cluster_async::ClusterConnection;
+use redis::{ErrorKind, FromRedisValue, Pipeline, RedisFuture, Script, ServerErrorKind, Value};
 
 use super::{
     Found, IndexKey, Inserted, Mapping, NewMapping, ScopeHash, Store, StoreError, Stored, Touch,
@@ -32,13 +39,49 @@ use super::{
 use crate::config::RedisConfig;
 
 pub struct RedisStore {
-    conn: ConnectionManager,
+    conn: Conn,
     insert: Script,
     touch: Script,
     erase_value: Script,
     erase_scope: Script,
     /// Replicas a write must reach, and how long to wait for them.
     wait: Option<(u32, u64)>,
+}
+
+/// A single node's connection or a cluster's: the store's code is the same for both.
+#[derive(Clone)]
+enum Conn {
+    // Boxed: a manager is ten times a cluster handle's size, and both are cloned per call.
+    Node(Box<ConnectionManager>),
+    Cluster(ClusterConnection),
+}
+
+impl ConnectionLike for Conn {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a redis::Cmd) -> RedisFuture<'a, Value> {
+        match self {
+            Conn::Node(c) => c.req_packed_command(cmd),
+            Conn::Cluster(c) => c.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        cmd: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        match self {
+            Conn::Node(c) => c.req_packed_commands(cmd, offset, count),
+            Conn::Cluster(c) => c.req_packed_commands(cmd, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Conn::Node(c) => c.get_db(),
+            Conn::Cluster(c) => c.get_db(),
+        }
+    }
 }
 
 fn prefix(tenant: &str) -> String {
@@ -166,7 +209,7 @@ impl RedisStore {
     /// keeps reconnecting after.
     pub async fn connect(settings: &RedisConfig) -> Result<Self, StoreError> {
         let url = settings.url.as_str();
-        let client = match &settings.ca_file {
+        let certs = match &settings.ca_file {
             Some(path) => {
                 let root = std::fs::read(path).map_err(|e| {
                     StoreError::Unavailable(format!(
@@ -174,24 +217,50 @@ impl RedisStore {
                         path.display()
                     ))
                 })?;
-                let certs = redis::TlsCertificates {
+                Some(redis::TlsCertificates {
                     client_tls: None,
                     root_cert: Some(root),
-                };
-                redis::Client::build_with_tls(url, certs)
+                })
             }
-            None => redis::Client::open(url),
-        }
-        .map_err(|_| StoreError::Unavailable("redis: invalid URL or CA".into()))?;
+            None => None,
+        };
         // Short timeouts and few retries: a request must fail fast (503) while Redis is away,
         // and the next request after it returns starts a fresh reconnect.
-        let config = ConnectionManagerConfig::new()
-            .set_number_of_retries(1)
-            .set_connection_timeout(Duration::from_secs(1))
-            .set_response_timeout(Duration::from_secs(2));
-        let conn = ConnectionManager::new_with_config(client, config)
-            .await
-            .map_err(unavailable)?;
+        // A `WAIT` may take its whole timeout to answer: the response timeout leaves it that.
+        let connect_timeout = Duration::from_secs(1);
+        let waits_for = settings
+            .wait_replicas
+            .checked_sub(1)
+            .map_or(0, |_| settings.wait_timeout_ms);
+        let response_timeout = Duration::from_millis(2_000 + waits_for);
+        let conn = if settings.cluster {
+            let mut builder = ClusterClientBuilder::new(vec![url])
+                .connection_timeout(connect_timeout)
+                .response_timeout(response_timeout)
+                .retries(2);
+            if let Some(certs) = certs {
+                builder = builder.certs(certs);
+            }
+            let client = builder
+                .build()
+                .map_err(|_| StoreError::Unavailable("redis: invalid URL or CA".into()))?;
+            Conn::Cluster(client.get_async_connection().await.map_err(unavailable)?)
+        } else {
+            let client = match certs {
+                Some(certs) => redis::Client::build_with_tls(url, certs),
+                None => redis::Client::open(url),
+            }
+            .map_err(|_| StoreError::Unavailable("redis: invalid URL or CA".into()))?;
+            let config = ConnectionManagerConfig::new()
+                .set_number_of_retries(1)
+                .set_connection_timeout(Some(connect_timeout))
+                .set_response_timeout(Some(response_timeout));
+            Conn::Node(Box::new(
+                ConnectionManager::new_with_config(client, config)
+                    .await
+                    .map_err(unavailable)?,
+            ))
+        };
         let store = RedisStore {
             conn,
             insert: Script::new(&format!("{RAISE_EXPIRY}{INSERT}")),
@@ -210,19 +279,25 @@ impl RedisStore {
     /// mappings. `INFO` is read rather than `CONFIG GET`, which managed services disable.
     async fn check_eviction_policy(&self) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let info: String = redis::cmd("INFO")
+        // On a cluster INFO answers per master; every one of them must keep every key.
+        let info: Value = redis::cmd("INFO")
             .arg("memory")
             .query_async(&mut conn)
             .await
             .map_err(unavailable)?;
-        let policy = info
-            .lines()
-            .find_map(|l| l.strip_prefix("maxmemory_policy:"))
+        let mut texts = Vec::new();
+        collect_text(&info, &mut texts);
+        let policies: Vec<&str> = texts
+            .iter()
+            .flat_map(|t| t.lines())
+            .filter_map(|l| l.strip_prefix("maxmemory_policy:"))
             .map(str::trim)
-            .unwrap_or("unknown");
-        if policy == "noeviction" {
-            return Ok(());
-        }
+            .collect();
+        let policy = match policies.iter().find(|p| **p != "noeviction") {
+            Some(other) => *other,
+            None if policies.is_empty() => "unknown",
+            None => return Ok(()),
+        };
         Err(StoreError::Unavailable(format!(
             "redis: maxmemory-policy is {policy}, which can evict the vault's mappings; set it to noeviction"
         )))
@@ -245,10 +320,10 @@ impl RedisStore {
                 "redis: a write reached {reached} of {replicas} replicas in {timeout_ms} ms"
             )));
         }
-        T::from_redis_value(&Value::Array(replies)).map_err(|_| corrupt())
+        T::from_redis_value(Value::Array(replies)).map_err(|_| corrupt())
     }
 
-    fn conn(&self) -> ConnectionManager {
+    fn conn(&self) -> Conn {
         self.conn.clone()
     }
 
@@ -275,12 +350,21 @@ impl RedisStore {
     async fn query<T: FromRedisValue>(&self, pipe: &Pipeline) -> Result<T, StoreError> {
         let mut conn = self.conn();
         match pipe.query_async(&mut conn).await {
-            Err(e) if e.kind() == ErrorKind::NoScriptError => {
+            Err(e) if e.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
                 self.load_scripts().await?;
                 pipe.query_async(&mut conn).await.map_err(unavailable)
             }
             result => result.map_err(unavailable),
         }
+    }
+}
+
+/// Every string in a reply, however nested (a cluster's per-node map included).
+fn collect_text(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Array(items) | Value::Set(items) => items.iter().for_each(|i| collect_text(i, out)),
+        Value::Map(pairs) => pairs.iter().for_each(|(_, v)| collect_text(v, out)),
+        other => out.extend(text(other)),
     }
 }
 
@@ -533,7 +617,7 @@ impl Store for RedisStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let _: String = redis::cmd("PING")
+        let _: Value = redis::cmd("PING")
             .query_async(&mut conn)
             .await
             .map_err(unavailable)?;

@@ -368,104 +368,10 @@ pub async fn call(app: &axum::Router, method: &str, path: &str, body: Vec<u8>) -
     (status, bytes.to_vec())
 }
 
-/// A free loopback port (bound and released: another process could take it in between, which
-/// the servers started on it would report as a failure to start).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+#[allow(unused_imports)]
+pub use veil_testkit::servers::*;
 
-/// Whether a program this test needs is installed. When it is not: with
-/// `VEIL_REQUIRE_BACKENDS=1` (CI) the test fails; otherwise it says loudly that it skips.
-pub fn program_available(program: &str) -> bool {
-    let found = std::process::Command::new(program)
-        .arg("--version")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        if std::env::var("VEIL_REQUIRE_BACKENDS").as_deref() == Ok("1") {
-            panic!("{program} is required (VEIL_REQUIRE_BACKENDS=1) but not installed");
-        }
-        eprintln!("\n*** SKIPPING: {program} is not installed; this test did NOT run. ***\n");
-    }
-    found
-}
-
-/// A process started for one test, killed (SIGKILL) on drop.
-pub struct Server {
-    pub child: std::process::Child,
-    pub port: u16,
-    /// The server's working directory, when it has one of its own; removed on drop.
-    workdir: Option<tempfile::TempDir>,
-}
-
-impl Server {
-    /// Starts `cmd` and waits (no sleeping) for a line containing `ready` on its stdout or
-    /// stderr.
-    pub fn start(mut cmd: std::process::Command, port: u16, ready: &'static str) -> Server {
-        use std::io::BufRead;
-        let mut child = cmd
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("the server starts");
-        let (tx, rx) = std::sync::mpsc::channel();
-        for pipe in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
-                    if line.contains(ready) {
-                        let _ = tx.send(());
-                    }
-                }
-            });
-        }
-        if rx.recv_timeout(Duration::from_secs(60)).is_err() {
-            let _ = child.kill();
-            panic!("{cmd:?} never said {ready:?}");
-        }
-        Server {
-            child,
-            port,
-            workdir: None,
-        }
-    }
-
-    /// SIGKILL, as a crash would.
-    pub fn kill_9(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill_9();
-    }
-}
-
-/// A Redis of this test's own (`redis-server` on a free port, nothing saved) with `args`. It
-/// runs in a directory of its own: a replica writes the snapshot it syncs from there, and a
-/// Redis loads any snapshot it finds there at start, so a shared directory would carry one
-/// test's data into the next.
-pub fn private_redis(args: &[&str]) -> Server {
-    let port = free_port();
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new("redis-server");
-    cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .args(["--save", "", "--appendonly", "no"])
-        .arg("--dir")
-        .arg(dir.path())
-        .args(args);
-    let mut server = Server::start(cmd, port, "Ready to accept connections");
-    server.workdir = Some(dir);
-    server
+/// Credentials for a DynamoDB-API server on loopback (it checks the signature's shape only).
+pub fn test_aws_credentials() -> veil_vault::aws::AwsCredentials {
+    veil_vault::aws::AwsCredentials::new("AKIDVEILTEST", "veil-test-secret", None)
 }
