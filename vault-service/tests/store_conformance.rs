@@ -682,10 +682,13 @@ conformance!(
 );
 
 /// DynamoDB writes a new mapping in steps (mapping, set entries, index item). A writer that
-/// stopped before the index item leaves a mapping nobody can find by value; the next writer
-/// of that value adopts it and completes the index, so the value keeps its one token.
+/// stopped after its mapping (or whose put was retried after its answer was lost) leaves a
+/// mapping nobody can find by value and no entries for erasure; the next writer of that value
+/// adopts it and completes both, so the value keeps its one token and erasure reaches it.
+/// An index item naming a mapping that is gone (DynamoDB's TTL deletes items one by one) is
+/// pointed at a live mapping instead of handing out a dead token.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dynamodb_completes_a_write_that_stopped_before_its_index() {
+async fn dynamodb_completes_writes_that_stopped_half_way() {
     use veil_vault::aws::AwsClient;
     let Some(b) = Backend::new(Kind::DynamoDb) else {
         return;
@@ -697,10 +700,10 @@ async fn dynamodb_completes_a_write_that_stopped_before_its_index() {
     let person = item(Entity::Person, "Half Written");
     let token = tokenize_for_an_hour(&v, &tenant, "s", SCOPED, std::slice::from_ref(&person)).await;
 
-    // What a writer that died after its mapping and before its index item leaves behind.
     let lookup = keys.lookup(&tenant);
     let scope = veil_vault::crypto::scope_hash(&lookup, "s");
     let ik = veil_vault::crypto::index_key(&lookup, Some(&scope), "PERSON", &person.value);
+    let vk = veil_vault::crypto::index_key(&lookup, None, "PERSON", &person.value);
     let client = AwsClient::new(
         "dynamodb",
         "DynamoDB_20120810",
@@ -711,32 +714,81 @@ async fn dynamodb_completes_a_write_that_stopped_before_its_index() {
         Duration::from_secs(2),
     )
     .unwrap();
-    let index_item = serde_json::json!({
-        "TableName": "veil",
-        "Key": {"pk": {"S": format!("{tenant}/i/{}", hex::encode(ik))}, "sk": {"S": "-"}},
-        "ReturnValues": "ALL_OLD"
-    });
-    let deleted = client.call("DeleteItem", &index_item).await.unwrap();
-    assert_eq!(deleted["Attributes"]["tok"]["S"], token[0].as_str());
+    let at = |pk: String, sk: &str| serde_json::json!({"pk": {"S": pk}, "sk": {"S": sk}});
+    let index = at(format!("{tenant}/i/{}", hex::encode(ik)), "-");
+    let call = |op: &'static str, request: serde_json::Value| {
+        let client = client.clone();
+        async move { client.call(op, &request).await.unwrap() }
+    };
+    let read_index = || {
+        call(
+            "GetItem",
+            serde_json::json!({"TableName": "veil", "Key": index, "ConsistentRead": true}),
+        )
+    };
 
+    // What a writer that stopped right after its mapping leaves: no entries, no index.
+    for key in [
+        index.clone(),
+        at(format!("{tenant}/v/{}", hex::encode(vk)), &token[0]),
+        at(format!("{tenant}/s/{}", hex::encode(scope)), &token[0]),
+    ] {
+        call(
+            "DeleteItem",
+            serde_json::json!({"TableName": "veil", "Key": key}),
+        )
+        .await;
+    }
     let again = tokenize_for_an_hour(&v, &tenant, "s", SCOPED, std::slice::from_ref(&person)).await;
     assert_eq!(again, token, "the stopped write's token is adopted");
-    let restored = client
-        .call(
-            "GetItem",
-            &serde_json::json!({
-                "TableName": "veil", "Key": index_item["Key"], "ConsistentRead": true
-            }),
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        restored["Item"]["tok"]["S"],
-        token[0].as_str(),
-        "the index is complete again"
-    );
+    assert_eq!(read_index().await["Item"]["tok"]["S"], token[0].as_str());
     assert_eq!(
         ok_values(&v, &tenant, "s", &token).await,
-        vec![Some(person.value)]
+        vec![Some(person.value.clone())]
+    );
+
+    // An index naming a token whose mapping is gone.
+    call(
+        "PutItem",
+        serde_json::json!({"TableName": "veil", "Item": {
+            "pk": index["pk"], "sk": index["sk"], "tok": {"S": "Person_GONE"}
+        }}),
+    )
+    .await;
+    let repaired =
+        tokenize_for_an_hour(&v, &tenant, "s", SCOPED, std::slice::from_ref(&person)).await;
+    assert_eq!(repaired, token, "the live mapping, not the dead token");
+    assert_eq!(read_index().await["Item"]["tok"]["S"], token[0].as_str());
+
+    // The completed entries let erasure by value and by scope find it.
+    assert_eq!(
+        v.erase_values(&tenant, std::slice::from_ref(&person))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        statuses(&v, &tenant, "s", &token).await,
+        vec![Status::Unknown]
+    );
+    let other = item(Entity::Person, "Scoped Half Written");
+    let scoped = tokenize_for_an_hour(&v, &tenant, "t", SCOPED, std::slice::from_ref(&other)).await;
+    let t_scope = veil_vault::crypto::scope_hash(&lookup, "t");
+    call(
+        "DeleteItem",
+        serde_json::json!({"TableName": "veil", "Key": at(format!("{tenant}/s/{}", hex::encode(t_scope)), &scoped[0])}),
+    )
+    .await;
+    let t_ik = veil_vault::crypto::index_key(&lookup, Some(&t_scope), "PERSON", &other.value);
+    call(
+        "DeleteItem",
+        serde_json::json!({"TableName": "veil", "Key": at(format!("{tenant}/i/{}", hex::encode(t_ik)), "-")}),
+    )
+    .await;
+    tokenize_for_an_hour(&v, &tenant, "t", SCOPED, std::slice::from_ref(&other)).await;
+    assert_eq!(v.erase_scope(&tenant, "t").await.unwrap(), 1);
+    assert_eq!(
+        statuses(&v, &tenant, "t", &scoped).await,
+        vec![Status::Unknown]
     );
 }

@@ -12,13 +12,19 @@
 //! Every item carries `ttl` (Unix seconds: the mapping's expiry plus the grace period), the
 //! table's TTL attribute, so DynamoDB deletes what has expired and nothing needs sweeping.
 //!
-//! Atomicity without transactions: each write is a conditional single-item write, in an
+//! Atomicity without transactions (the API servers one can run locally lack them, and
+//! single-item conditions are enough): each write is a conditional single-item write, in an
 //! order that leaves nothing a reader can trust half-written. A new mapping is put first
 //! (`attribute_not_exists`: the token is free), then its set entries, then its index item
 //! (`attribute_not_exists`: the value is new). A writer that finds the token held by a
-//! mapping of its own index key adopts it and completes the index item, so a writer that died
-//! between the steps is repaired by the next one; a writer that loses the index race deletes
-//! its mapping and adopts the winner's token. Reads are strongly consistent.
+//! mapping of its own index key adopts it, completes its entries and its index, so a writer
+//! that died between the steps, or a put retried after its answer was lost, is completed by
+//! the next one. A writer that loses the index race keeps its mapping unreturned (same value,
+//! reached by erasure like any other) and adopts the winner's token; an index naming a
+//! mapping that is gone is pointed at the live one. Erasure deletes each entry before its
+//! grant or mapping, and deletes a mapping only under the condition it was chosen for (no
+//! grant left; still this value), so a concurrent writer never ends with a live mapping that
+//! erasure cannot find. Reads are strongly consistent.
 //!
 //! Throttling and server errors are retried with backoff (aws.rs); batch reads retry their
 //! unprocessed keys. Values never reach DynamoDB: only ciphertext, HMACs, tokens and hashed
@@ -49,6 +55,15 @@ const CONCURRENT_CALLS: usize = 16;
 const BATCH_ROUNDS: u32 = 8;
 /// The sort key of items that are alone in their partition.
 const ONLY: &str = "-";
+
+/// Why a mapping is being removed, which decides the condition its delete carries.
+#[derive(Clone, Copy)]
+enum Removal<'a> {
+    /// Its last grant went (erasure by scope).
+    Ungranted,
+    /// Its value, by hex value key, is erased.
+    OfValue(&'a str),
+}
 
 pub struct DynamoDbStore {
     client: AwsClient,
@@ -519,25 +534,29 @@ impl DynamoDbStore {
         }
     }
 
-    /// Deletes a mapping's items once it has no grant left (or unconditionally, for erasure
-    /// by value); whether the mapping was removed.
+    /// Deletes a mapping and its items: once it has no grant left (erasure by scope), or
+    /// while it still maps the value key `k` (erasure by value); whether it was removed.
     async fn remove_mapping(
         &self,
         tenant: &str,
         token: &str,
         m: &Item,
-        only_if_ungranted: bool,
+        why: Removal<'_>,
     ) -> Result<bool, StoreError> {
-        let condition = if only_if_ungranted {
-            "attribute_exists(pk) AND attribute_not_exists(g)"
-        } else {
-            "attribute_exists(pk)"
+        let mpk = mapping_pk(tenant, token);
+        let (condition, values) = match why {
+            Removal::Ungranted => (
+                "attribute_exists(pk) AND attribute_not_exists(g)",
+                json!({}),
+            ),
+            Removal::OfValue(k) => ("k = :k", json!({ ":k": s(k) })),
         };
-        if !self
-            .delete_if(key(&mapping_pk(tenant, token), ONLY), condition, json!({}))
-            .await?
-        {
-            return Ok(false);
+        if !self.delete_if(key(&mpk, ONLY), condition, values).await? {
+            // Either the condition is false (a grant came back, the token maps another value
+            // now), or a retried delete found its own first attempt done: only then go on.
+            if self.get_item(&mpk).await?.is_some() {
+                return Ok(false);
+            }
         }
         let mut rest = Vec::new();
         if let Some(i) = get_s(m, "i") {
@@ -581,8 +600,12 @@ impl DynamoDbStore {
             if !ours {
                 return Ok(Inserted::TokenTaken);
             }
-            // This value's own mapping, by a racing writer or one that stopped before its
-            // index item: complete the index and adopt whichever token it names.
+            // This value's own mapping, by a racing writer, by one that stopped before its
+            // index item, or by this writer's own put whose answer was lost and retried:
+            // complete its set entries and its index, and adopt whichever token that names.
+            let existing = existing.expect("ours");
+            self.complete_entries(tenant, &m.token, &existing, ttl)
+                .await?;
             let token = self
                 .claim_index(tenant, &m.index_key, &m.token, ttl)
                 .await?;
@@ -599,10 +622,31 @@ impl DynamoDbStore {
         if token == m.token {
             return Ok(Inserted::Created);
         }
-        // Another writer mapped this value to another token first: withdraw ours.
-        self.delete_if(key(&mpk, ONLY), "i = :i", json!({ ":i": s(&ihex) }))
-            .await?;
+        // Another writer mapped this value to another token first. Ours stays, unreturned:
+        // deleting it could delete a mapping another writer adopted meanwhile, and it holds
+        // the same value, reached by erasure through its entries like any other.
         Ok(Inserted::AlreadyMapped(token))
+    }
+
+    /// The scope and value entries of an existing mapping, each raised to `ttl`.
+    async fn complete_entries(
+        &self,
+        tenant: &str,
+        token: &str,
+        m: &Item,
+        ttl: u64,
+    ) -> Result<(), StoreError> {
+        let mut pks: Vec<String> = scopes(m)
+            .iter()
+            .map(|scope| format!("{tenant}/s/{scope}"))
+            .collect();
+        pks.extend(get_s(m, "k").map(|k| format!("{tenant}/v/{k}")));
+        stream::iter(pks)
+            .map(|pk| async move { self.raise_entry(&pk, token, ttl).await })
+            .buffer_unordered(CONCURRENT_CALLS)
+            .try_collect::<Vec<()>>()
+            .await?;
+        Ok(())
     }
 
     /// Points the value's index item at `token` unless it names one already; the token it
@@ -615,17 +659,44 @@ impl DynamoDbStore {
         ttl: u64,
     ) -> Result<String, StoreError> {
         let pk = index_pk(tenant, ik);
+        let ihex = hex::encode(ik);
         let item = json!({ "pk": s(&pk), "sk": s(ONLY), "tok": s(token), "ttl": n(ttl) });
-        if self.put_new(item).await? {
-            return Ok(token.to_string());
+        // A few rounds: each lost one means another writer or an erasure moved the index.
+        for _ in 0..4 {
+            if self.put_new(item.clone()).await? {
+                return Ok(token.to_string());
+            }
+            let Some(existing) = self.get_item(&pk).await? else {
+                continue; // erased between the put and the read
+            };
+            let named = get_s(&existing, "tok").ok_or_else(corrupt)?;
+            if named == token {
+                return Ok(token.to_string());
+            }
+            let live = self
+                .get_item(&mapping_pk(tenant, named))
+                .await?
+                .is_some_and(|m| get_s(&m, "i") == Some(ihex.as_str()));
+            if live {
+                return Ok(named.to_string());
+            }
+            // The index names a mapping that is gone (an erasure or DynamoDB's TTL removed
+            // it first): point it at ours, unless someone else moves it first.
+            let moved = self
+                .conditional_update(
+                    key(&pk, ONLY),
+                    "SET tok = :t, #ttl = :ttl",
+                    "tok = :old",
+                    json!({ ":t": s(token), ":ttl": n(ttl), ":old": s(named) }),
+                )
+                .await?;
+            if moved.is_some() {
+                return Ok(token.to_string());
+            }
         }
-        let existing = self.get_item(&pk).await?.ok_or_else(|| {
-            // Deleted between the failed put and this read: an erasure raced this write.
-            StoreError::Unavailable("dynamodb: index item changed during the write; retry".into())
-        })?;
-        get_s(&existing, "tok")
-            .map(String::from)
-            .ok_or_else(corrupt)
+        Err(StoreError::Unavailable(
+            "dynamodb: the value's index kept changing during the write; retry".into(),
+        ))
     }
 
     /// Grants one scope and extends one mapping's expiry (never shortening it).
@@ -788,18 +859,21 @@ impl Store for DynamoDbStore {
             let items = self
                 .batch_get(tokens.iter().map(|t| mapping_pk(tenant, t)), None)
                 .await?;
+            // Each entry goes before its mapping: a writer that re-creates the mapping
+            // meanwhile writes its entry after, so no live mapping is left without one.
             for t in &tokens {
+                self.batch_delete(vec![key(&vpk, t)]).await?;
                 let Some(m) = items.get(&mapping_pk(tenant, t)) else {
                     continue;
                 };
                 if get_s(m, "k") == Some(khex.as_str())
-                    && self.remove_mapping(tenant, t, m, false).await?
+                    && self
+                        .remove_mapping(tenant, t, m, Removal::OfValue(&khex))
+                        .await?
                 {
                     removed += 1;
                 }
             }
-            self.batch_delete(tokens.iter().map(|t| key(&vpk, t)).collect())
-                .await?;
         }
         Ok(removed)
     }
@@ -810,6 +884,9 @@ impl Store for DynamoDbStore {
         let tokens = self.tokens_in(&spk).await?;
         let mut removed = 0;
         for t in &tokens {
+            // The entry goes before the grant: a touch that grants the scope again writes
+            // its entry after its grant, so no grant is left without an entry.
+            self.batch_delete(vec![key(&spk, t)]).await?;
             let Some(m) = self
                 .conditional_update(
                     key(&mapping_pk(tenant, t), ONLY),
@@ -822,12 +899,14 @@ impl Store for DynamoDbStore {
                 continue;
             };
             // DynamoDB removes a set attribute when its last element goes.
-            if m.get("g").is_none() && self.remove_mapping(tenant, t, &m, true).await? {
+            if m.get("g").is_none()
+                && self
+                    .remove_mapping(tenant, t, &m, Removal::Ungranted)
+                    .await?
+            {
                 removed += 1;
             }
         }
-        self.batch_delete(tokens.iter().map(|t| key(&spk, t)).collect())
-            .await?;
         Ok(removed)
     }
 

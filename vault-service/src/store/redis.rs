@@ -377,7 +377,11 @@ fn bulk(v: &Value) -> Option<Vec<u8>> {
 }
 
 fn text(v: &Value) -> Option<String> {
-    bulk(v).and_then(|b| String::from_utf8(b).ok())
+    match v {
+        // INFO's answer under RESP3.
+        Value::VerbatimString { text, .. } => Some(text.clone()),
+        other => bulk(other).and_then(|b| String::from_utf8(b).ok()),
+    }
 }
 
 fn corrupt() -> StoreError {
