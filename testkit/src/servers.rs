@@ -269,3 +269,28 @@ pub fn private_dynalite_on(program: &Path, port: u16, dir: tempfile::TempDir) ->
     server.workdir = Some(dir);
     server
 }
+
+/// Whether moto's server (AWS APIs on loopback, KMS among them; `.ci/run` installs the pinned
+/// `moto[server]` from PyPI) is installed. When it is not: with `VEIL_REQUIRE_BACKENDS=1`
+/// (CI) the test fails; otherwise it says loudly that it skips.
+pub fn moto_available() -> bool {
+    let found = std::process::Command::new("moto_server")
+        .arg("-h")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var("VEIL_REQUIRE_BACKENDS").as_deref() == Ok("1") {
+            panic!("moto_server is required (VEIL_REQUIRE_BACKENDS=1) but not installed: pip install \"moto[server]==5.1.18\"");
+        }
+        eprintln!("\n*** SKIPPING: moto_server is not installed (pip install \"moto[server]==5.1.18\"); this test did NOT run. ***\n");
+    }
+    found
+}
+
+/// A moto server of this test's own on a free port.
+pub fn private_moto() -> Server {
+    let port = free_port();
+    let mut cmd = std::process::Command::new("moto_server");
+    cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+    Server::start(cmd, port, "Running on")
+}

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::audit::AuditSink;
 use crate::auth::{ApiKeys, Principal, Right, Role, FILTER_ROLE};
+use crate::aws::{AwsClient, AwsCredentials};
 use crate::config::{EmbeddedConfig, FileConfig, Limits, StoreConfig, TlsConfig};
 use crate::http::{self, AppState, TenantPolicy};
 use crate::keys::MasterKeys;
@@ -36,6 +37,8 @@ pub struct Settings {
     pub tls: Option<TlsConfig>,
     pub limits: Limits,
     pub store: StoreConfig,
+    /// Where scope keys live; beside the mappings when `None`.
+    pub key_store: Option<StoreConfig>,
     pub master_keys: MasterKeys,
     pub api_keys: ApiKeys,
     pub tenants: BTreeMap<String, TenantPolicy>,
@@ -51,12 +54,7 @@ impl Settings {
             .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
         let config =
             FileConfig::parse(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
-        let keys_path = config.master_keys_file.as_ref().expect("validated");
-        let keys_text =
-            zeroize::Zeroizing::new(std::fs::read_to_string(keys_path).map_err(|e| {
-                format!("cannot read master_keys_file {}: {e}", keys_path.display())
-            })?);
-        let master_keys = MasterKeys::from_json(&keys_text)?;
+        let master_keys = master_keys(&config)?;
         let mut api_keys = ApiKeys::default();
         let mut tenants = BTreeMap::new();
         for (name, t) in &config.tenants {
@@ -95,6 +93,7 @@ impl Settings {
             tls: config.tls,
             limits: config.limits,
             store: config.store,
+            key_store: config.key_store,
             master_keys,
             api_keys,
             tenants,
@@ -152,6 +151,11 @@ impl Settings {
             store: StoreConfig::Embedded(EmbeddedConfig {
                 path: data_dir.join("store"),
             }),
+            // Apart, as production should have it: a copy of `store` alone cannot restore an
+            // erased scope.
+            key_store: Some(StoreConfig::Embedded(EmbeddedConfig {
+                path: data_dir.join("keys"),
+            })),
             master_keys,
             api_keys,
             tenants: BTreeMap::new(),
@@ -194,6 +198,41 @@ pub async fn open_store(config: &StoreConfig) -> Result<Arc<dyn Store>, String> 
     })
 }
 
+/// The key provider the configuration names (validated: exactly one).
+fn master_keys(config: &FileConfig) -> Result<MasterKeys, String> {
+    if let Some(path) = &config.master_keys_file {
+        let text = zeroize::Zeroizing::new(
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read master_keys_file {}: {e}", path.display()))?,
+        );
+        return MasterKeys::from_json(&text);
+    }
+    if let Some(var) = &config.master_keys_env {
+        let text = zeroize::Zeroizing::new(
+            std::env::var(var).map_err(|_| format!("master_keys_env: {var} is not set"))?,
+        );
+        return MasterKeys::from_json(&text).map_err(|e| format!("{e} (from {var})"));
+    }
+    let k = config.aws_kms.as_ref().expect("validated: one provider");
+    let credentials = AwsCredentials::from_env().map_err(|e| format!("aws_kms: {e}"))?;
+    let client = AwsClient::new(
+        "kms",
+        "TrentService",
+        "application/x-amz-json-1.1",
+        &k.region,
+        k.endpoint.as_deref(),
+        credentials,
+        Duration::from_secs(2),
+    )
+    .map_err(|e| format!("aws_kms: {e}"))?;
+    Ok(MasterKeys::kms(
+        client,
+        &k.key_id,
+        Duration::from_secs(k.cache_ttl_seconds),
+        k.cache_tenants,
+    ))
+}
+
 /// Binds, serves until SIGTERM or Ctrl-C, and sweeps expired mappings meanwhile.
 pub async fn serve(settings: Settings) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(settings.listen)
@@ -215,7 +254,14 @@ pub async fn serve_on(listener: tokio::net::TcpListener, settings: Settings) -> 
         .as_ref()
         .map(crate::tls::server_config)
         .transpose()?;
-    let vault = Vault::new(store.clone(), Arc::new(settings.master_keys));
+    settings.master_keys.check().await?;
+    let mut vault = Vault::new(store.clone(), Arc::new(settings.master_keys));
+    match &settings.key_store {
+        Some(config) => vault = vault.with_key_store(open_store(config).await?),
+        None => tracing::info!(
+            "scope keys are kept in the store itself: erasing a scope does not reach copies of the store taken before (set key_store)"
+        ),
+    }
     let state = Arc::new(AppState {
         vault,
         api_keys: settings.api_keys,

@@ -49,7 +49,17 @@ pub struct FileConfig {
     #[serde(default)]
     pub limits: Limits,
     pub master_keys_file: Option<PathBuf>,
+    /// The name of an environment variable holding the master-key file's JSON.
+    #[serde(default)]
+    pub master_keys_env: Option<String>,
+    /// Tenant keys generated and wrapped by AWS KMS instead of master keys.
+    #[serde(default)]
+    pub aws_kms: Option<AwsKmsConfig>,
     pub store: StoreConfig,
+    /// Where scope keys live (crypto-shredding): apart from `store`, so that erasing a scope
+    /// reaches the store's backups; beside the mappings when absent.
+    #[serde(default)]
+    pub key_store: Option<StoreConfig>,
     #[serde(default)]
     pub audit_file: Option<PathBuf>,
     #[serde(default)]
@@ -177,6 +187,31 @@ impl PostgresConfig {
     }
 }
 
+/// An AWS KMS key that wraps every tenant's data key; credentials come from the environment.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsKmsConfig {
+    /// A key id, ARN or alias (`alias/veil-vault`) of a symmetric encryption key.
+    pub key_id: String,
+    pub region: String,
+    /// A VPC endpoint or a local server; AWS's regional endpoint when absent.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// How long an unwrapped tenant key is kept in memory before the KMS is asked again.
+    #[serde(default = "default_kms_cache_ttl")]
+    pub cache_ttl_seconds: u64,
+    /// At most this many tenants' keys in memory.
+    #[serde(default = "default_kms_cache_tenants")]
+    pub cache_tenants: usize,
+}
+
+fn default_kms_cache_ttl() -> u64 {
+    300
+}
+fn default_kms_cache_tenants() -> usize {
+    10_000
+}
+
 /// A DynamoDB table (key schema in docs/vault.md); credentials come from the environment.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -302,11 +337,50 @@ impl FileConfig {
 
     /// Production needs keys and callers; say exactly what is missing.
     fn validate(&self) -> Result<(), ConfigError> {
-        if self.master_keys_file.is_none() {
-            return Err(err(
-                "master_keys_file",
-                "missing: production mode needs a master key file ({\"active\": 1, \"keys\": {\"1\": \"<base64 of 32 random bytes>\"}}); use --dev for local runs",
-            ));
+        let providers = [
+            self.master_keys_file.is_some(),
+            self.master_keys_env.is_some(),
+            self.aws_kms.is_some(),
+        ];
+        match providers.iter().filter(|p| **p).count() {
+            0 => {
+                return Err(err(
+                    "master_keys_file",
+                    "missing: production mode needs a master key file ({\"active\": 1, \"keys\": {\"1\": \"<base64 of 32 random bytes>\"}}), master_keys_env or aws_kms; use --dev for local runs",
+                ))
+            }
+            1 => {}
+            _ => {
+                return Err(err(
+                    "master_keys_file",
+                    "give one key provider: master_keys_file, master_keys_env or aws_kms",
+                ))
+            }
+        }
+        if let Some(k) = &self.aws_kms {
+            if k.key_id.is_empty() || k.key_id.len() > 2048 {
+                return Err(err("aws_kms.key_id", "a key id, ARN or alias/..."));
+            }
+            if !valid_region(&k.region) {
+                return Err(err(
+                    "aws_kms.region",
+                    "an AWS region name such as eu-west-1",
+                ));
+            }
+            if let Some(e) = &k.endpoint {
+                if !(e.starts_with("https://") || e.starts_with("http://")) {
+                    return Err(err(
+                        "aws_kms.endpoint",
+                        "must be an http:// or https:// URL",
+                    ));
+                }
+            }
+            if !(1..=86_400).contains(&k.cache_ttl_seconds) {
+                return Err(err("aws_kms.cache_ttl_seconds", "must be 1..=86400"));
+            }
+            if !(1..=10_000_000).contains(&k.cache_tenants) {
+                return Err(err("aws_kms.cache_tenants", "must be 1..=10000000"));
+            }
         }
         if self.tenants.values().all(|t| t.api_keys.is_empty()) {
             return Err(err(
@@ -410,6 +484,16 @@ impl FileConfig {
                 return Err(err("store.redis.wait_timeout_ms", "must be 1..=60000"));
             }
         }
+        if let (StoreConfig::Embedded(a), Some(StoreConfig::Embedded(b))) =
+            (&self.store, &self.key_store)
+        {
+            if a.path == b.path {
+                return Err(err(
+                    "key_store.embedded.path",
+                    "must be another directory than store.embedded.path",
+                ));
+            }
+        }
         if let StoreConfig::DynamoDb(d) = &self.store {
             let table_ok = (3..=255).contains(&d.table.len())
                 && d.table
@@ -421,11 +505,7 @@ impl FileConfig {
                     "3-255 characters of a-z, A-Z, 0-9, '_', '.', '-'",
                 ));
             }
-            let region_ok = !d.region.is_empty()
-                && d.region
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-            if !region_ok {
+            if !valid_region(&d.region) {
                 return Err(err(
                     "store.dynamodb.region",
                     "an AWS region name such as eu-west-1",
@@ -445,6 +525,13 @@ impl FileConfig {
         }
         Ok(())
     }
+}
+
+fn valid_region(region: &str) -> bool {
+    !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Tenant names go into storage keys (and Redis hash tags): a small safe alphabet.
@@ -511,6 +598,43 @@ mod tests {
         );
         let no_tenants = GOOD.replace(r#""role": "filter""#, r#""role": "filter"}], "x": [{"#);
         assert!(FileConfig::parse(&no_tenants).is_err());
+    }
+
+    #[test]
+    fn exactly_one_key_provider() {
+        let env = GOOD.replace(
+            r#""master_keys_file": "/tmp/k.json","#,
+            r#""master_keys_env": "VEIL_MASTER_KEYS","#,
+        );
+        assert!(FileConfig::parse(&env).unwrap().master_keys_env.is_some());
+        let kms = GOOD.replace(
+            r#""master_keys_file": "/tmp/k.json","#,
+            r#""aws_kms": {"key_id": "alias/veil", "region": "eu-west-1"},"#,
+        );
+        let k = FileConfig::parse(&kms).unwrap().aws_kms.unwrap();
+        assert_eq!((k.cache_ttl_seconds, k.cache_tenants), (300, 10_000));
+        let both = GOOD.replace(
+            r#""master_keys_file": "/tmp/k.json","#,
+            r#""master_keys_file": "/tmp/k.json", "master_keys_env": "V","#,
+        );
+        let e = FileConfig::parse(&both).unwrap_err();
+        assert!(e.message.contains("one key provider"), "{e}");
+        let bad_ttl = kms.replace(
+            r#""region": "eu-west-1""#,
+            r#""region": "eu-west-1", "cache_ttl_seconds": 0"#,
+        );
+        assert_eq!(
+            FileConfig::parse(&bad_ttl).unwrap_err().field,
+            "aws_kms.cache_ttl_seconds"
+        );
+        let key_store = GOOD.replace(
+            r#""store": {"redis": {"url": "redis://127.0.0.1:6379"}},"#,
+            r#""store": {"embedded": {"path": "/var/veil"}}, "key_store": {"embedded": {"path": "/var/veil"}},"#,
+        );
+        assert_eq!(
+            FileConfig::parse(&key_store).unwrap_err().field,
+            "key_store.embedded.path"
+        );
     }
 
     #[test]

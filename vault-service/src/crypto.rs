@@ -9,11 +9,20 @@
 //!   value's length, which a SIV ciphertext would reveal.
 //! - Scopes: HMAC-SHA-256, truncated to 128 bits, so stores and audit logs never hold a
 //!   scope (often a user id) in clear.
+//! - Scope keys (crypto-shredding): a random 256-bit key per scope, kept in the key store
+//!   wrapped (AES-256-GCM) under the tenant's encrypt key and bound to tenant and scope. A
+//!   value of the scope is encrypted under HMAC(tenant encrypt key of the active version,
+//!   scope key): it needs both, so a master-key rotation protects new values as it does
+//!   without scope keys. Destroying the record makes every copy of those values,
+//!   in backups and replicas included, ciphertext nobody can open. A value sealed so says it
+//!   with `SCOPE_SEALED` in its key version and carries its scope's hash before the ciphertext,
+//!   so a role that may unmask any scope finds the key too.
 
 use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use zeroize::Zeroizing;
 
 use crate::keys::TenantKeys;
 use crate::store::{IndexKey, ScopeHash};
@@ -66,6 +75,145 @@ fn derive(key: &[u8; 32], scope: Option<&ScopeHash>, entity: &str, value: &str) 
 pub fn scope_hash(keys: &TenantKeys, scope: &str) -> ScopeHash {
     let full = hmac(&keys.scope, &[scope.as_bytes()]);
     full[..16].try_into().expect("16 of 32 bytes")
+}
+
+/// Set in a mapping's key version when its value is sealed under a scope key.
+pub const SCOPE_SEALED: u32 = 1 << 24;
+
+/// A fresh scope key.
+pub fn new_scope_key() -> Zeroizing<[u8; 32]> {
+    let mut key = Zeroizing::new([0u8; 32]);
+    getrandom::getrandom(key.as_mut_slice()).expect("the OS random source works");
+    key
+}
+
+fn scope_key_ad(tenant: &str, scope: &ScopeHash, version: u32) -> Vec<u8> {
+    let mut ad = b"veil-scope-key".to_vec();
+    ad.extend((tenant.len() as u32).to_be_bytes());
+    ad.extend(tenant.as_bytes());
+    ad.extend(scope);
+    ad.extend(version.to_be_bytes());
+    ad
+}
+
+/// A scope key as its key record holds it: the wrapping version (4 bytes), a nonce, and the
+/// key encrypted under the tenant's encrypt key of that version, bound to tenant and scope.
+pub fn wrap_scope_key(
+    keys: &TenantKeys,
+    tenant: &str,
+    scope: &ScopeHash,
+    key: &[u8; 32],
+) -> Vec<u8> {
+    let mut nonce = [0u8; 12];
+    getrandom::getrandom(&mut nonce).expect("the OS random source works");
+    let ct = Aes256Gcm::new(&keys.encrypt.into())
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: key,
+                aad: &scope_key_ad(tenant, scope, keys.version),
+            },
+        )
+        .expect("AES-GCM encryption of 32 bytes cannot fail");
+    let mut blob = keys.version.to_be_bytes().to_vec();
+    blob.extend(nonce);
+    blob.extend(ct);
+    blob
+}
+
+/// The version a wrapped scope key names (to find the tenant keys that unwrap it).
+pub fn scope_key_version(blob: &[u8]) -> Option<u32> {
+    Some(u32::from_be_bytes(blob.get(..4)?.try_into().ok()?))
+}
+
+/// Unwraps a scope key with the tenant keys of its version; `None` if anything is wrong.
+pub fn unwrap_scope_key(
+    keys: &TenantKeys,
+    tenant: &str,
+    scope: &ScopeHash,
+    blob: &[u8],
+) -> Option<Zeroizing<[u8; 32]>> {
+    if scope_key_version(blob)? != keys.version || blob.len() < 16 {
+        return None;
+    }
+    let plain = Zeroizing::new(
+        Aes256Gcm::new(&keys.encrypt.into())
+            .decrypt(
+                Nonce::from_slice(&blob[4..16]),
+                Payload {
+                    msg: &blob[16..],
+                    aad: &scope_key_ad(tenant, scope, keys.version),
+                },
+            )
+            .ok()?,
+    );
+    let key: [u8; 32] = plain.as_slice().try_into().ok()?;
+    Some(Zeroizing::new(key))
+}
+
+/// The key a scope's values are encrypted under: the tenant's (of one version) and the
+/// scope's together.
+fn scope_value_key(keys: &TenantKeys, scope_key: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+    Zeroizing::new(hmac(&keys.encrypt, &[b"veil-scope-value", scope_key]))
+}
+
+/// Encrypts a value under its scope's key and the tenant's: (nonce, scope hash ‖ ciphertext
+/// with tag), for a mapping whose key version is `keys.version | SCOPE_SEALED`.
+pub fn seal_in_scope(
+    keys: &TenantKeys,
+    scope_key: &[u8; 32],
+    scope: &ScopeHash,
+    tenant: &str,
+    entity: &str,
+    token: &str,
+    value: &str,
+) -> ([u8; 12], Vec<u8>) {
+    let mut nonce = [0u8; 12];
+    getrandom::getrandom(&mut nonce).expect("the OS random source works");
+    let ad = associated_data(tenant, entity, token, keys.version | SCOPE_SEALED);
+    let key = scope_value_key(keys, scope_key);
+    let ct = Aes256Gcm::new(key.as_ref().into())
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: value.as_bytes(),
+                aad: &ad,
+            },
+        )
+        .expect("AES-GCM encryption of a bounded value cannot fail");
+    let mut out = scope.to_vec();
+    out.extend(ct);
+    (nonce, out)
+}
+
+/// The scope whose key sealed a value, from its stored ciphertext.
+pub fn sealing_scope(ciphertext: &[u8]) -> Option<ScopeHash> {
+    ciphertext.get(..16)?.try_into().ok()
+}
+
+/// Decrypts a value sealed by `seal_in_scope` (`keys` of the version it names); `None` when
+/// anything is wrong.
+pub fn open_in_scope(
+    keys: &TenantKeys,
+    scope_key: &[u8; 32],
+    tenant: &str,
+    entity: &str,
+    token: &str,
+    nonce: &[u8; 12],
+    ciphertext: &[u8],
+) -> Option<String> {
+    let ad = associated_data(tenant, entity, token, keys.version | SCOPE_SEALED);
+    let key = scope_value_key(keys, scope_key);
+    let plain = Aes256Gcm::new(key.as_ref().into())
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext.get(16..)?,
+                aad: &ad,
+            },
+        )
+        .ok()?;
+    String::from_utf8(plain).ok()
 }
 
 fn associated_data(tenant: &str, entity: &str, token: &str, version: u32) -> Vec<u8> {
@@ -170,6 +318,48 @@ mod tests {
             "jane@corp.com",
         );
         assert_ne!(nonce, nonce2, "a fresh nonce per write");
+    }
+
+    #[test]
+    fn scope_keys_are_bound_to_tenant_and_scope_and_seal_their_values() {
+        let master = keys();
+        let k = master.active("acme");
+        let (s1, s2) = (scope_hash(&k, "user-1"), scope_hash(&k, "user-2"));
+        let key = new_scope_key();
+        let blob = wrap_scope_key(&k, "acme", &s1, &key);
+        assert_eq!(scope_key_version(&blob), Some(k.version));
+        assert!(!blob.windows(8).any(|w| w == &key[..8]));
+        let unwrapped = unwrap_scope_key(&k, "acme", &s1, &blob).unwrap();
+        assert_eq!(*unwrapped, *key);
+        assert!(
+            unwrap_scope_key(&k, "acme", &s2, &blob).is_none(),
+            "another scope"
+        );
+        assert!(unwrap_scope_key(&master.active("globex"), "globex", &s1, &blob).is_none());
+
+        let token = "Person_AB12";
+        let (nonce, ct) = seal_in_scope(&k, &key, &s1, "acme", "PERSON", token, "Jane Roe");
+        assert_eq!(sealing_scope(&ct), Some(s1));
+        let open = |keys: &TenantKeys, key: &[u8; 32], token: &str| {
+            open_in_scope(keys, key, "acme", "PERSON", token, &nonce, &ct)
+        };
+        assert_eq!(open(&k, &key, token).as_deref(), Some("Jane Roe"));
+        assert_eq!(
+            open(&k, &new_scope_key(), token),
+            None,
+            "another scope's key"
+        );
+        assert_eq!(
+            open(&k, &key, "Person_ZZ99"),
+            None,
+            "moved to another token"
+        );
+        let other_master = keys();
+        assert_eq!(
+            open(&other_master.active("acme"), &key, token),
+            None,
+            "the scope key alone does not open it"
+        );
     }
 
     #[test]

@@ -15,7 +15,14 @@
 //! the users of a tenant. A tenant may choose tenant-wide tokens (`Linkage::Tenant`) instead.
 //! Either way a value's scope-independent key (`value_key`) is stored too, so erasing a value
 //! reaches every scope's mapping of it.
+//!
+//! Crypto-shredding: with scope linkage every value is sealed under its scope's own key
+//! (crypto.rs), kept in the key store (by default the mappings' store; another one to reach
+//! backups, docs/vault.md). Erasing a scope destroys that key first, then the mappings: a copy
+//! of the mappings taken before holds ciphertext nobody can open. Tenant-wide tokens are
+//! shared by scopes, so they are sealed under the tenant's key and erased by value only.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -26,8 +33,10 @@ use veil_kinds::kind::is_valid_custom_label;
 use veil_kinds::token::Minter;
 use veil_kinds::Entity;
 
+use zeroize::Zeroizing;
+
 use crate::crypto;
-use crate::keys::MasterKeys;
+use crate::keys::{KeysUnavailable, MasterKeys, TenantKeys};
 use crate::store::{IndexKey, Inserted, NewMapping, ScopeHash, Store, StoreError, Touch};
 
 /// Attempts before minting gives up (reached only if a token space is full).
@@ -43,6 +52,9 @@ pub fn parse_entity(label: &str) -> Option<Entity> {
 pub enum VaultError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The key provider (a KMS) could not give the tenant's keys; retryable.
+    #[error(transparent)]
+    Keys(#[from] KeysUnavailable),
     /// A stored value failed to decrypt (wrong key version, tampering).
     #[error("stored value {0} failed authentication")]
     Integrity(&'static str),
@@ -110,6 +122,8 @@ pub fn system_clock() -> Clock {
 
 pub struct Vault {
     store: Arc<dyn Store>,
+    /// Where scope keys live: `store` unless configured apart.
+    key_store: Arc<dyn Store>,
     keys: Arc<MasterKeys>,
     minter: Minter,
     clock: Clock,
@@ -118,11 +132,49 @@ pub struct Vault {
 impl Vault {
     pub fn new(store: Arc<dyn Store>, keys: Arc<MasterKeys>) -> Self {
         Vault {
+            key_store: store.clone(),
             store,
             keys,
             minter: Minter::default(),
             clock: system_clock(),
         }
+    }
+
+    /// This vault with its scope keys in `key_store` rather than beside the mappings.
+    pub fn with_key_store(mut self, key_store: Arc<dyn Store>) -> Self {
+        self.key_store = key_store;
+        self
+    }
+
+    /// The store scope keys live in.
+    pub fn key_store(&self) -> &Arc<dyn Store> {
+        &self.key_store
+    }
+
+    /// A scope's key: read from the key store, or (`create`) made and stored by the first
+    /// replica to get there. `None`: the scope has none (never sealed anything, or erased).
+    async fn scope_key(
+        &self,
+        tenant: &str,
+        scope: &ScopeHash,
+        create: bool,
+    ) -> Result<Option<Zeroizing<[u8; 32]>>, VaultError> {
+        let name = format!("scope:{}", hex::encode(scope));
+        let blob = match self.key_store.key_get(tenant, &name).await? {
+            Some(blob) => blob,
+            None if create => {
+                let active = self.active_keys(tenant).await?;
+                let wrapped =
+                    crypto::wrap_scope_key(&active, tenant, scope, &crypto::new_scope_key());
+                self.key_store.key_put(tenant, &name, &wrapped).await?
+            }
+            None => return Ok(None),
+        };
+        let version = crypto::scope_key_version(&blob).ok_or(VaultError::Integrity("scope key"))?;
+        let keys = self.keys_of(tenant, version).await?;
+        crypto::unwrap_scope_key(&keys, tenant, scope, &blob)
+            .map(Some)
+            .ok_or(VaultError::Integrity("scope key"))
     }
 
     /// A vault with another minter (tests shrink the token space) or clock (tests move time).
@@ -133,6 +185,7 @@ impl Vault {
         clock: Clock,
     ) -> Self {
         Vault {
+            key_store: store.clone(),
             store,
             keys,
             minter,
@@ -149,8 +202,27 @@ impl Vault {
     }
 
     /// The hashed form of a scope name (absent scope = the empty name).
-    pub fn scope_hash(&self, tenant: &str, scope: &str) -> ScopeHash {
-        crypto::scope_hash(&self.keys.lookup(tenant), scope)
+    pub async fn scope_hash(&self, tenant: &str, scope: &str) -> Result<ScopeHash, VaultError> {
+        let keys = self.lookup_keys(tenant).await?;
+        Ok(crypto::scope_hash(&keys, scope))
+    }
+
+    /// The tenant's keys under `version`: from the master keys, or through the KMS.
+    async fn keys_of(&self, tenant: &str, version: u32) -> Result<Arc<TenantKeys>, VaultError> {
+        self.keys
+            .resolve(tenant, version, self.key_store.as_ref())
+            .await?
+            .ok_or(VaultError::Integrity("key version not configured"))
+    }
+
+    /// The keys lookups derive from (see keys.rs: they never change with a rotation).
+    async fn lookup_keys(&self, tenant: &str) -> Result<Arc<TenantKeys>, VaultError> {
+        self.keys_of(tenant, self.keys.lookup_version()).await
+    }
+
+    /// The keys new values are encrypted under.
+    async fn active_keys(&self, tenant: &str) -> Result<Arc<TenantKeys>, VaultError> {
+        self.keys_of(tenant, self.keys.active_version()).await
     }
 
     /// Tokens for `items`, in order. Same (type, value) in a scope (or, with tenant linkage,
@@ -164,7 +236,7 @@ impl Vault {
         ttl: u64,
         items: &[Item],
     ) -> Result<Vec<String>, VaultError> {
-        let lookup = self.keys.lookup(tenant);
+        let lookup = self.lookup_keys(tenant).await?;
         let scope = crypto::scope_hash(&lookup, scope);
         let expires_at = self.now().saturating_add(ttl);
         let derived_in = match linkage {
@@ -207,7 +279,11 @@ impl Vault {
             }
         }
 
-        let active = self.keys.active(tenant);
+        let active = self.active_keys(tenant).await?;
+        let scope_key = match (linkage, tokens.iter().any(Option::is_none)) {
+            (Linkage::Scope, true) => self.scope_key(tenant, &scope, true).await?,
+            _ => None,
+        };
         let mut pending: Vec<(usize, u32)> = (0..slots.len())
             .filter(|&s| tokens[s].is_none())
             .map(|s| (s, 0))
@@ -220,15 +296,31 @@ impl Vault {
                     let label = item.entity.as_str();
                     let seed = crypto::token_seed(&lookup, derived_in, label, &item.value);
                     let token = self.minter.mint(&item.entity, &item.value, &seed, attempt);
-                    let (nonce, ciphertext) =
-                        crypto::seal(&active, tenant, label, &token, &item.value);
+                    let (key_version, (nonce, ciphertext)) = match &scope_key {
+                        Some(key) => (
+                            active.version | crypto::SCOPE_SEALED,
+                            crypto::seal_in_scope(
+                                &active,
+                                key,
+                                &scope,
+                                tenant,
+                                label,
+                                &token,
+                                &item.value,
+                            ),
+                        ),
+                        None => (
+                            active.version,
+                            crypto::seal(&active, tenant, label, &token, &item.value),
+                        ),
+                    };
                     NewMapping {
                         mapping: crate::store::Mapping {
                             token,
                             index_key: ik,
                             value_key: crypto::index_key(&lookup, None, label, &item.value),
                             entity: label.to_string(),
-                            key_version: active.version,
+                            key_version,
                             nonce,
                             ciphertext,
                             expires_at,
@@ -279,9 +371,22 @@ impl Vault {
         unmask: &BTreeSet<String>,
         tokens: &[String],
     ) -> Result<Vec<Rehydrated>, VaultError> {
-        let scope = self.scope_hash(tenant, scope);
+        let scope = self.scope_hash(tenant, scope).await?;
         let stored = self.store.get(tenant, tokens, &scope).await?;
         let now = self.now();
+        // The keys of the scopes that sealed what may be shown; one read per scope.
+        let mut scope_keys: HashMap<ScopeHash, Option<Zeroizing<[u8; 32]>>> = HashMap::new();
+        for s in stored.iter().flatten() {
+            let m = &s.mapping;
+            let shown = now < m.expires_at && (s.granted || unmask.contains(&m.entity));
+            if shown && m.key_version & crypto::SCOPE_SEALED != 0 {
+                let owner = crypto::sealing_scope(&m.ciphertext)
+                    .ok_or(VaultError::Integrity("ciphertext"))?;
+                if let Entry::Vacant(slot) = scope_keys.entry(owner) {
+                    slot.insert(self.scope_key(tenant, &owner, false).await?);
+                }
+            }
+        }
         let mut out = Vec::with_capacity(tokens.len());
         for (token, s) in tokens.iter().zip(stored) {
             let Some(s) = s else {
@@ -294,28 +399,53 @@ impl Vault {
                 continue;
             };
             let m = s.mapping;
-            let status = if now >= m.expires_at {
+            let mut status = if now >= m.expires_at {
                 Status::Expired
             } else if s.granted || unmask.contains(&m.entity) {
                 Status::Ok
             } else {
                 Status::Denied
             };
-            let value = if status == Status::Ok {
-                let keys = self
-                    .keys
-                    .tenant(tenant, m.key_version)
-                    .ok_or(VaultError::Integrity("key version not configured"))?;
-                Some(
-                    crypto::open(&keys, tenant, &m.entity, &m.token, &m.nonce, &m.ciphertext)
-                        .ok_or(VaultError::Integrity("ciphertext"))?,
-                )
-            } else {
-                None
+            let value = match status {
+                Status::Ok if m.key_version & crypto::SCOPE_SEALED != 0 => {
+                    let owner = crypto::sealing_scope(&m.ciphertext)
+                        .ok_or(VaultError::Integrity("ciphertext"))?;
+                    let keys = self
+                        .keys_of(tenant, m.key_version & !crypto::SCOPE_SEALED)
+                        .await?;
+                    match scope_keys.get(&owner).and_then(Option::as_ref) {
+                        Some(key) => Some(
+                            crypto::open_in_scope(
+                                &keys,
+                                key,
+                                tenant,
+                                &m.entity,
+                                &m.token,
+                                &m.nonce,
+                                &m.ciphertext,
+                            )
+                            .ok_or(VaultError::Integrity("ciphertext"))?,
+                        ),
+                        // Its scope was erased: the value is gone with the key.
+                        None => {
+                            status = Status::Unknown;
+                            None
+                        }
+                    }
+                }
+                Status::Ok => {
+                    let keys = self.keys_of(tenant, m.key_version).await?;
+                    Some(
+                        crypto::open(&keys, tenant, &m.entity, &m.token, &m.nonce, &m.ciphertext)
+                            .ok_or(VaultError::Integrity("ciphertext"))?,
+                    )
+                }
+                _ => None,
             };
+            let entity = (status != Status::Unknown).then_some(m.entity);
             out.push(Rehydrated {
                 token: token.clone(),
-                entity: Some(m.entity),
+                entity,
                 value,
                 status,
             });
@@ -325,7 +455,7 @@ impl Vault {
 
     /// Removes every mapping of these values, in every scope (GDPR erasure by value).
     pub async fn erase_values(&self, tenant: &str, items: &[Item]) -> Result<u64, VaultError> {
-        let lookup = self.keys.lookup(tenant);
+        let lookup = self.lookup_keys(tenant).await?;
         let keys: Vec<IndexKey> = items
             .iter()
             .map(|i| crypto::index_key(&lookup, None, i.entity.as_str(), &i.value))
@@ -335,7 +465,12 @@ impl Vault {
 
     /// Removes everything this scope tokenized that no other scope holds (erasure by scope).
     pub async fn erase_scope(&self, tenant: &str, scope: &str) -> Result<u64, VaultError> {
-        let scope = self.scope_hash(tenant, scope);
+        let scope = self.scope_hash(tenant, scope).await?;
+        // The key first: should removing the mappings fail, their values are already gone,
+        // and a retry removes the rest.
+        self.key_store
+            .key_delete(tenant, &format!("scope:{}", hex::encode(scope)))
+            .await?;
         Ok(self.store.erase_scope(tenant, &scope).await?)
     }
 }

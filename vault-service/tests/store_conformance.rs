@@ -279,7 +279,10 @@ async fn collisions_resolve_deterministically(b: Backend) {
     let store = b.open().await;
     // Shared backends keep data between runs: start this tenant from nothing.
     store
-        .erase_scope(&tenant, &tiny(store.clone()).scope_hash(&tenant, "s"))
+        .erase_scope(
+            &tenant,
+            &tiny(store.clone()).scope_hash(&tenant, "s").await.unwrap(),
+        )
         .await
         .unwrap();
     let v = tiny(store);
@@ -576,11 +579,12 @@ async fn key_rotation(b: Backend) {
         vec![Some(before.value), Some(after.value)]
     );
 
-    let scope = rotated.scope_hash(&tenant, "s");
+    let scope = rotated.scope_hash(&tenant, "s").await.unwrap();
     let stored = store.get(&tenant, &both, &scope).await.unwrap();
+    // Scope-linked values are sealed with their scope's key too (the flag bit).
     let versions: Vec<u32> = stored
         .iter()
-        .map(|s| s.as_ref().unwrap().mapping.key_version)
+        .map(|s| s.as_ref().unwrap().mapping.key_version & !veil_vault::crypto::SCOPE_SEALED)
         .collect();
     assert_eq!(
         versions,
@@ -660,6 +664,72 @@ async fn concurrent_writers_agree(b: Backend) {
     }
 }
 
+/// Key records: the first writer's record is kept (replicas racing agree on one scope key),
+/// reads see it, and destroying it is final.
+async fn key_records(b: Backend) {
+    let tenant = unique_tenant("keys");
+    let store = b.open().await;
+    assert_eq!(store.key_get(&tenant, "scope:aa").await.unwrap(), None);
+    let racing: Vec<_> = (0..8u8)
+        .map(|i| {
+            let (store, tenant) = (store.clone(), tenant.clone());
+            tokio::spawn(async move { store.key_put(&tenant, "scope:aa", &[i; 48]).await.unwrap() })
+        })
+        .collect();
+    let mut kept = HashSet::new();
+    for r in racing {
+        kept.insert(r.await.unwrap());
+    }
+    assert_eq!(kept.len(), 1, "one record wins");
+    let winner = kept.into_iter().next().unwrap();
+    assert_eq!(
+        store.key_get(&tenant, "scope:aa").await.unwrap(),
+        Some(winner.clone())
+    );
+    assert_eq!(
+        store
+            .key_get(&unique_tenant("other"), "scope:aa")
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(store.key_delete(&tenant, "scope:aa").await.unwrap());
+    assert!(!store.key_delete(&tenant, "scope:aa").await.unwrap());
+    assert_eq!(store.key_get(&tenant, "scope:aa").await.unwrap(), None);
+}
+
+/// Crypto-shredding: a scope's values are sealed under its own key, which erasing the scope
+/// destroys; another scope's values, and tenant-wide tokens, keep theirs.
+async fn erasing_a_scope_destroys_its_key(b: Backend) {
+    let clock = TestClock::new();
+    let tenant = unique_tenant("shred");
+    let store = b.open().await;
+    let keys = master_keys(KEYS_V1);
+    let v = vault(store.clone(), keys.clone(), &clock);
+    let name = |scope: &str| {
+        let hash = veil_vault::crypto::scope_hash(&keys.lookup(&tenant), scope);
+        format!("scope:{}", hex::encode(hash))
+    };
+    let mine = tokenize_for_an_hour(&v, &tenant, "alice", SCOPED, &values()).await;
+    let theirs = tokenize_for_an_hour(&v, &tenant, "bob", SCOPED, &values()).await;
+    assert!(store
+        .key_get(&tenant, &name("alice"))
+        .await
+        .unwrap()
+        .is_some());
+    assert!(v.erase_scope(&tenant, "alice").await.unwrap() >= values().len() as u64);
+    assert_eq!(store.key_get(&tenant, &name("alice")).await.unwrap(), None);
+    assert!(statuses(&v, &tenant, "alice", &mine)
+        .await
+        .iter()
+        .all(|s| *s == Status::Unknown));
+    let expected: Vec<Option<String>> = values().into_iter().map(|i| Some(i.value)).collect();
+    assert_eq!(ok_values(&v, &tenant, "bob", &theirs).await, expected);
+    // Scope "alice" again: a fresh key, and the same values sealed anew.
+    let again = tokenize_for_an_hour(&v, &tenant, "alice", SCOPED, &values()).await;
+    assert_eq!(ok_values(&v, &tenant, "alice", &again).await, expected);
+}
+
 macro_rules! conformance {
     ($($case:ident),*) => {
         mod embedded { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { if let Some(b) = Backend::new(Kind::Embedded) { super::$case(b).await } } )* }
@@ -678,7 +748,9 @@ conformance!(
     ttl_expiry_and_sweep,
     erasure,
     key_rotation,
-    concurrent_writers_agree
+    concurrent_writers_agree,
+    key_records,
+    erasing_a_scope_destroys_its_key
 );
 
 /// DynamoDB writes a new mapping in steps (mapping, set entries, index item). A writer that

@@ -103,6 +103,14 @@ fn vault_error(state: &AppState, e: VaultError) -> ApiError {
                 "a stored value failed authentication",
             )
         }
+        VaultError::Keys(err) => {
+            tracing::warn!(error = %err, "key provider failed");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "keys_unavailable",
+                "the key provider is unavailable; retry shortly",
+            )
+        }
         VaultError::TokenSpaceExhausted => ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "token_space_exhausted",
@@ -132,8 +140,11 @@ async fn with_timeout<T>(
     }
 }
 
-fn scope_hex(state: &AppState, tenant: &str, scope: &str) -> String {
-    hex::encode(state.vault.scope_hash(tenant, scope))
+async fn scope_hex(state: &AppState, tenant: &str, scope: &str) -> Result<String, ApiError> {
+    match state.vault.scope_hash(tenant, scope).await {
+        Ok(hash) => Ok(hex::encode(hash)),
+        Err(e) => Err(vault_error(state, e)),
+    }
 }
 
 pub async fn tokenize(
@@ -240,7 +251,7 @@ pub(super) async fn tokenize_items(
         state.metrics.entities.get_or_create(&label).inc();
     }
     let mut event = Event::new(call.op, "ok", call.rid).by(call.tenant, &call.principal.role.name);
-    event.scope = Some(scope_hex(state, call.tenant, call.scope));
+    event.scope = Some(scope_hex(state, call.tenant, call.scope).await?);
     event.entities = count_types(labels());
     state.audit.record(&event);
     Ok(tokens)
@@ -304,7 +315,7 @@ pub(super) async fn rehydrate_tokens(
         }
     }
     let role = &call.principal.role.name;
-    let scope_h = scope_hex(state, call.tenant, call.scope);
+    let scope_h = scope_hex(state, call.tenant, call.scope).await?;
     let denied: Vec<&str> = answers
         .iter()
         .filter(|a| a.status == Status::Denied)
@@ -338,7 +349,7 @@ async fn erase_request(
     let mut event = Event::new("erase", "ok", rid).by(&req.tenant, &principal.role.name);
     let removed = match (req.scope.as_deref(), req.entities) {
         (Some(scope), None) => {
-            event.scope = Some(scope_hex(state, &req.tenant, scope));
+            event.scope = Some(scope_hex(state, &req.tenant, scope).await?);
             with_timeout(state, state.vault.erase_scope(&req.tenant, scope)).await?
         }
         (None, Some(entities)) => {
@@ -363,12 +374,17 @@ pub async fn healthz() -> Response {
 }
 
 pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
-    let store = state.vault.store();
-    match tokio::time::timeout(STORE_TIMEOUT, store.ping()).await {
-        Ok(Ok(())) => Json(json!({"status": "ready", "store": store.kind()})).into_response(),
-        _ => ApiError::unavailable(format!("{} store is not reachable", store.kind()))
-            .into_response(),
+    let (store, key_store) = (state.vault.store(), state.vault.key_store());
+    for s in [store, key_store] {
+        if !matches!(
+            tokio::time::timeout(STORE_TIMEOUT, s.ping()).await,
+            Ok(Ok(()))
+        ) {
+            return ApiError::unavailable(format!("{} store is not reachable", s.kind()))
+                .into_response();
+        }
     }
+    Json(json!({"status": "ready", "store": store.kind()})).into_response()
 }
 
 pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {

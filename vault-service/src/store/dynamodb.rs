@@ -8,6 +8,7 @@
 //!   of hex scope hashes granted (uniqueness of tokens)
 //! - `<t>/s/<hex scope>`, `<token>`  → the tokens a scope tokenized (erasure by scope)
 //! - `<t>/v/<hex value key>`, `<token>` → the tokens of one value (erasure by value)
+//! - `<t>/k/<name>`, `-`             → `b`: a key record (when this table is the key store)
 //!
 //! Every item carries `ttl` (Unix seconds: the mapping's expiry plus the grace period), the
 //! table's TTL attribute, so DynamoDB deletes what has expired and nothing needs sweeping.
@@ -917,5 +918,41 @@ impl Store for DynamoDbStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         self.get_item("veil/ping").await.map(|_| ())
+    }
+
+    async fn key_get(&self, tenant: &str, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.get_item(&format!("{tenant}/k/{name}")).await? {
+            Some(item) => get_b(&item, "b").map(Some).ok_or_else(corrupt),
+            None => Ok(None),
+        }
+    }
+
+    async fn key_put(&self, tenant: &str, name: &str, blob: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let pk = format!("{tenant}/k/{name}");
+        if self
+            .put_new(json!({ "pk": s(&pk), "sk": s(ONLY), "b": b(blob) }))
+            .await?
+        {
+            return Ok(blob.to_vec());
+        }
+        let kept = self.get_item(&pk).await?.ok_or_else(|| {
+            StoreError::Unavailable("dynamodb: a key record changed during the write; retry".into())
+        })?;
+        get_b(&kept, "b").ok_or_else(corrupt)
+    }
+
+    async fn key_delete(&self, tenant: &str, name: &str) -> Result<bool, StoreError> {
+        let out = self
+            .call(
+                "DeleteItem",
+                json!({
+                    "TableName": self.table,
+                    "Key": key(&format!("{tenant}/k/{name}"), ONLY),
+                    "ReturnValues": "ALL_OLD"
+                }),
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(out.get("Attributes").is_some_and(Value::is_object))
     }
 }

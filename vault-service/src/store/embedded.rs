@@ -22,6 +22,7 @@
 //! - `scopes`:   `tenant \0 scope \0 token` → () (erasure by scope)
 //! - `values`:   `tenant \0 value_key \0 token` → () (erasure by value, every scope's mapping)
 //! - `expiry`:   `expires_at (big-endian) tenant \0 token` → () (the sweeper's queue)
+//! - `keys`:     `tenant \0 name` → a key record (when this store is the key store)
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -59,6 +60,7 @@ struct Inner {
     scopes: PartitionHandle,
     values: PartitionHandle,
     expiry: PartitionHandle,
+    keys: PartitionHandle,
     progress: Mutex<Progress>,
     synced: Condvar,
     /// Held for the life of the store: one process per directory.
@@ -110,6 +112,7 @@ impl EmbeddedStore {
             scopes: open("scopes")?,
             values: open("values")?,
             expiry: open("expiry")?,
+            keys: open("keys")?,
             keyspace,
             progress: Mutex::new(Progress::default()),
             synced: Condvar::new(),
@@ -593,5 +596,33 @@ impl Store for EmbeddedStore {
         // Fails once a write error has poisoned the keyspace (restart to recover).
         self.read(|s| s.keyspace.persist(PersistMode::Buffer).map_err(unavailable))
             .await
+    }
+
+    async fn key_get(&self, tenant: &str, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let k = key(&[tenant.as_bytes(), name.as_bytes()]);
+        self.read(move |s| Ok(s.keys.get(k).map_err(unavailable)?.map(|v| v.to_vec())))
+            .await
+    }
+
+    async fn key_put(&self, tenant: &str, name: &str, blob: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let (k, blob) = (key(&[tenant.as_bytes(), name.as_bytes()]), blob.to_vec());
+        self.write(move |s, batch| {
+            if let Some(kept) = s.keys.get(&k).map_err(unavailable)? {
+                return Ok(kept.to_vec());
+            }
+            batch.insert(&s.keys, k, blob.clone());
+            Ok(blob)
+        })
+        .await
+    }
+
+    async fn key_delete(&self, tenant: &str, name: &str) -> Result<bool, StoreError> {
+        let k = key(&[tenant.as_bytes(), name.as_bytes()]);
+        self.write(move |s, batch| {
+            let existed = s.keys.contains_key(&k).map_err(unavailable)?;
+            batch.remove(&s.keys, k);
+            Ok(existed)
+        })
+        .await
     }
 }

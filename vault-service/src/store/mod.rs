@@ -140,4 +140,16 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether the backend answers (readiness).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// A key record (wrapped key material: a scope's data key), by tenant and name. Key
+    /// records live in the key store, which may be another store than the mappings' (see
+    /// docs/vault.md: erasure that reaches backups).
+    async fn key_get(&self, tenant: &str, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Stores `blob` unless a record of that name exists; returns the record kept (the first
+    /// writer's), so racing replicas agree on one key.
+    async fn key_put(&self, tenant: &str, name: &str, blob: &[u8]) -> Result<Vec<u8>, StoreError>;
+
+    /// Destroys a key record; whether it existed.
+    async fn key_delete(&self, tenant: &str, name: &str) -> Result<bool, StoreError>;
 }

@@ -56,6 +56,16 @@ const MIGRATIONS: &[(i32, &str)] = &[
          ALTER TABLE veil_mappings ALTER COLUMN value_key SET NOT NULL;
          CREATE INDEX veil_mappings_value ON veil_mappings (tenant, value_key);",
     ),
+    (
+        3,
+        // Key records (when this database is the key store); no expiry.
+        "CREATE TABLE veil_keys (
+            tenant text  NOT NULL,
+            name   text  NOT NULL,
+            blob   bytea NOT NULL,
+            PRIMARY KEY (tenant, name)
+        );",
+    ),
 ];
 
 /// Any fixed number: the advisory lock migrations hold.
@@ -399,5 +409,44 @@ impl Store for PostgresStore {
         let client = self.client().await?;
         client.simple_query("SELECT 1").await.map_err(db)?;
         Ok(())
+    }
+
+    async fn key_get(&self, tenant: &str, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT blob FROM veil_keys WHERE tenant = $1 AND name = $2",
+                &[&tenant, &name],
+            )
+            .await
+            .map_err(db)?;
+        Ok(row.map(|r| r.get("blob")))
+    }
+
+    async fn key_put(&self, tenant: &str, name: &str, blob: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let client = self.client().await?;
+        // The no-op update makes RETURNING answer the kept row when one exists.
+        let row = client
+            .query_one(
+                "INSERT INTO veil_keys (tenant, name, blob) VALUES ($1, $2, $3)
+                 ON CONFLICT (tenant, name) DO UPDATE SET blob = veil_keys.blob
+                 RETURNING blob",
+                &[&tenant, &name, &blob],
+            )
+            .await
+            .map_err(db)?;
+        Ok(row.get("blob"))
+    }
+
+    async fn key_delete(&self, tenant: &str, name: &str) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        let n = client
+            .execute(
+                "DELETE FROM veil_keys WHERE tenant = $1 AND name = $2",
+                &[&tenant, &name],
+            )
+            .await
+            .map_err(db)?;
+        Ok(n > 0)
     }
 }

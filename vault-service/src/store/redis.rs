@@ -10,6 +10,7 @@
 //! - `veil:{t}:g:<token>`         → set of hex scope hashes granted
 //! - `veil:{t}:s:<hex scope>`     → set of tokens the scope tokenized (erasure by scope)
 //! - `veil:{t}:v:<hex value key>` → set of tokens of the value, in any scope (erasure by value)
+//! - `veil:{t}:k:<name>`          → a key record (when this Redis is the key store), no TTL
 //!
 //! One node (with replicas and Sentinel-style failover behind one address) or a Redis Cluster
 //! (`cluster: true`, `url` being any node: the client reads the slot map, follows `MOVED` and
@@ -617,6 +618,32 @@ impl Store for RedisStore {
     async fn sweep(&self, _now: u64) -> Result<u64, StoreError> {
         // Redis expires keys itself.
         Ok(0)
+    }
+
+    async fn key_get(&self, tenant: &str, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let mut pipe = redis::pipe();
+        pipe.get(format!("{}k:{name}", prefix(tenant)));
+        let (found,): (Option<Vec<u8>>,) = self.query(&pipe).await?;
+        Ok(found)
+    }
+
+    async fn key_put(&self, tenant: &str, name: &str, blob: &[u8]) -> Result<Vec<u8>, StoreError> {
+        // SET NX GET: sets only if absent, and answers the record that was there.
+        let mut pipe = redis::pipe();
+        pipe.cmd("SET")
+            .arg(format!("{}k:{name}", prefix(tenant)))
+            .arg(blob)
+            .arg("NX")
+            .arg("GET");
+        let (kept,): (Option<Vec<u8>>,) = self.write(&mut pipe).await?;
+        Ok(kept.unwrap_or_else(|| blob.to_vec()))
+    }
+
+    async fn key_delete(&self, tenant: &str, name: &str) -> Result<bool, StoreError> {
+        let mut pipe = redis::pipe();
+        pipe.del(format!("{}k:{name}", prefix(tenant)));
+        let (removed,): (u64,) = self.write(&mut pipe).await?;
+        Ok(removed > 0)
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
