@@ -257,6 +257,10 @@ pub async fn serve_on(listener: tokio::net::TcpListener, settings: Settings) -> 
     settings.master_keys.check().await?;
     let mut vault = Vault::new(store.clone(), Arc::new(settings.master_keys));
     match &settings.key_store {
+        Some(config) if format!("{config:?}") == format!("{:?}", settings.store) => {
+            tracing::warn!("key_store is the same as store: erasing a scope does not reach copies of the store taken before");
+            vault = vault.with_key_store(open_store(config).await?);
+        }
         Some(config) => vault = vault.with_key_store(open_store(config).await?),
         None => tracing::info!(
             "scope keys are kept in the store itself: erasing a scope does not reach copies of the store taken before (set key_store)"

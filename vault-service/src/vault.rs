@@ -151,30 +151,57 @@ impl Vault {
         &self.key_store
     }
 
-    /// A scope's key: read from the key store, or (`create`) made and stored by the first
-    /// replica to get there. `None`: the scope has none (never sealed anything, or erased).
-    async fn scope_key(
+    /// What a scope's key record holds.
+    async fn scope_key(&self, tenant: &str, scope: &ScopeHash) -> Result<ScopeKey, VaultError> {
+        let Some(blob) = self
+            .key_store
+            .key_get(tenant, &scope_key_name(scope))
+            .await?
+        else {
+            return Ok(ScopeKey::None);
+        };
+        if blob == ERASED {
+            return Ok(ScopeKey::Erased);
+        }
+        self.unwrap_scope_key(tenant, scope, &blob)
+            .await
+            .map(ScopeKey::Key)
+    }
+
+    async fn unwrap_scope_key(
         &self,
         tenant: &str,
         scope: &ScopeHash,
-        create: bool,
-    ) -> Result<Option<Zeroizing<[u8; 32]>>, VaultError> {
-        let name = format!("scope:{}", hex::encode(scope));
-        let blob = match self.key_store.key_get(tenant, &name).await? {
-            Some(blob) => blob,
-            None if create => {
-                let active = self.active_keys(tenant).await?;
-                let wrapped =
-                    crypto::wrap_scope_key(&active, tenant, scope, &crypto::new_scope_key());
-                self.key_store.key_put(tenant, &name, &wrapped).await?
-            }
-            None => return Ok(None),
-        };
-        let version = crypto::scope_key_version(&blob).ok_or(VaultError::Integrity("scope key"))?;
+        blob: &[u8],
+    ) -> Result<Zeroizing<[u8; 32]>, VaultError> {
+        let version = crypto::scope_key_version(blob).ok_or(VaultError::Integrity("scope key"))?;
         let keys = self.keys_of(tenant, version).await?;
-        crypto::unwrap_scope_key(&keys, tenant, scope, &blob)
-            .map(Some)
+        crypto::unwrap_scope_key(&keys, tenant, scope, blob)
             .ok_or(VaultError::Integrity("scope key"))
+    }
+
+    /// A new key for a scope that has none (or whose erasure has just been completed); the
+    /// first replica's record wins. `erased`: the record to replace is a tombstone.
+    async fn new_scope_key(
+        &self,
+        tenant: &str,
+        scope: &ScopeHash,
+        erased: bool,
+    ) -> Result<Zeroizing<[u8; 32]>, VaultError> {
+        let name = scope_key_name(scope);
+        if erased {
+            self.key_store.key_delete(tenant, &name).await?;
+        }
+        let active = self.active_keys(tenant).await?;
+        let wrapped = crypto::wrap_scope_key(&active, tenant, scope, &crypto::new_scope_key());
+        let kept = self.key_store.key_put(tenant, &name, &wrapped).await?;
+        if kept == ERASED {
+            // Erased again meanwhile.
+            return Err(VaultError::Store(StoreError::Unavailable(
+                "the scope is being erased; retry".into(),
+            )));
+        }
+        self.unwrap_scope_key(tenant, scope, &kept).await
     }
 
     /// A vault with another minter (tests shrink the token space) or clock (tests move time).
@@ -207,10 +234,12 @@ impl Vault {
         Ok(crypto::scope_hash(&keys, scope))
     }
 
-    /// The tenant's keys under `version`: from the master keys, or through the KMS.
+    /// The tenant's keys under `version`: from the master keys, or through the KMS (whose
+    /// wrapped tenant keys are kept with the mappings: durable, backed up with them, and
+    /// opened only by the KMS).
     async fn keys_of(&self, tenant: &str, version: u32) -> Result<Arc<TenantKeys>, VaultError> {
         self.keys
-            .resolve(tenant, version, self.key_store.as_ref())
+            .resolve(tenant, version, self.store.as_ref())
             .await?
             .ok_or(VaultError::Integrity("key version not configured"))
     }
@@ -258,6 +287,21 @@ impl Vault {
             })
             .collect();
 
+        // A scope whose key record is a tombstone was erased, perhaps only in part (an
+        // erasure cut short, or a write that raced it sealed under the destroyed key): finish
+        // the erasure before anything is looked up, then seal under a fresh key.
+        let scope_key = match linkage {
+            Linkage::Tenant => None,
+            Linkage::Scope => match self.scope_key(tenant, &scope).await? {
+                ScopeKey::Key(key) => Some(key),
+                ScopeKey::None => None,
+                ScopeKey::Erased => {
+                    self.store.erase_scope(tenant, &scope).await?;
+                    Some(self.new_scope_key(tenant, &scope, true).await?)
+                }
+            },
+        };
+
         let keys: Vec<IndexKey> = slots.iter().map(|(_, ik)| *ik).collect();
         let found = self.store.find(tenant, &keys, &scope).await?;
         let mut tokens: Vec<Option<String>> = vec![None; slots.len()];
@@ -280,8 +324,9 @@ impl Vault {
         }
 
         let active = self.active_keys(tenant).await?;
-        let scope_key = match (linkage, tokens.iter().any(Option::is_none)) {
-            (Linkage::Scope, true) => self.scope_key(tenant, &scope, true).await?,
+        let scope_key = match (linkage, scope_key, tokens.iter().any(Option::is_none)) {
+            (_, Some(key), _) => Some(key),
+            (Linkage::Scope, None, true) => Some(self.new_scope_key(tenant, &scope, false).await?),
             _ => None,
         };
         let mut pending: Vec<(usize, u32)> = (0..slots.len())
@@ -383,7 +428,13 @@ impl Vault {
                 let owner = crypto::sealing_scope(&m.ciphertext)
                     .ok_or(VaultError::Integrity("ciphertext"))?;
                 if let Entry::Vacant(slot) = scope_keys.entry(owner) {
-                    slot.insert(self.scope_key(tenant, &owner, false).await?);
+                    slot.insert(match self.scope_key(tenant, &owner).await? {
+                        ScopeKey::Key(key) => Some(key),
+                        ScopeKey::Erased => None,
+                        // A sealed value whose scope never had a key record: the key store
+                        // was lost or is not the one the value was sealed with.
+                        ScopeKey::None => return Err(VaultError::Integrity("scope key missing")),
+                    });
                 }
             }
         }
@@ -466,13 +517,41 @@ impl Vault {
     /// Removes everything this scope tokenized that no other scope holds (erasure by scope).
     pub async fn erase_scope(&self, tenant: &str, scope: &str) -> Result<u64, VaultError> {
         let scope = self.scope_hash(tenant, scope).await?;
-        // The key first: should removing the mappings fail, their values are already gone,
-        // and a retry removes the rest.
-        self.key_store
-            .key_delete(tenant, &format!("scope:{}", hex::encode(scope)))
-            .await?;
+        // The key first, replaced by a tombstone: should removing the mappings stop half way,
+        // their values are already gone, and the scope's next tokenize (which reads the
+        // tombstone) or a retry removes the rest.
+        let name = scope_key_name(&scope);
+        let mut destroyed = false;
+        for _ in 0..4 {
+            self.key_store.key_delete(tenant, &name).await?;
+            // A tokenize may make a new key between the two; then round again.
+            if self.key_store.key_put(tenant, &name, ERASED).await? == ERASED {
+                destroyed = true;
+                break;
+            }
+        }
+        if !destroyed {
+            return Err(VaultError::Store(StoreError::Unavailable(
+                "the scope's key kept changing during erasure; retry".into(),
+            )));
+        }
         Ok(self.store.erase_scope(tenant, &scope).await?)
     }
+}
+
+/// A scope's key record: absent (the scope never sealed a value), a tombstone (erased), or
+/// the key.
+enum ScopeKey {
+    None,
+    Erased,
+    Key(Zeroizing<[u8; 32]>),
+}
+
+/// The tombstone an erased scope's key is replaced with (a wrapped key is 64 bytes).
+const ERASED: &[u8] = b"erased";
+
+fn scope_key_name(scope: &ScopeHash) -> String {
+    format!("scope:{}", hex::encode(scope))
 }
 
 /// Entity counts by label for audit events and metrics (custom kinds folded into `CUSTOM`

@@ -152,6 +152,29 @@ async fn a_copy_taken_before_erasure_cannot_open_the_erased_scope() {
     );
 }
 
+/// A sealed value whose scope key record is missing (the key store lost, or another one
+/// configured) is an integrity error, never "unknown": nothing pretends it was erased.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_scope_key_is_an_error_not_an_erasure() {
+    let dir = tempfile::tempdir().unwrap();
+    let master = master_keys(KEYS_V1);
+    let data = open(&dir.path().join("store"));
+    let v = Vault::new(data.clone(), master.clone()).with_key_store(open(&dir.path().join("keys")));
+    let tokens = v
+        .tokenize("acme", "s", Linkage::Scope, 3600, &items())
+        .await
+        .unwrap();
+    drop(v);
+    let elsewhere = Vault::new(data, master).with_key_store(open(&dir.path().join("other-keys")));
+    let refused = elsewhere
+        .rehydrate("acme", "s", &BTreeSet::new(), &tokens)
+        .await;
+    assert!(matches!(
+        refused,
+        Err(veil_vault::vault::VaultError::Integrity(_))
+    ));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_scope_keys_beside_the_mappings_a_copy_still_restores() {
     let (alice, _) = copy_then_erase(false).await;
