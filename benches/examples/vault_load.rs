@@ -3,7 +3,8 @@
 //! second and request latency percentiles.
 //!
 //! `cargo run --release -p veil-benches --example vault_load -- --store embedded --batch 10`
-//! Stores: embedded (a temporary directory), redis (127.0.0.1:6379), postgres (127.0.0.1:5432).
+//! Stores: embedded (a temporary directory, scope keys in another), redis (127.0.0.1:6379),
+//! postgres (127.0.0.1:5432), these two with their scope keys beside the mappings.
 //! Modes: `new` (every value unseen), `repeat` (values sent before, as in a conversation's
 //! history), `rehydrate`.
 
@@ -54,6 +55,11 @@ async fn main() {
         )),
         other => panic!("unknown store {other}"),
     };
+    // Scope keys: dev mode's own directory for the embedded store; on a shared backend,
+    // beside the mappings (a replica's deployment would name another instance of it).
+    if args.store != "embedded" {
+        settings.key_store = None;
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     tokio::spawn(async move { serve_on(listener, settings).await.unwrap() });
