@@ -215,10 +215,7 @@ fn master_keys(config: &FileConfig) -> Result<MasterKeys, String> {
     }
     let k = config.aws_kms.as_ref().expect("validated: one provider");
     let credentials = AwsCredentials::from_env().map_err(|e| format!("aws_kms: {e}"))?;
-    let client = AwsClient::new(
-        "kms",
-        "TrentService",
-        "application/x-amz-json-1.1",
+    let client = AwsClient::kms(
         &k.region,
         k.endpoint.as_deref(),
         credentials,

@@ -120,10 +120,10 @@ pub struct AwsClient {
 }
 
 impl AwsClient {
-    /// `endpoint` is `https://dynamodb.<region>.amazonaws.com` unless given (a VPC endpoint,
+    /// `endpoint` is `https://<service>.<region>.amazonaws.com` unless given (a VPC endpoint,
     /// or a server on loopback in tests).
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
+    fn new(
         service: &'static str,
         target_prefix: &'static str,
         content_type: &'static str,
@@ -155,6 +155,44 @@ impl AwsClient {
             content_type,
             credentials,
         })
+    }
+
+    /// DynamoDB (JSON 1.0).
+    pub fn dynamodb(
+        region: &str,
+        endpoint: Option<&str>,
+        credentials: AwsCredentials,
+        timeout: Duration,
+    ) -> Result<Self, String> {
+        let json = "application/x-amz-json-1.0";
+        Self::new(
+            "dynamodb",
+            "DynamoDB_20120810",
+            json,
+            region,
+            endpoint,
+            credentials,
+            timeout,
+        )
+    }
+
+    /// KMS (JSON 1.1).
+    pub fn kms(
+        region: &str,
+        endpoint: Option<&str>,
+        credentials: AwsCredentials,
+        timeout: Duration,
+    ) -> Result<Self, String> {
+        let json = "application/x-amz-json-1.1";
+        Self::new(
+            "kms",
+            "TrentService",
+            json,
+            region,
+            endpoint,
+            credentials,
+            timeout,
+        )
     }
 
     /// Calls `operation` with a JSON request; retries what AWS says may be retried.

@@ -361,20 +361,7 @@ impl FileConfig {
             if k.key_id.is_empty() || k.key_id.len() > 2048 {
                 return Err(err("aws_kms.key_id", "a key id, ARN or alias/..."));
             }
-            if !valid_region(&k.region) {
-                return Err(err(
-                    "aws_kms.region",
-                    "an AWS region name such as eu-west-1",
-                ));
-            }
-            if let Some(e) = &k.endpoint {
-                if !(e.starts_with("https://") || e.starts_with("http://")) {
-                    return Err(err(
-                        "aws_kms.endpoint",
-                        "must be an http:// or https:// URL",
-                    ));
-                }
-            }
+            check_aws("aws_kms", &k.region, k.endpoint.as_deref())?;
             if !(1..=86_400).contains(&k.cache_ttl_seconds) {
                 return Err(err("aws_kms.cache_ttl_seconds", "must be 1..=86400"));
             }
@@ -505,20 +492,7 @@ impl FileConfig {
                     "3-255 characters of a-z, A-Z, 0-9, '_', '.', '-'",
                 ));
             }
-            if !valid_region(&d.region) {
-                return Err(err(
-                    "store.dynamodb.region",
-                    "an AWS region name such as eu-west-1",
-                ));
-            }
-            if let Some(e) = &d.endpoint {
-                if !(e.starts_with("https://") || e.starts_with("http://")) {
-                    return Err(err(
-                        "store.dynamodb.endpoint",
-                        "must be an http:// or https:// URL",
-                    ));
-                }
-            }
+            check_aws("store.dynamodb", &d.region, d.endpoint.as_deref())?;
             if !(100..=60_000).contains(&d.timeout_ms) {
                 return Err(err("store.dynamodb.timeout_ms", "must be 100..=60000"));
             }
@@ -527,11 +501,25 @@ impl FileConfig {
     }
 }
 
-fn valid_region(region: &str) -> bool {
-    !region.is_empty()
+/// An AWS service's `region` and optional `endpoint`, under `at`.
+fn check_aws(at: &str, region: &str, endpoint: Option<&str>) -> Result<(), ConfigError> {
+    let region_ok = !region.is_empty()
         && region
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !region_ok {
+        return Err(err(
+            format!("{at}.region"),
+            "an AWS region name such as eu-west-1",
+        ));
+    }
+    match endpoint {
+        Some(e) if !(e.starts_with("https://") || e.starts_with("http://")) => Err(err(
+            format!("{at}.endpoint"),
+            "must be an http:// or https:// URL",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Tenant names go into storage keys (and Redis hash tags): a small safe alphabet.

@@ -77,6 +77,26 @@ pub fn scope_hash(keys: &TenantKeys, scope: &str) -> ScopeHash {
     full[..16].try_into().expect("16 of 32 bytes")
 }
 
+/// AES-256-GCM under `key` with a fresh random nonce: (nonce, ciphertext with tag).
+fn aead_seal(key: &[u8; 32], ad: &[u8], msg: &[u8]) -> ([u8; 12], Vec<u8>) {
+    let mut nonce = [0u8; 12];
+    getrandom::getrandom(&mut nonce).expect("the OS random source works");
+    let ct = Aes256Gcm::new(key.into())
+        .encrypt(Nonce::from_slice(&nonce), Payload { msg, aad: ad })
+        .expect("AES-GCM encryption of a bounded message cannot fail");
+    (nonce, ct)
+}
+
+/// The plaintext, or `None` when the key, the binding or the ciphertext is wrong.
+fn aead_open(key: &[u8; 32], nonce: &[u8], ad: &[u8], ct: &[u8]) -> Option<Vec<u8>> {
+    if nonce.len() != 12 {
+        return None;
+    }
+    Aes256Gcm::new(key.into())
+        .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: ad })
+        .ok()
+}
+
 /// Set in a mapping's key version when its value is sealed under a scope key.
 pub const SCOPE_SEALED: u32 = 1 << 24;
 
@@ -104,17 +124,11 @@ pub fn wrap_scope_key(
     scope: &ScopeHash,
     key: &[u8; 32],
 ) -> Vec<u8> {
-    let mut nonce = [0u8; 12];
-    getrandom::getrandom(&mut nonce).expect("the OS random source works");
-    let ct = Aes256Gcm::new(&keys.encrypt.into())
-        .encrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: key,
-                aad: &scope_key_ad(tenant, scope, keys.version),
-            },
-        )
-        .expect("AES-GCM encryption of 32 bytes cannot fail");
+    let (nonce, ct) = aead_seal(
+        &keys.encrypt,
+        &scope_key_ad(tenant, scope, keys.version),
+        key,
+    );
     let mut blob = keys.version.to_be_bytes().to_vec();
     blob.extend(nonce);
     blob.extend(ct);
@@ -136,17 +150,8 @@ pub fn unwrap_scope_key(
     if scope_key_version(blob)? != keys.version || blob.len() < 16 {
         return None;
     }
-    let plain = Zeroizing::new(
-        Aes256Gcm::new(&keys.encrypt.into())
-            .decrypt(
-                Nonce::from_slice(&blob[4..16]),
-                Payload {
-                    msg: &blob[16..],
-                    aad: &scope_key_ad(tenant, scope, keys.version),
-                },
-            )
-            .ok()?,
-    );
+    let ad = scope_key_ad(tenant, scope, keys.version);
+    let plain = Zeroizing::new(aead_open(&keys.encrypt, &blob[4..16], &ad, &blob[16..])?);
     let key: [u8; 32] = plain.as_slice().try_into().ok()?;
     Some(Zeroizing::new(key))
 }
@@ -168,19 +173,8 @@ pub fn seal_in_scope(
     token: &str,
     value: &str,
 ) -> ([u8; 12], Vec<u8>) {
-    let mut nonce = [0u8; 12];
-    getrandom::getrandom(&mut nonce).expect("the OS random source works");
     let ad = associated_data(tenant, entity, token, keys.version | SCOPE_SEALED);
-    let key = scope_value_key(keys, scope_key);
-    let ct = Aes256Gcm::new(key.as_ref().into())
-        .encrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: value.as_bytes(),
-                aad: &ad,
-            },
-        )
-        .expect("AES-GCM encryption of a bounded value cannot fail");
+    let (nonce, ct) = aead_seal(&scope_value_key(keys, scope_key), &ad, value.as_bytes());
     let mut out = scope.to_vec();
     out.extend(ct);
     (nonce, out)
@@ -204,15 +198,7 @@ pub fn open_in_scope(
 ) -> Option<String> {
     let ad = associated_data(tenant, entity, token, keys.version | SCOPE_SEALED);
     let key = scope_value_key(keys, scope_key);
-    let plain = Aes256Gcm::new(key.as_ref().into())
-        .decrypt(
-            Nonce::from_slice(nonce),
-            Payload {
-                msg: ciphertext.get(16..)?,
-                aad: &ad,
-            },
-        )
-        .ok()?;
+    let plain = aead_open(&key, nonce, &ad, ciphertext.get(16..)?)?;
     String::from_utf8(plain).ok()
 }
 
@@ -234,20 +220,8 @@ pub fn seal(
     token: &str,
     value: &str,
 ) -> ([u8; 12], Vec<u8>) {
-    let mut nonce = [0u8; 12];
-    getrandom::getrandom(&mut nonce).expect("the OS random source works");
-    let cipher = Aes256Gcm::new(&keys.encrypt.into());
     let ad = associated_data(tenant, entity, token, keys.version);
-    let ct = cipher
-        .encrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: value.as_bytes(),
-                aad: &ad,
-            },
-        )
-        .expect("AES-GCM encryption of a bounded value cannot fail");
-    (nonce, ct)
+    aead_seal(&keys.encrypt, &ad, value.as_bytes())
 }
 
 /// Decrypts a value; `None` when the ciphertext, its binding or the key is wrong.
@@ -259,17 +233,8 @@ pub fn open(
     nonce: &[u8; 12],
     ciphertext: &[u8],
 ) -> Option<String> {
-    let cipher = Aes256Gcm::new(&keys.encrypt.into());
     let ad = associated_data(tenant, entity, token, keys.version);
-    let plain = cipher
-        .decrypt(
-            Nonce::from_slice(nonce),
-            Payload {
-                msg: ciphertext,
-                aad: &ad,
-            },
-        )
-        .ok()?;
+    let plain = aead_open(&keys.encrypt, nonce, &ad, ciphertext)?;
     String::from_utf8(plain).ok()
 }
 

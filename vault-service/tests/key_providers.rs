@@ -22,10 +22,7 @@ use veil_vault::store::Store;
 use veil_vault::vault::{Item, Linkage, Vault, VaultError};
 
 fn kms_client(port: u16) -> AwsClient {
-    AwsClient::new(
-        "kms",
-        "TrentService",
-        "application/x-amz-json-1.1",
+    AwsClient::kms(
         "us-east-1",
         Some(&format!("http://127.0.0.1:{port}")),
         test_aws_credentials(),

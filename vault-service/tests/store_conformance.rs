@@ -795,10 +795,7 @@ async fn dynamodb_completes_writes_that_stopped_half_way() {
     let scope = veil_vault::crypto::scope_hash(&lookup, "s");
     let ik = veil_vault::crypto::index_key(&lookup, Some(&scope), "PERSON", &person.value);
     let vk = veil_vault::crypto::index_key(&lookup, None, "PERSON", &person.value);
-    let client = AwsClient::new(
-        "dynamodb",
-        "DynamoDB_20120810",
-        "application/x-amz-json-1.0",
+    let client = AwsClient::dynamodb(
         "us-east-1",
         Some(&b.url),
         test_aws_credentials(),

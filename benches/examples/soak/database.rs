@@ -2,12 +2,12 @@
 //! free port in a temporary directory (PostgreSQL as the `postgres` user when run as root),
 //! so the run can crash them and start them again without touching anything else.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
+pub use veil_testkit::servers::free_port;
+use veil_testkit::servers::Server;
 
 use crate::StoreKind;
 
@@ -16,7 +16,7 @@ pub struct Database {
     pub kind: StoreKind,
     port: u16,
     dir: PathBuf,
-    child: Option<Child>,
+    server: Option<Server>,
 }
 
 fn pg_bin(name: &str) -> PathBuf {
@@ -41,32 +41,6 @@ fn as_postgres(program: &Path) -> Command {
     } else {
         Command::new(program)
     }
-}
-
-/// Spawns `cmd` and waits until a line of its stdout or stderr contains `ready`.
-fn spawn_until(mut cmd: Command, ready: &'static str) -> Child {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the database starts");
-    let (tx, rx) = std::sync::mpsc::channel();
-    for pipe in [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ] {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                if line.contains(ready) {
-                    let _ = tx.send(());
-                }
-            }
-        });
-    }
-    rx.recv_timeout(Duration::from_secs(60))
-        .unwrap_or_else(|_| panic!("the database never said {ready:?}"));
-    child
 }
 
 impl Database {
@@ -97,14 +71,14 @@ impl Database {
             kind,
             port,
             dir,
-            child: None,
+            server: None,
         };
         db.run();
         db
     }
 
     fn run(&mut self) {
-        let child = match self.kind {
+        let server = match self.kind {
             StoreKind::Redis => {
                 let mut cmd = Command::new("redis-server");
                 cmd.args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
@@ -118,7 +92,7 @@ impl Database {
                     ])
                     .arg("--dir")
                     .arg(&self.dir);
-                spawn_until(cmd, "Ready to accept connections")
+                Server::start(cmd, self.port, "Ready to accept connections")
             }
             StoreKind::Postgres => {
                 let mut cmd = as_postgres(&pg_bin("postgres"));
@@ -127,22 +101,22 @@ impl Database {
                     .args(["-p", &self.port.to_string(), "-k"])
                     .arg(&self.dir)
                     .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=on"]);
-                spawn_until(cmd, "database system is ready to accept connections")
+                Server::start(
+                    cmd,
+                    self.port,
+                    "database system is ready to accept connections",
+                )
             }
             StoreKind::Embedded => unreachable!("the embedded store is the vault's own"),
         };
-        self.child = Some(child);
+        self.server = Some(server);
     }
 
     /// Crash and start again: Redis by SIGKILL; PostgreSQL by an immediate shutdown (its
     /// children end with it, so it can start again at once), recovering from its WAL.
     pub fn crash_and_restart(&mut self) {
         match self.kind {
-            StoreKind::Redis => {
-                let mut child = self.child.take().unwrap();
-                child.kill().unwrap();
-                child.wait().unwrap();
-            }
+            StoreKind::Redis => self.server.take().unwrap().kill_9(),
             _ => {
                 let ok = as_postgres(&pg_bin("pg_ctl"))
                     .args(["stop", "-m", "immediate", "-D"])
@@ -152,7 +126,7 @@ impl Database {
                     .unwrap()
                     .success();
                 assert!(ok, "pg_ctl stop");
-                self.child.take().unwrap().wait().unwrap();
+                self.server.take().unwrap().child.wait().unwrap();
             }
         }
         self.run();
@@ -172,7 +146,9 @@ impl Database {
 
 impl Drop for Database {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
+        // Dropping the server kills it (SIGKILL); PostgreSQL is stopped first, so that its
+        // children end with it.
+        if let Some(server) = self.server.take() {
             if self.kind == StoreKind::Postgres {
                 let _ = as_postgres(&pg_bin("pg_ctl"))
                     .args(["stop", "-m", "immediate", "-D"])
@@ -180,16 +156,7 @@ impl Drop for Database {
                     .stdout(Stdio::null())
                     .status();
             }
-            let _ = child.kill();
-            let _ = child.wait();
+            drop(server);
         }
     }
-}
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }

@@ -116,6 +116,19 @@ fn corrupt() -> StoreError {
     StoreError::Corrupt("unreadable mapping in dynamodb".into())
 }
 
+/// Waits before a batch's next round of unprocessed items (DynamoDB throttled part of it);
+/// past `BATCH_ROUNDS` the call fails as unavailable.
+async fn next_round(round: &mut u32, what: &str) -> Result<(), StoreError> {
+    *round += 1;
+    if *round >= BATCH_ROUNDS {
+        return Err(StoreError::Unavailable(format!(
+            "dynamodb: batch {what} throttled"
+        )));
+    }
+    tokio::time::sleep(Duration::from_millis(20 << (*round).min(5))).await;
+    Ok(())
+}
+
 fn is_condition_failure(e: &AwsError) -> bool {
     e.kind() == Some("ConditionalCheckFailedException")
 }
@@ -184,10 +197,7 @@ impl DynamoDbStore {
         settings: &DynamoDbConfig,
         credentials: AwsCredentials,
     ) -> Result<Self, StoreError> {
-        let client = AwsClient::new(
-            "dynamodb",
-            "DynamoDB_20120810",
-            "application/x-amz-json-1.0",
+        let client = AwsClient::dynamodb(
             &settings.region,
             settings.endpoint.as_deref(),
             credentials,
@@ -368,13 +378,7 @@ impl DynamoDbStore {
                     .cloned()
                     .unwrap_or_default();
                 if !keys.is_empty() {
-                    round += 1;
-                    if round >= BATCH_ROUNDS {
-                        return Err(StoreError::Unavailable(
-                            "dynamodb: batch read throttled".into(),
-                        ));
-                    }
-                    tokio::time::sleep(Duration::from_millis(20 << round.min(5))).await;
+                    next_round(&mut round, "read").await?;
                 }
             }
         }
@@ -402,13 +406,7 @@ impl DynamoDbStore {
                     .cloned()
                     .unwrap_or_default();
                 if !requests.is_empty() {
-                    round += 1;
-                    if round >= BATCH_ROUNDS {
-                        return Err(StoreError::Unavailable(
-                            "dynamodb: batch write throttled".into(),
-                        ));
-                    }
-                    tokio::time::sleep(Duration::from_millis(20 << round.min(5))).await;
+                    next_round(&mut round, "write").await?;
                 }
             }
         }
