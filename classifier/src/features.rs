@@ -235,6 +235,11 @@ impl<'a> Names<'a> {
         Ok(Names { keys, classes })
     }
 
+    /// Whether the census tables list `word` as a given name or surname, in any case.
+    pub fn is_name(&self, word: &str) -> bool {
+        self.class(&norm(word)) != 0
+    }
+
     fn class(&self, norm: &str) -> u8 {
         let key = (fnv(10, 0, norm) & 0xFFFF_FFFF) as u32;
         self.keys.position(key).map_or(0, |i| self.classes[i])

@@ -15,6 +15,7 @@ pub mod decode;
 pub mod encoder;
 pub mod features;
 pub mod model;
+pub mod plausible;
 pub mod recognizer;
 
 use veil_core::config::{ConfigError, DetectionConfig};

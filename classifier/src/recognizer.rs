@@ -12,6 +12,7 @@ use crate::decode::{self, KINDS};
 use crate::encoder::LABELS;
 use crate::features;
 use crate::model::{self, Model};
+use crate::plausible;
 
 /// Tokens per model run: the training window.
 const WINDOW: usize = 256;
@@ -127,6 +128,9 @@ impl Recognizer for Classifier {
                     .any(|t| features::is_veil_token(&text[tokens[run_start + t].clone()]))
                     || !value.chars().any(char::is_alphabetic)
                     || (value.len() == 1 && value.is_ascii())
+                    || !plausible::plausible(text, first.start, last.end, |w| {
+                        self.model.lexicon.names.is_name(w)
+                    })
                 {
                     continue;
                 }

@@ -90,6 +90,11 @@ pub struct DetectionConfig {
     /// Terms always reported, by the kind to report them as (e.g. `{"PROJECT": ["Falcon"]}`).
     #[serde(default)]
     pub deny_list: BTreeMap<String, Vec<String>>,
+    /// Labels that make the identifier right after them personal, added to the built-in
+    /// vocabulary, by the kind to report (`{"badge number": "EMPLOYEE_ID"}`): a tier-1 kind
+    /// or a new `UPPER_SNAKE` one (then always on).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
     /// Team-defined kinds: a regex, an optional validator and context words.
     #[serde(default)]
     pub custom: Vec<CustomEntity>,
@@ -207,6 +212,7 @@ impl Default for DetectionConfig {
             context_words: BTreeMap::new(),
             allow_list: Vec::new(),
             deny_list: BTreeMap::new(),
+            labels: BTreeMap::new(),
             custom: Vec::new(),
             classifier: ClassifierConfig::default(),
         }
@@ -276,10 +282,13 @@ impl<G: GatewayPart> VeilConfig<G> {
     pub fn from_json(text: &str) -> Result<VeilConfig<G>, ConfigError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let config: VeilConfig<G> = serde_path_to_error::deserialize(de).map_err(|e| {
-            let field = e.path().to_string();
-            // serde's message for a type error can quote the offending value; keep it short
-            // and never echo long strings (they may be secrets pasted in the wrong place).
-            ConfigError::new(field, redact_serde_message(&e.into_inner().to_string()))
+            // serde's message for a type error can quote the offending value, and the path can
+            // hold an unknown key: keep both short and never echo long strings (they may be
+            // secrets pasted in the wrong place).
+            ConfigError::new(
+                error_field(e.path()),
+                redact_serde_message(&e.into_inner().to_string()),
+            )
         })?;
         config.body.json.validate()?;
         if let Some(gateway) = &config.gateway {
@@ -290,7 +299,39 @@ impl<G: GatewayPart> VeilConfig<G> {
     }
 }
 
-fn redact_serde_message(message: &str) -> String {
+/// Longest part of a document an error repeats: a quoted value, or one key of a field path.
+const ECHO_CHARS: usize = 40;
+
+/// A field path for an error, `a.b[2].c`, each key cut to a short prefix: an unknown key
+/// ends the path, and a key can be a value pasted in the wrong place. Empty at the top level.
+pub fn error_field(path: &serde_path_to_error::Path) -> String {
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            serde_path_to_error::Segment::Map { key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.extend(key.chars().take(ECHO_CHARS));
+                if key.chars().nth(ECHO_CHARS).is_some() {
+                    out.push('…');
+                }
+            }
+            serde_path_to_error::Segment::Enum { variant } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.extend(variant.chars().take(ECHO_CHARS));
+            }
+            serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// serde's message with every quoted value or name cut to a short prefix.
+pub fn redact_serde_message(message: &str) -> String {
     // serde_json appends " at line L column C", which is useful; quoted values are cut to a
     // short prefix. serde quotes a string value with `"` (escaping any inside) and a name with
     // backticks; a quote ends only at its own kind, so a value holding the other kind (or an
@@ -315,8 +356,8 @@ fn redact_serde_message(message: &str) -> String {
             Some(_) => {
                 escaped = c == '\\' && !escaped;
                 quoted += 1;
-                if quoted > 40 {
-                    if quoted == 41 {
+                if quoted > ECHO_CHARS {
+                    if quoted == ECHO_CHARS + 1 {
                         out.push('…');
                     }
                     continue;
@@ -455,5 +496,15 @@ mod tests {
             let e = VeilConfig::<NoGateway>::from_json(&doc).unwrap_err();
             assert!(!e.to_string().contains("secret-end"), "{e}");
         }
+    }
+
+    #[test]
+    fn a_long_unknown_key_is_not_echoed_in_the_field_path() {
+        // Found by fuzzing: the message quoted the key short, the path repeated it whole.
+        let key = format!("api_key_{}secret-end", "r".repeat(60));
+        let doc = format!(r#"{{"detection": {{"{key}": 1}}}}"#);
+        let e = VeilConfig::<NoGateway>::from_json(&doc).unwrap_err();
+        assert!(e.field.starts_with("detection.api_key_rrr"), "{e}");
+        assert!(!e.to_string().contains("secret-end"), "{e}");
     }
 }

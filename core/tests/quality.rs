@@ -22,14 +22,36 @@ use common::{load_corpus, Example};
 /// Each entity needs at least this many labelled values, so a floor never passes on nothing.
 const MIN_POSITIVES: usize = 20;
 
+/// The kinds the held-out corpus was written for. Kinds added later are labelled where its
+/// text holds them (their precision counts here) and measured on the blind third-party sets
+/// (`benches/eval/`).
+const HELDOUT_KINDS: &[&str] = &[
+    "ABA_ROUTING_NUMBER",
+    "CREDIT_CARD",
+    "CRYPTO",
+    "DATE_TIME",
+    "EMAIL_ADDRESS",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "MAC_ADDRESS",
+    "PHONE_NUMBER",
+    "SECRET",
+    "UK_NHS",
+    "UK_NINO",
+    "URL",
+    "US_ITIN",
+    "US_PASSPORT",
+    "US_SSN",
+];
+
 #[test]
 fn development_corpus_meets_the_floors() {
-    check("corpus", 0.99, 0.97);
+    check("corpus", 0.99, 0.97, None);
 }
 
 #[test]
 fn heldout_corpus_meets_the_floors() {
-    check("corpus-heldout", 0.95, 0.95);
+    check("corpus-heldout", 0.95, 0.95, Some(HELDOUT_KINDS));
 }
 
 #[derive(Default)]
@@ -39,7 +61,9 @@ struct Counts {
     fn_: usize,
 }
 
-fn check(corpus_name: &str, recall_floor: f64, precision_floor: f64) {
+/// Floors for every kind (or the `required` ones): enough labelled values, recall and
+/// precision. Any other kind the engine reports is held to the precision floor.
+fn check(corpus_name: &str, recall_floor: f64, precision_floor: f64, required: Option<&[&str]>) {
     let corpus = load_corpus(corpus_name);
     let mut entities: Vec<String> = veil_kinds::kind::defaults(false)
         .map(|e| e.to_string())
@@ -96,6 +120,14 @@ fn check(corpus_name: &str, recall_floor: f64, precision_floor: f64) {
             c.tp as f64 / labelled as f64
         };
         println!("| {entity} | {labelled} | {precision:.3} | {recall:.3} |");
+        if precision < precision_floor {
+            failures.push(format!(
+                "{entity}: precision {precision:.3} < {precision_floor}"
+            ));
+        }
+        if required.is_some_and(|kinds| !kinds.contains(&entity.as_str())) {
+            continue;
+        }
         if labelled < MIN_POSITIVES {
             failures.push(format!(
                 "{entity}: only {labelled} labelled values (need {MIN_POSITIVES})"
@@ -103,11 +135,6 @@ fn check(corpus_name: &str, recall_floor: f64, precision_floor: f64) {
         }
         if recall < recall_floor {
             failures.push(format!("{entity}: recall {recall:.3} < {recall_floor}"));
-        }
-        if precision < precision_floor {
-            failures.push(format!(
-                "{entity}: precision {precision:.3} < {precision_floor}"
-            ));
         }
     }
     for m in &misses {

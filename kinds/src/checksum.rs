@@ -124,7 +124,7 @@ pub fn verhoeff(digits: &[u8]) -> bool {
         [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
         [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
         [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
-        [9, 4, 5, 3, 1, 2, 7, 6, 8, 0],
+        [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
         [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
         [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
         [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
@@ -179,6 +179,10 @@ mod tests {
     #[test]
     fn verhoeff_known_values() {
         assert!(verhoeff(&digits_of("2363")));
+        // The permutation of the fifth digit from the right: p(4) = p(1)^4.
+        assert!(verhoeff(&digits_of("427472780481")));
+        assert!(verhoeff(&digits_of("447375973529")));
+        assert!(!verhoeff(&digits_of("427472780482")));
         assert!(!verhoeff(&digits_of("2364")));
     }
 }

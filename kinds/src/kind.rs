@@ -116,6 +116,23 @@ kinds! {
     /// Off by default: masking every link costs models more context than it protects (URLs
     /// with credentials are SECRET).
     Url = "URL", presidio Some("URL"), Patterns, default false, token Typed, typed "Url";
+    /// US Employer Identification Numbers (`12-3456789`).
+    UsEin = "US_EIN", presidio None, Patterns, default true, token Typed, typed "Ein";
+    /// India's Permanent Account Number (`ABCPE1234F`).
+    InPan = "IN_PAN", presidio Some("IN_PAN"), Patterns, default true, token Typed, typed "Pan";
+    /// India's Aadhaar number: twelve digits, Verhoeff.
+    InAadhaar = "IN_AADHAAR", presidio Some("IN_AADHAAR"), Patterns, default true, token Typed, typed "Aadhaar";
+    /// The kinds below are identifiers only a label makes personal ("MRN: 00-4471-2").
+    MedicalRecordNumber = "MEDICAL_RECORD_NUMBER", presidio None, Patterns, default true, token Typed, typed "Mrn";
+    HealthPlanId = "HEALTH_PLAN_ID", presidio None, Patterns, default true, token Typed, typed "HealthPlan";
+    AccountNumber = "ACCOUNT_NUMBER", presidio None, Patterns, default true, token Typed, typed "Account";
+    UsDriverLicense = "US_DRIVER_LICENSE", presidio Some("US_DRIVER_LICENSE"), Patterns, default true, token Typed, typed "License";
+    /// Passports of any country, after a passport label (US_PASSPORT's shapes stay US_PASSPORT).
+    Passport = "PASSPORT", presidio None, Patterns, default true, token Typed, typed "IntlPassport";
+    /// Any other identifier after a label of the labelled-identifier vocabulary.
+    PersonalId = "PERSONAL_ID", presidio None, Patterns, default true, token Typed, typed "Id";
+    /// A street address as one span, house number to postcode.
+    StreetAddress = "STREET_ADDRESS", presidio None, Patterns, default true, token Typed, typed "Address";
     Person = "PERSON", presidio Some("PERSON"), Classifier, default true, token Typed, typed "Person";
     Location = "LOCATION", presidio Some("LOCATION"), Classifier, default true, token Typed, typed "Location";
     Organization = "ORGANIZATION", presidio Some("ORGANIZATION"), Classifier, default true, token Typed, typed "Org";
@@ -227,10 +244,10 @@ mod tests {
     #[test]
     fn defaults_are_every_kind_but_url() {
         let on: Vec<&str> = defaults(false).map(Entity::as_str).collect();
-        assert_eq!(on.len(), 15);
+        assert_eq!(on.len(), 25);
         assert!(!on.contains(&"URL") && !on.contains(&"PERSON"));
         let with_tier2: Vec<&str> = defaults(true).map(Entity::as_str).collect();
-        assert_eq!(with_tier2.len(), 18);
+        assert_eq!(with_tier2.len(), 28);
         assert_eq!(of_tier(Tier::Classifier).count(), 3);
     }
 

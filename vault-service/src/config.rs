@@ -309,14 +309,15 @@ impl FileConfig {
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let config: FileConfig = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path.is_empty() || path == "." {
+            let path = veil_core::config::error_field(e.path());
+            let field = if path.is_empty() {
                 "(top level)".to_string()
             } else {
                 path
             };
-            // serde's own message may quote the input; keep its kind only, plus known shapes.
-            let inner = e.inner().to_string();
+            // serde's own message may quote the input; keep its kind only, plus known shapes,
+            // with any quoted name cut short.
+            let inner = veil_core::config::redact_serde_message(&e.inner().to_string());
             let message = if inner.starts_with("unknown field")
                 || inner.starts_with("missing field")
                 || inner.starts_with("unknown variant")
@@ -554,6 +555,15 @@ mod tests {
         assert_eq!(c.tenants["acme"].token_linkage, Linkage::Scope);
         assert_eq!(c.limits.max_concurrent_requests, 256);
         assert_eq!(c.tenants["acme"].api_keys[0].role, "filter");
+    }
+
+    #[test]
+    fn a_long_unknown_key_is_not_echoed() {
+        let key = format!("tenant_key_{}secret-end", "x".repeat(60));
+        let doc = GOOD.replacen('{', &format!(r#"{{"{key}": 1,"#), 1);
+        let e = FileConfig::parse(&doc).unwrap_err();
+        assert!(e.message.contains("unknown field"), "{e}");
+        assert!(!e.to_string().contains("secret-end"), "{e}");
     }
 
     #[test]

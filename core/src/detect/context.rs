@@ -308,7 +308,9 @@ fn offset_in(text: &str, part: &str) -> usize {
 /// `word` is `context` (lowercase) or its plural, ignoring ASCII case.
 fn is_word_or_plural(word: &str, context: &str) -> bool {
     let n = context.len();
-    word.len() >= n
+    // A one-letter word has no plural: "v" (version) is not "vs".
+    (word.len() == n || n > 1)
+        && word.len() >= n
         && word.is_char_boundary(n)
         && word[..n].eq_ignore_ascii_case(context)
         && matches!(

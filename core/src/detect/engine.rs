@@ -98,13 +98,22 @@ impl Engine {
         let mut custom_names: HashSet<Entity> = HashSet::new();
         let mut recognizers: Vec<Box<dyn Recognizer>> = Vec::new();
         let mut context = ContextWords::new(cfg.context_window);
+        // Labels from the configuration replace the built-in labelled-identifier recognizer
+        // (the vocabulary is the built-in one and theirs); their new kinds are always on.
+        if !cfg.labels.is_empty() {
+            let r = recognizers::labelled::Labelled::new(&cfg.labels)?;
+            custom_names.extend(r.custom_kinds().cloned());
+            recognizers.push(Box::new(r));
+        }
         // A recognizer may serve several kinds (SSN and ITIN share one search); it is added
         // once, and `detect` keeps only the kinds that are enabled.
         for entity in &enabled {
-            if let Some((r, words)) = recognizers::builtin(entity) {
+            if let Some((found, words)) = recognizers::builtin(entity) {
                 context.add(entity, words.iter());
-                if !recognizers.iter().any(|have| have.name() == r.name()) {
-                    recognizers.push(r);
+                for r in found {
+                    if !recognizers.iter().any(|have| have.name() == r.name()) {
+                        recognizers.push(r);
+                    }
                 }
             }
         }

@@ -178,6 +178,12 @@ impl<'t> Haystack<'t> {
         self.regions.original(pos)
     }
 
+    /// The regions, as ranges of the text, ascending: for recognizers that read each region
+    /// and the words around it themselves (labelled identifiers, street addresses).
+    pub fn regions(&self) -> &[Range<usize>] {
+        &self.ranges
+    }
+
     /// Up to two words on each side of every region whose text `keep` accepts, as ranges of
     /// the text, ascending.
     pub fn neighbour_words(&self, keep: impl Fn(&str) -> bool) -> Vec<Range<usize>> {

@@ -1,5 +1,6 @@
 //! CREDIT_CARD: 13-19 digits, optionally grouped by spaces or dashes, checked with Luhn and the
-//! issuer ranges (IIN prefixes and the lengths each issuer uses).
+//! issuer ranges (IIN prefixes and the lengths each issuer uses). Twelve digits only as a
+//! Luhn-valid Maestro number next to a card word (0.8 with it, nothing without).
 //!
 //! Scores: Luhn-valid with a known issuer 0.9; Luhn-valid, unknown issuer 0.3; Luhn failing
 //! 0.1; both lifted by a context word ("card", "visa" ...), so a mistyped card number right
@@ -51,7 +52,7 @@ pub struct CreditCard {
 impl CreditCard {
     pub fn new() -> Self {
         CreditCard {
-            re: regex(r"(?-u:\b)\d(?:[ -]?\d){12,18}(?-u:\b)"),
+            re: regex(r"(?-u:\b)\d(?:[ -]?\d){11,18}(?-u:\b)"),
         }
     }
 }
@@ -77,6 +78,19 @@ impl Recognizer for CreditCard {
                 continue;
             }
             let digits = digits_of(value);
+            if digits.len() == 12 {
+                // Twelve digits are a card only as Maestro, and only next to a card word.
+                if luhn(&digits) && known_issuer(&digits) {
+                    out.push(Candidate::needs_context(
+                        r.start,
+                        r.end,
+                        Entity::CreditCard,
+                        0.8,
+                        true,
+                    ));
+                }
+                continue;
+            }
             let (score, validated) = match (luhn(&digits), known_issuer(&digits)) {
                 (true, true) => (0.9, true),
                 (true, false) => (0.3, true),
@@ -104,7 +118,7 @@ fn grouping_is_plausible(value: &str) -> bool {
     }
     let lens: Vec<usize> = value.split([' ', '-']).map(str::len).collect();
     match lens.as_slice() {
-        [4, 6, 5] | [4, 6, 4] => true,
+        [4, 6, 5] | [4, 6, 4] | [4, 4, 4] => true,
         [4, 4, 4, rest @ ..] => {
             !rest.is_empty()
                 && rest.len() <= 2
@@ -171,6 +185,15 @@ mod tests {
         );
         assert_none(CreditCard, "reference 4111 1111 1111 1112 noted");
         assert_none(CreditCard, "batch 4111111111111112");
+    }
+
+    #[test]
+    fn twelve_digit_maestro_needs_a_card_word() {
+        assert_finds(CreditCard, "Maestro card 6759 6498 2648", "6759 6498 2648");
+        assert_finds(CreditCard, "my card: 675964982648", "675964982648");
+        assert_none(CreditCard, "batch 6759 6498 2648 done");
+        // Luhn-failing twelve digits are not a card even then
+        assert_none(CreditCard, "card 6759 6498 2643");
     }
 
     #[test]

@@ -124,14 +124,14 @@ mod tests {
 
     #[test]
     fn regex_with_validator_and_context() {
-        let e = engine(r#"{"name": "MEMBER_ID", "pattern": "\\bM\\d{8}\\b", "validator": "luhn", "context": ["member"]}"#).unwrap();
+        let e = engine(r#"{"name": "MEMBER_ID", "pattern": "\\bM\\d{8}\\b", "validator": "luhn", "context": ["club"]}"#).unwrap();
         assert_eq!(
             labels(&e, "id M79927398 ok"),
             vec![("MEMBER_ID".into(), "M79927398".into())]
         );
         assert!(labels(&e, "id M79927399 ok").is_empty());
         assert_eq!(
-            labels(&e, "member M79927399"),
+            labels(&e, "club M79927399"),
             vec![("MEMBER_ID".into(), "M79927399".into())]
         );
     }

@@ -5,7 +5,8 @@
 //! even when a word in capitals follows ("... 0130 00 EUR").
 //!
 //! Scores: valid 0.95; right length but failing mod-97 0.1 (a context word such as "IBAN"
-//! lifts it: a mistyped IBAN is still sensitive).
+//! lifts it: a mistyped IBAN is still sensitive). Written in lower case or grouped other than
+//! by fours ("de89 370 400 440 532 013 000"), only a valid IBAN counts.
 
 use regex::Regex;
 
@@ -120,7 +121,7 @@ impl Iban {
         Iban {
             // Searched in the regions (the country code and check digits form a
             // digit-bearing word); the rest is read from the text itself.
-            start: regex(r"(?-u:\b)[A-Z]{2}\d{2}"),
+            start: regex(r"(?-u:\b)[A-Za-z]{2}\d{2}"),
         }
     }
 }
@@ -142,7 +143,11 @@ impl Recognizer for Iban {
         let text = hay.text();
         for r in hay.region_finds(&self.start) {
             let country = &text[r.start..r.start + 2];
-            let Some(&(_, len)) = LENGTHS.iter().find(|(c, _)| *c == country) else {
+            let upper = country.bytes().all(|b| b.is_ascii_uppercase());
+            let Some(&(_, len)) = LENGTHS
+                .iter()
+                .find(|(c, _)| c.eq_ignore_ascii_case(country))
+            else {
                 continue;
             };
             // Check digits 00, 01 and 99 cannot result from the mod-97 computation.
@@ -155,32 +160,44 @@ impl Recognizer for Iban {
             if !stands_alone(text, r.start, end) {
                 continue;
             }
-            let valid = mod97(&text[r.start..end]);
+            let value = &text[r.start..end];
+            let valid = mod97(value);
+            // Lower case or odd groupings: only a valid IBAN (a failing one is likelier a
+            // word and digits than a typo).
+            let as_printed = upper && value.bytes().all(|b| !b.is_ascii_lowercase());
+            if !valid && (!as_printed || !fours(value)) {
+                continue;
+            }
             let score = if valid { 0.95 } else { 0.1 };
             out.push(Candidate::new(r.start, end, Entity::IbanCode, score, valid));
         }
     }
 }
 
-/// End offset after `count` uppercase alphanumerics from `start`, allowing single spaces
-/// between groups of four (and none elsewhere).
+/// End offset after `count` alphanumerics from `start`, allowing single spaces between groups
+/// after the check digits ("DE89 3704 0044 ...", "de89 370 400 440 ...").
 fn take_alnum(bytes: &[u8], start: usize, count: usize) -> Option<usize> {
     let mut i = start;
     let mut taken = 0;
-    let spaced = bytes.get(start + 4) == Some(&b' ');
     while taken < count {
         let b = *bytes.get(i)?;
-        if b == b' ' && spaced && taken % 4 == 0 && taken > 0 {
+        if b == b' ' && taken >= 4 && bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) {
             i += 1;
             continue;
         }
-        if !(b.is_ascii_digit() || b.is_ascii_uppercase()) {
+        if !b.is_ascii_alphanumeric() {
             return None;
         }
         taken += 1;
         i += 1;
     }
     Some(i)
+}
+
+/// Compact, or spaced in groups of four: how IBANs are printed.
+fn fours(value: &str) -> bool {
+    let groups: Vec<&str> = value.split(' ').collect();
+    groups.len() == 1 || groups[..groups.len() - 1].iter().all(|g| g.len() == 4)
 }
 
 #[cfg(test)]
@@ -206,6 +223,27 @@ mod tests {
             "FR14 2004 1010 0505 0001 3M02 606",
         );
         assert_finds(IbanCode, "NL91ABNA0417164300", "NL91ABNA0417164300");
+    }
+
+    #[test]
+    fn lower_case_and_odd_groupings_when_valid() {
+        assert_finds(
+            IbanCode,
+            "iban de89370400440532013000 pls",
+            "de89370400440532013000",
+        );
+        assert_finds(
+            IbanCode,
+            "to DE89 370 400 440 532 013 000.",
+            "DE89 370 400 440 532 013 000",
+        );
+        assert_finds(
+            IbanCode,
+            "gb82 west 1234 5698 7654 32",
+            "gb82 west 1234 5698 7654 32",
+        );
+        assert_none(IbanCode, "iban de89370400440532013001 pls");
+        assert_none(IbanCode, "IBAN DE89 370 400 440 532 013 001");
     }
 
     #[test]

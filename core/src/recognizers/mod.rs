@@ -6,28 +6,38 @@
 
 pub mod custom;
 pub mod deny_list;
+pub mod labelled;
 
 mod aba;
+mod address;
 mod credit_card;
 mod crypto;
 mod date;
 mod email;
 mod iban;
+mod india;
 mod ip;
 mod mac;
+mod password;
 mod phone;
 mod secret;
+mod spoken;
 mod uk;
 mod url;
+mod us_ein;
 mod us_passport;
 mod us_ssn;
 
 use crate::detect::Recognizer;
 use veil_kinds::kind::Entity;
 
-/// The recognizer for a built-in tier-1 kind, with its built-in context words.
-pub fn builtin(entity: &Entity) -> Option<(Box<dyn Recognizer>, &'static [&'static str])> {
-    Some(match entity {
+/// A kind's built-in context words.
+type ContextList = &'static [&'static str];
+
+/// The recognizers for a built-in tier-1 kind, with its built-in context words. A recognizer
+/// may serve several kinds; the engine adds each one once, by name.
+pub fn builtin(entity: &Entity) -> Option<(Vec<Box<dyn Recognizer>>, ContextList)> {
+    let (r, words): (Box<dyn Recognizer>, ContextList) = match entity {
         Entity::EmailAddress => (Box::new(email::Email::new()), email::CONTEXT),
         Entity::PhoneNumber => (Box::new(phone::Phone::new()), phone::CONTEXT),
         Entity::CreditCard => (
@@ -50,8 +60,32 @@ pub fn builtin(entity: &Entity) -> Option<(Box<dyn Recognizer>, &'static [&'stat
         Entity::UkNino => (Box::new(uk::Nino::new()), uk::NINO_CONTEXT),
         Entity::DateTime => (Box::new(date::Date::new()), date::CONTEXT),
         Entity::Secret => (Box::new(secret::Secret::new()), secret::CONTEXT),
-        _ => return None,
-    })
+        Entity::StreetAddress => (Box::new(address::StreetAddress::new()), &[]),
+        Entity::UsEin => (Box::new(us_ein::UsEin::new()), us_ein::CONTEXT),
+        Entity::InPan => (Box::new(india::Pan::new()), india::PAN_CONTEXT),
+        Entity::InAadhaar => (Box::new(india::Aadhaar::new()), india::AADHAAR_CONTEXT),
+        Entity::MedicalRecordNumber
+        | Entity::HealthPlanId
+        | Entity::AccountNumber
+        | Entity::UsDriverLicense
+        | Entity::Passport
+        | Entity::PersonalId => (
+            Box::new(
+                labelled::Labelled::new(&Default::default())
+                    .expect("the built-in vocabulary is valid"),
+            ),
+            &[],
+        ),
+        Entity::Person | Entity::Location | Entity::Organization | Entity::Custom(_) => {
+            return None
+        }
+    };
+    let mut all = vec![r];
+    // Phones and e-mails spoken as words ("four one five ...", "jane dot doe at ...").
+    if matches!(entity, Entity::PhoneNumber | Entity::EmailAddress) {
+        all.push(Box::new(spoken::Spoken::new()));
+    }
+    Some((all, words))
 }
 
 /// Compile a built-in pattern. Built-in patterns are constants covered by tests, so a failure
@@ -114,7 +148,9 @@ pub(crate) mod test_support {
         let mut list: Vec<String> = veil_kinds::kind::defaults(false)
             .map(|e| e.as_str().to_string())
             .collect();
-        list.push(entity.as_str().to_string());
+        if !list.contains(&entity.as_str().to_string()) {
+            list.push(entity.as_str().to_string());
+        }
         cfg.entities = Some(list);
         Engine::new(&cfg)
             .unwrap()

@@ -12,15 +12,18 @@
 //!
 //! Scores: `+` and a valid number for a supported country 0.85, other country codes with an
 //! E.164 length 0.6; a formatted national number valid for a supported plan 0.7; an unformatted
-//! valid digit run 0.3 (needs a context word such as "call" or "mobile"); a phone-shaped but
+//! valid digit run 0.3 (needs a context word such as "call" or "mobile"); a number dialled
+//! with `00` or `011` instead of `+` as its `+` number, a little lower (0.75; unknown country
+//! codes 0.3); a phone-shaped but
 //! invalid or fictional (NANP 555) number 0.1 (needs context: with "call me at" it is still
 //! masked). Negative context ("order", "invoice", "tracking" …, or a `#` in front) means the
-//! candidate needs a positive context word whatever its shape.
+//! candidate needs a positive context word whatever its shape. An extension glued on
+//! (`x1402`, `ext.44`) or written apart stays outside the span.
 
 use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
 use veil_kinds::kind::Entity;
 
-use super::stands_alone;
+use super::{clean_before, stands_alone};
 
 pub const CONTEXT: &[&str] = &[
     "phone",
@@ -48,6 +51,17 @@ pub const CONTEXT: &[&str] = &[
     "móvil",
     "telefono",
     "cellulare",
+    "office",
+    "desk",
+    "voicemail",
+    "pager",
+    "answering",
+    "extension",
+    "ext",
+    "callback",
+    "called",
+    "calling",
+    "caller",
 ];
 
 /// Words that make a number something other than a phone (unless a phone word is also near).
@@ -79,6 +93,15 @@ const NEGATIVE: &[&str] = &[
     "txn",
     "po",
     "isbn",
+    // labels of identifiers (`labelled.rs`)
+    "hospital",
+    "chart",
+    "subscriber",
+    "insurance",
+    "policy",
+    "claim",
+    "license",
+    "licence",
 ];
 
 /// Dialled digits in a phone number: 7 (a NANP local number) to 15 (E.164's maximum).
@@ -127,9 +150,12 @@ impl Recognizer for Phone {
                     i += 1;
                     continue;
                 }
-                // "JD 0441 7229 0GB": a run that ends glued to letters is part of a code.
+                // "JD 0441 7229 0GB": a run that ends glued to letters is part of a code,
+                // unless the letters start an extension ("(617)555-2368x1402").
                 let run_end = run.groups.last().map_or(i, |g| g.end);
-                if bytes.get(run_end).is_some_and(u8::is_ascii_alphabetic) {
+                if bytes.get(run_end).is_some_and(u8::is_ascii_alphabetic)
+                    && !extension_at(&bytes[run_end..])
+                {
                     i = run_end;
                     continue;
                 }
@@ -137,7 +163,10 @@ impl Recognizer for Phone {
                     Some((n, score, validated)) => {
                         let start = hay.original(i);
                         let end = start + (run.groups[n - 1].end - i);
-                        if stands_alone(text, start, end) {
+                        let extension = extension_at(&text.as_bytes()[end..]);
+                        if stands_alone(text, start, end)
+                            || (extension && clean_before(text, start))
+                        {
                             out.extend(scored(text, start, end, score, validated));
                         }
                         i = run.groups[n - 1].end;
@@ -146,6 +175,18 @@ impl Recognizer for Phone {
                 }
             }
         }
+    }
+}
+
+/// Whether `rest` starts with an extension glued to the number: `x1402`, `ext44`, `ext.44`.
+/// The extension is left outside the span (it identifies no one without the number).
+fn extension_at(rest: &[u8]) -> bool {
+    let digits_from = |i: usize| rest.get(i).is_some_and(u8::is_ascii_digit);
+    match rest {
+        [b'x' | b'X', ..] => digits_from(1),
+        [b'e' | b'E', b'x' | b'X', b't' | b'T', b'.', ..] => digits_from(4),
+        [b'e' | b'E', b'x' | b'X', b't' | b'T', ..] => digits_from(3),
+        _ => false,
     }
 }
 
@@ -333,8 +374,24 @@ fn best_prefix(run: &Run<'_>) -> Option<(usize, f32, bool)> {
     weak
 }
 
-/// Score one candidate grouping, or None when it is not phone-shaped at all.
+/// Score one candidate grouping, or None when it is not phone-shaped at all. A run that may
+/// be dialled abroad ("011 ...") is also read as a national number ("011 2345 6789" is
+/// Sheffield); a valid reading wins.
 fn judge(plus: bool, groups: &[Group<'_>]) -> Option<(f32, bool)> {
+    let abroad = if plus { None } else { dialled_abroad(groups) };
+    if let Some(valid @ Some((_, true))) = abroad {
+        if valid.is_some_and(|(score, _)| score >= 0.75) {
+            return valid;
+        }
+    }
+    let national = judge_as_written(plus, groups);
+    match (national, abroad) {
+        (Some((_, true)), _) | (_, None) => national,
+        (_, Some(abroad)) => abroad.or(national),
+    }
+}
+
+fn judge_as_written(plus: bool, groups: &[Group<'_>]) -> Option<(f32, bool)> {
     let digits = digits_of(groups);
     let digits = std::str::from_utf8(digits.as_slice()).expect("ASCII digits");
     let n = digits.len();
@@ -379,6 +436,43 @@ fn judge(plus: bool, groups: &[Group<'_>]) -> Option<(f32, bool)> {
         plans::Verdict::Valid => Some((0.7, true)),
         _ => Some((0.1, false)),
     }
+}
+
+/// A number written with an international dialling prefix instead of `+`: `00` (most of the
+/// world: "0044 20 7946 0321", "00 33 1 42 68 53 00") or `011` (from North America: "011 52 55
+/// 1234 5678", and "001-617-..." for `+1`). Judged as the `+` number it dials, a little lower
+/// (0.75, unknown country codes 0.3): a run of digits starting with `00` can also be an id.
+/// None when the run has no such prefix.
+fn dialled_abroad(groups: &[Group<'_>]) -> Option<Option<(f32, bool)>> {
+    let first = &groups[0];
+    if first.paren || groups.len() < 2 {
+        return None;
+    }
+    let prefix = if first.digits.starts_with("011") {
+        3
+    } else if first.digits.starts_with("00") && !first.digits.starts_with("000") {
+        2
+    } else {
+        return None;
+    };
+    let mut rest: Vec<Group<'_>> = Vec::with_capacity(groups.len());
+    if first.digits.len() > prefix {
+        rest.push(Group {
+            digits: &first.digits[prefix..],
+            ..first.clone()
+        });
+    }
+    rest.extend(groups[1..].iter().cloned());
+    let digits = digits_of(&rest);
+    let digits = std::str::from_utf8(digits.as_slice()).expect("ASCII digits");
+    if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits.len()) || rest.len() < 2 {
+        return Some(None);
+    }
+    Some(Some(match plans::international(&rest, digits) {
+        plans::Verdict::Valid => (0.75, true),
+        plans::Verdict::UnknownCountry => (0.3, true),
+        plans::Verdict::Invalid => (0.1, false),
+    }))
 }
 
 /// Dates (2024-01-15, 15.01.2024, 1/2/2024), dotted versions and IPv4-like runs are never
@@ -646,6 +740,45 @@ mod plans {
 mod tests {
     use crate::recognizers::test_support::{assert_finds, assert_none};
     use veil_kinds::kind::Entity::PhoneNumber;
+
+    #[test]
+    fn extensions_stay_outside_the_number() {
+        assert_finds(
+            PhoneNumber,
+            "call (617)432-2368x1402 today",
+            "(617)432-2368",
+        );
+        assert_finds(PhoneNumber, "desk: 212.432.0187 ext. 44", "212.432.0187");
+        assert_finds(PhoneNumber, "desk: 212.432.0187ext.44", "212.432.0187");
+        assert_finds(PhoneNumber, "office 415-867-2301 x9", "415-867-2301");
+        // letters that are no extension still make a code
+        assert_none(PhoneNumber, "part 415-867-2301xb");
+    }
+
+    #[test]
+    fn international_dialling_prefixes() {
+        for v in [
+            "001-617-432-2368",
+            "0044 161 234 5678",
+            "0044 20 8123 4567",
+            "011 52 55 1234 5678",
+            "00 33 1 42 68 53 00",
+            "0049 30 12345678",
+        ] {
+            assert_finds(PhoneNumber, &format!("Number: {v}."), v);
+        }
+        // a prefix with an unknown country code needs a phone word
+        assert_none(PhoneNumber, "batch 00 999 1234 5678 ok");
+        assert_finds(PhoneNumber, "call 00 999 1234 5678", "00 999 1234 5678");
+        // dates and ids starting with zeros are not dialled abroad
+        assert_none(PhoneNumber, "lot 000 1234 5678 9");
+    }
+
+    #[test]
+    fn an_invalid_number_after_an_office_word() {
+        assert_finds(PhoneNumber, "office: (123) 432-2368", "(123) 432-2368");
+        assert_finds(PhoneNumber, "not answering at 123-432-2368", "123-432-2368");
+    }
 
     #[test]
     fn north_american_formats() {

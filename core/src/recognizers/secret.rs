@@ -7,6 +7,8 @@
 //! skips text without one. AWS secret access keys have no prefix: forty base64 characters with
 //! mixed case and a digit, counted only next to an AWS or secret context word.
 //!
+//! Passwords after their labels are found by `password.rs`.
+//!
 //! Scores: 0.95 for prefixed formats, PEM blocks and credentialed URLs; 0.9 for JWTs; 0.8 for
 //! an AWS secret key with context.
 
@@ -15,6 +17,7 @@ use std::ops::Range;
 use base64::Engine as _;
 use regex::Regex;
 
+use super::password::Passwords;
 use super::regex;
 use super::url::trim_url;
 use crate::detect::{Candidate, Haystack, Recognizer};
@@ -40,6 +43,7 @@ pub struct Secret {
     pem_body: Regex,
     credential_url: Regex,
     aws_secret: Regex,
+    passwords: Passwords,
 }
 
 impl Secret {
@@ -68,6 +72,7 @@ impl Secret {
                 r#"(?-u:\b)(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|cockroachdb|jdbc:[a-z]+|https?|ftps?|smtps?|sftp)(?:\+[a-z0-9]+)?://[^\s:/@"'<>]+:[^\s@/"'<>]+@[^\s"'<>]+"#,
             ),
             aws_secret: regex(r"[A-Za-z0-9/+]{40}"),
+            passwords: Passwords::new(),
         }
     }
 }
@@ -128,6 +133,7 @@ impl Recognizer for Secret {
             }
         }
         self.find_pem_blocks(text, out);
+        self.passwords.find(text, out);
         for r in hay.region_finds(&self.aws_secret) {
             let v = &text[r.clone()];
             let glued =

@@ -1,0 +1,245 @@
+//! Values spoken rather than typed, as voice agents and call transcripts write them: digits as
+//! words ("four one five, eight six seven, two three oh one") and e-mail addresses with their
+//! punctuation spelt out ("jane dot doe at gmail dot com", "priya [at] outlook [dot] com").
+//!
+//! Precision rules:
+//! - Digits: a run of at least seven digit words ("zero"/"oh" to "nine", "double"/"triple"
+//!   before one), joined by spaces, commas, hyphens or "dash". Ordinary prose never counts
+//!   seven in a row; "one or two" and "five to nine" are not runs. The kind follows a context
+//!   word before the run ("card" → CREDIT_CARD, "social"/"SSN" → US_SSN, "account" →
+//!   ACCOUNT_NUMBER); otherwise 7 to 15 digits are a PHONE_NUMBER and longer runs a card. Score
+//!   0.8: the shape alone is rare enough.
+//! - E-mail: a local part (words joined by "dot" or "underscore", digit words after them), "at"
+//!   (or `@`, `[at]`, `(at)`, Spanish "arroba"), and a domain of at least two parts joined by
+//!   "dot" (or "punto") whose last part is a generic top-level domain or two letters. With `@`, `[at]` or a local
+//!   part holding "dot", "underscore" or a digit it scores 0.8; a plain word and "at" ("look
+//!   at google dot com") needs a context word ("email", "mail", "address" ...) before it.
+//!
+//! Their tokens are typed or e-mail shaped: a spoken value has no digits to keep the shape of.
+
+use regex::Regex;
+
+use super::regex;
+use crate::detect::{Candidate, ContextWords, Haystack, Recognizer};
+use veil_kinds::kind::Entity;
+
+/// Context words for a plain spoken e-mail (the EMAIL_ADDRESS list is used as well).
+const EMAIL_WORDS: &[&str] = &["email", "e-mail", "mail", "address", "gmail", "inbox"];
+
+pub struct Spoken {
+    digits: Regex,
+    /// A digit word in any case right before a run (matched against the text before it).
+    first_word: Regex,
+    email: Regex,
+}
+
+/// Digit words. A run is searched for in lower case from its second word (the literals the
+/// search starts from are then few and not short), and a capitalised or "oh" first word is
+/// taken in after ("Four one five ...", "oh four one ...").
+const DIGIT: &str = "zero|oh|one|two|three|four|five|six|seven|eight|nine";
+const FIRST: &str = "zero|one|two|three|four|five|six|seven|eight|nine|double|triple";
+
+impl Spoken {
+    pub fn new() -> Self {
+        let word = format!(r"(?:(?:double|triple)[ -])?(?:{DIGIT})");
+        let sep = r"(?:[ ,.-]+|[ ,]+dash[ ,]+)";
+        Spoken {
+            digits: regex(&format!(
+                r"(?-u:\b)(?:{FIRST})(?:[ -](?:{DIGIT}))?(?:{sep}{word}){{3,}}(?-u:\b)"
+            )),
+            first_word: regex(&format!(
+                r"(?i)(?-u:\b)(?:(?:double|triple)[ -])?(?:{DIGIT}){sep}$"
+            )),
+            email: regex(concat!(
+                r"(?i)(?-u:\b)([a-z0-9_]+(?: (?:dot|punto|underscore) [a-z0-9_]+| (?:zero|oh|one|two|three|four|five|six|seven|eight|nine))*)",
+                r" (at|@|\[at\]|\(at\)|arroba) ",
+                r"[a-z0-9-]+(?: (?:dot|punto|\[dot\]|\(dot\)) [a-z0-9-]+)*",
+                r" (?:dot|punto|\[dot\]|\(dot\)) ",
+                r"(?:com|org|net|edu|gov|info|biz|[a-z]{2})(?-u:\b)"
+            )),
+        }
+    }
+}
+
+impl Recognizer for Spoken {
+    fn name(&self) -> &str {
+        "spoken"
+    }
+
+    fn entities(&self) -> Vec<Entity> {
+        vec![
+            Entity::PhoneNumber,
+            Entity::EmailAddress,
+            Entity::UsSsn,
+            Entity::CreditCard,
+            Entity::AccountNumber,
+        ]
+    }
+
+    fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
+        let text = hay.text();
+        for m in self.digits.find_iter(text) {
+            let head = &text[m.start().saturating_sub(16)..m.start()];
+            let start = if text.is_char_boundary(m.start().saturating_sub(16)) {
+                self.first_word
+                    .find(head)
+                    .map_or(m.start(), |w| m.start() - head.len() + w.start())
+            } else {
+                m.start()
+            };
+            let count = digit_count(&text[start..m.end()]);
+            if count < 7 {
+                continue;
+            }
+            let entity = kind_before(text, start, count);
+            out.push(Candidate::new(start, m.end(), entity, 0.8, true));
+        }
+        // Every spoken address has a "dot" or "punto"; most texts have none, and skip the
+        // search.
+        let dot = ["dot", "DOT", "punto"]
+            .iter()
+            .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some());
+        if !dot {
+            return;
+        }
+        for c in self.email.captures_iter(text) {
+            let (m, local) = (c.get(0).expect("match"), &c[1]);
+            // "[at]", "arroba" and "@" are only ever written for an address.
+            let marked = !c[2].eq_ignore_ascii_case("at")
+                || local.contains(' ')
+                || local.contains(|ch: char| ch.is_ascii_digit() || ch == '_');
+            if marked || ContextWords::any_before(text, m.start(), 4, EMAIL_WORDS) {
+                out.push(Candidate::new(
+                    m.start(),
+                    m.end(),
+                    Entity::EmailAddress,
+                    0.8,
+                    true,
+                ));
+            }
+        }
+    }
+}
+
+/// Digits a run of digit words stands for ("double five" is two).
+fn digit_count(run: &str) -> usize {
+    let mut count = 0;
+    let mut times = 1;
+    for word in run
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+    {
+        match word.as_str() {
+            "double" => times = 2,
+            "triple" => times = 3,
+            "dash" => {}
+            _ => {
+                count += times;
+                times = 1;
+            }
+        }
+    }
+    count
+}
+
+/// The kind a context word before a spoken run of `digits` digits names.
+fn kind_before(text: &str, start: usize, digits: usize) -> Entity {
+    let near = |words: &[&str]| ContextWords::any_before(text, start, 8, words);
+    if near(&["card", "visa", "mastercard", "amex"]) && digits >= 12 {
+        Entity::CreditCard
+    } else if near(&["social", "ssn"]) && digits == 9 {
+        Entity::UsSsn
+    } else if near(&["account", "acct"]) {
+        Entity::AccountNumber
+    } else if digits <= 15 {
+        Entity::PhoneNumber
+    } else {
+        Entity::CreditCard
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::recognizers::test_support::{assert_finds, assert_none, found};
+    use veil_kinds::kind::Entity::*;
+
+    #[test]
+    fn spoken_digits_by_their_context() {
+        assert_finds(
+            PhoneNumber,
+            "sure, it's four one five, eight six seven, two three oh one.",
+            "four one five, eight six seven, two three oh one",
+        );
+        assert_finds(
+            PhoneNumber,
+            "call me on double five five one two three four",
+            "double five five one two three four",
+        );
+        assert_finds(
+            UsSsn,
+            "my social is five three six nine oh four three nine nine",
+            "five three six nine oh four three nine nine",
+        );
+        assert_finds(
+            CreditCard,
+            "the card number is four one one one one one one one one one one one one one one one",
+            "four one one one one one one one one one one one one one one one",
+        );
+    }
+
+    #[test]
+    fn counting_in_prose_is_no_number() {
+        assert_none(
+            PhoneNumber,
+            "one or two of them, maybe three or four at most",
+        );
+        assert_none(PhoneNumber, "we open five to nine, seven days a week");
+        assert_none(PhoneNumber, "one two three four five six");
+        assert_finds(
+            PhoneNumber,
+            "Four one five eight six seven two three oh one.",
+            "Four one five eight six seven two three oh one",
+        );
+        assert_finds(
+            PhoneNumber,
+            "it is oh seven seven double oh nine one two",
+            "oh seven seven double oh nine one two",
+        );
+    }
+
+    #[test]
+    fn spoken_emails() {
+        assert_finds(
+            EmailAddress,
+            "it's jane dot doe at gmail dot com",
+            "jane dot doe at gmail dot com",
+        );
+        assert_finds(
+            EmailAddress,
+            "write to priya [at] outlook [dot] com",
+            "priya [at] outlook [dot] com",
+        );
+        assert_finds(
+            EmailAddress,
+            "my email is marco at fastmail dot co dot uk",
+            "marco at fastmail dot co dot uk",
+        );
+        assert!(found(EmailAddress, "just look at google dot com for it").is_empty());
+        assert_finds(
+            EmailAddress,
+            "it's lindawhitaker seven two at yahoo dot com all one word",
+            "lindawhitaker seven two at yahoo dot com",
+        );
+        assert_finds(
+            EmailAddress,
+            "mi correo xochitl punto ramirez arroba hotmail punto com",
+            "xochitl punto ramirez arroba hotmail punto com",
+        );
+        assert_finds(
+            EmailAddress,
+            "send a link to r dot mahlangu at sun dot ac dot za",
+            "r dot mahlangu at sun dot ac dot za",
+        );
+    }
+}
