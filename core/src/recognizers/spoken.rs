@@ -79,14 +79,15 @@ impl Recognizer for Spoken {
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
         for m in self.digits.find_iter(text) {
-            let head = &text[m.start().saturating_sub(16)..m.start()];
-            let start = if text.is_char_boundary(m.start().saturating_sub(16)) {
-                self.first_word
-                    .find(head)
-                    .map_or(m.start(), |w| m.start() - head.len() + w.start())
-            } else {
-                m.start()
-            };
+            let mut from = m.start().saturating_sub(16);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            let head = &text[from..m.start()];
+            let start = self
+                .first_word
+                .find(head)
+                .map_or(m.start(), |w| from + w.start());
             let count = digit_count(&text[start..m.end()]);
             if count < 7 {
                 continue;
@@ -186,6 +187,19 @@ mod tests {
             "the card number is four one one one one one one one one one one one one one one one",
             "four one one one one one one one one one one one one one one one",
         );
+    }
+
+    #[test]
+    fn a_run_after_wide_characters() {
+        // The capitalised first word is looked for in the bytes before the run; they may end
+        // inside a character.
+        for pad in ["", "é", "日本", "日本語"] {
+            let text = format!("{pad}日本語日本語 Four one five eight six seven two three");
+            assert_eq!(
+                found(PhoneNumber, &text),
+                vec!["Four one five eight six seven two three"]
+            );
+        }
     }
 
     #[test]
