@@ -313,10 +313,7 @@ pub fn error_field(path: &serde_path_to_error::Path) -> String {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                out.extend(key.chars().take(ECHO_CHARS));
-                if key.chars().nth(ECHO_CHARS).is_some() {
-                    out.push('…');
-                }
+                out.push_str(&cut(key));
             }
             serde_path_to_error::Segment::Enum { variant } => {
                 if !out.is_empty() {
@@ -326,6 +323,21 @@ pub fn error_field(path: &serde_path_to_error::Path) -> String {
             }
             serde_path_to_error::Segment::Unknown => {}
         }
+    }
+    out
+}
+
+/// The field `prefix.key` for an error about a key of the document, the key cut short as
+/// `error_field` cuts it (`detection.labels.<phrase>`).
+pub fn key_field(prefix: &str, key: &str) -> String {
+    format!("{prefix}.{}", cut(key))
+}
+
+/// `key` as an error may repeat it: its first `ECHO_CHARS` characters.
+fn cut(key: &str) -> String {
+    let mut out: String = key.chars().take(ECHO_CHARS).collect();
+    if key.chars().nth(ECHO_CHARS).is_some() {
+        out.push('…');
     }
     out
 }
@@ -493,6 +505,20 @@ mod tests {
             let e = VeilConfig::<NoGateway>::from_json(&doc).unwrap_err();
             assert!(!e.to_string().contains("secret-end"), "{e}");
             let doc = format!(r#"{{"detection": {{"default_threshold": {doc}}}}}"#);
+            let e = VeilConfig::<NoGateway>::from_json(&doc).unwrap_err();
+            assert!(!e.to_string().contains("secret-end"), "{e}");
+        }
+    }
+
+    #[test]
+    fn long_keys_of_maps_are_not_echoed() {
+        let key = format!("X{}secret-end", "Y".repeat(60));
+        for doc in [
+            format!(r#"{{"detection": {{"labels": {{"{key}": "BADGE"}}}}}}"#),
+            format!(r#"{{"detection": {{"deny_list": {{"{key}": ["a"]}}}}}}"#),
+            format!(r#"{{"detection": {{"thresholds": {{"{key}": 0.5}}}}}}"#),
+            format!(r#"{{"detection": {{"context_words": {{"{key}": ["a"]}}}}}}"#),
+        ] {
             let e = VeilConfig::<NoGateway>::from_json(&doc).unwrap_err();
             assert!(!e.to_string().contains("secret-end"), "{e}");
         }

@@ -148,13 +148,16 @@ impl Engine {
         };
         let mut thresholds = HashMap::new();
         for (label, &t) in &cfg.thresholds {
-            let field = format!("detection.thresholds.{label}");
+            let field = crate::config::key_field("detection.thresholds", label);
             let entity = known(&field, label)?;
             check_score(&field, t)?;
             thresholds.insert(entity, t);
         }
         for (label, words) in &cfg.context_words {
-            let entity = known(&format!("detection.context_words.{label}"), label)?;
+            let entity = known(
+                &crate::config::key_field("detection.context_words", label),
+                label,
+            )?;
             context.add(&entity, words.iter());
         }
         let allow_list = cfg

@@ -17,7 +17,7 @@ impl DenyListRecognizer {
     pub fn new(lists: &BTreeMap<String, Vec<String>>) -> Result<Self, ConfigError> {
         let mut out = Vec::new();
         for (label, terms) in lists {
-            let field = format!("detection.deny_list.{label}");
+            let field = crate::config::key_field("detection.deny_list", label);
             let entity = match Entity::builtin(label) {
                 Some(e) => e,
                 None if is_valid_custom_label(label) => Entity::Custom(label.as_str().into()),

@@ -185,7 +185,7 @@ impl Labelled {
             out.add(phrase, entity).expect("built-in phrases are valid");
         }
         for (phrase, label) in extra {
-            let field = format!("detection.labels.{phrase}");
+            let field = crate::config::key_field("detection.labels", phrase);
             let entity = match Entity::builtin(label) {
                 Some(e) if e.is_tier1() => e,
                 Some(_) => return Err(ConfigError::new(field, "a tier-2 kind has no labels")),
