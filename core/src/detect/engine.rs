@@ -105,14 +105,14 @@ impl Engine {
             custom_names.extend(r.custom_kinds().cloned());
             recognizers.push(Box::new(r));
         }
-        // A recognizer may serve several kinds (SSN and ITIN share one search); it is added
-        // once, and `detect` keeps only the kinds that are enabled.
+        // A recognizer may serve several kinds (SSN and ITIN share one search); it is built
+        // and added once, and `detect` keeps only the kinds that are enabled.
         for entity in &enabled {
             if let Some((found, words)) = recognizers::builtin(entity) {
                 context.add(entity, words.iter());
-                for r in found {
-                    if !recognizers.iter().any(|have| have.name() == r.name()) {
-                        recognizers.push(r);
+                for (name, make) in found {
+                    if !recognizers.iter().any(|have| have.name() == name) {
+                        recognizers.push(make());
                     }
                 }
             }

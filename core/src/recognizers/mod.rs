@@ -34,46 +34,73 @@ use veil_kinds::kind::Entity;
 /// A kind's built-in context words.
 type ContextList = &'static [&'static str];
 
-/// The recognizers for a built-in tier-1 kind, with its built-in context words. A recognizer
-/// may serve several kinds; the engine adds each one once, by name.
-pub fn builtin(entity: &Entity) -> Option<(Vec<Box<dyn Recognizer>>, ContextList)> {
-    let (r, words): (Box<dyn Recognizer>, ContextList) = match entity {
-        Entity::EmailAddress => (Box::new(email::Email::new()), email::CONTEXT),
-        Entity::PhoneNumber => (Box::new(phone::Phone::new()), phone::CONTEXT),
+/// Builds one recognizer.
+pub type Make = fn() -> Box<dyn Recognizer>;
+
+/// The recognizers for a built-in tier-1 kind, by name and how to build each, with the kind's
+/// built-in context words. A recognizer may serve several kinds (SSN and ITIN share one, six
+/// kinds share the labelled-identifier one); the engine builds each once, by name.
+pub fn builtin(entity: &Entity) -> Option<(Vec<(&'static str, Make)>, ContextList)> {
+    let (r, words): ((&'static str, Make), ContextList) = match entity {
+        Entity::EmailAddress => (("email", || boxed(email::Email::new())), email::CONTEXT),
+        Entity::PhoneNumber => (("phone", || boxed(phone::Phone::new())), phone::CONTEXT),
         Entity::CreditCard => (
-            Box::new(credit_card::CreditCard::new()),
+            ("credit_card", || boxed(credit_card::CreditCard::new())),
             credit_card::CONTEXT,
         ),
-        Entity::UsSsn => (Box::new(us_ssn::SsnItin::new()), us_ssn::SSN_CONTEXT),
-        Entity::UsItin => (Box::new(us_ssn::SsnItin::new()), us_ssn::ITIN_CONTEXT),
-        Entity::AbaRoutingNumber => (Box::new(aba::AbaRouting::new()), aba::CONTEXT),
-        Entity::IbanCode => (Box::new(iban::Iban::new()), iban::CONTEXT),
-        Entity::IpAddress => (Box::new(ip::IpAddress::new()), ip::CONTEXT),
-        Entity::MacAddress => (Box::new(mac::MacAddress::new()), mac::CONTEXT),
-        Entity::Url => (Box::new(url::Url::new()), url::CONTEXT),
-        Entity::Crypto => (Box::new(crypto::CryptoWallet::new()), crypto::CONTEXT),
+        Entity::UsSsn => (
+            ("us_ssn_itin", || boxed(us_ssn::SsnItin::new())),
+            us_ssn::SSN_CONTEXT,
+        ),
+        Entity::UsItin => (
+            ("us_ssn_itin", || boxed(us_ssn::SsnItin::new())),
+            us_ssn::ITIN_CONTEXT,
+        ),
+        Entity::AbaRoutingNumber => (
+            ("aba_routing", || boxed(aba::AbaRouting::new())),
+            aba::CONTEXT,
+        ),
+        Entity::IbanCode => (("iban", || boxed(iban::Iban::new())), iban::CONTEXT),
+        Entity::IpAddress => (("ip_address", || boxed(ip::IpAddress::new())), ip::CONTEXT),
+        Entity::MacAddress => (
+            ("mac_address", || boxed(mac::MacAddress::new())),
+            mac::CONTEXT,
+        ),
+        Entity::Url => (("url", || boxed(url::Url::new())), url::CONTEXT),
+        Entity::Crypto => (
+            ("crypto", || boxed(crypto::CryptoWallet::new())),
+            crypto::CONTEXT,
+        ),
         Entity::UsPassport => (
-            Box::new(us_passport::UsPassport::new()),
+            ("us_passport", || boxed(us_passport::UsPassport::new())),
             us_passport::CONTEXT,
         ),
-        Entity::UkNhs => (Box::new(uk::Nhs::new()), uk::NHS_CONTEXT),
-        Entity::UkNino => (Box::new(uk::Nino::new()), uk::NINO_CONTEXT),
-        Entity::DateTime => (Box::new(date::Date::new()), date::CONTEXT),
-        Entity::Secret => (Box::new(secret::Secret::new()), secret::CONTEXT),
-        Entity::StreetAddress => (Box::new(address::StreetAddress::new()), &[]),
-        Entity::UsEin => (Box::new(us_ein::UsEin::new()), us_ein::CONTEXT),
-        Entity::InPan => (Box::new(india::Pan::new()), india::PAN_CONTEXT),
-        Entity::InAadhaar => (Box::new(india::Aadhaar::new()), india::AADHAAR_CONTEXT),
+        Entity::UkNhs => (("uk_nhs", || boxed(uk::Nhs::new())), uk::NHS_CONTEXT),
+        Entity::UkNino => (("uk_nino", || boxed(uk::Nino::new())), uk::NINO_CONTEXT),
+        Entity::DateTime => (("date_time", || boxed(date::Date::new())), date::CONTEXT),
+        Entity::Secret => (("secret", || boxed(secret::Secret::new())), secret::CONTEXT),
+        Entity::StreetAddress => (
+            ("street_address", || boxed(address::StreetAddress::new())),
+            &[],
+        ),
+        Entity::UsEin => (("us_ein", || boxed(us_ein::UsEin::new())), us_ein::CONTEXT),
+        Entity::InPan => (("in_pan", || boxed(india::Pan::new())), india::PAN_CONTEXT),
+        Entity::InAadhaar => (
+            ("in_aadhaar", || boxed(india::Aadhaar::new())),
+            india::AADHAAR_CONTEXT,
+        ),
         Entity::MedicalRecordNumber
         | Entity::HealthPlanId
         | Entity::AccountNumber
         | Entity::UsDriverLicense
         | Entity::Passport
         | Entity::PersonalId => (
-            Box::new(
-                labelled::Labelled::new(&Default::default())
-                    .expect("the built-in vocabulary is valid"),
-            ),
+            ("labelled", || {
+                boxed(
+                    labelled::Labelled::new(&Default::default())
+                        .expect("the built-in vocabulary is valid"),
+                )
+            }),
             &[],
         ),
         Entity::Person | Entity::Location | Entity::Organization | Entity::Custom(_) => {
@@ -83,9 +110,13 @@ pub fn builtin(entity: &Entity) -> Option<(Vec<Box<dyn Recognizer>>, ContextList
     let mut all = vec![r];
     // Phones and e-mails spoken as words ("four one five ...", "jane dot doe at ...").
     if matches!(entity, Entity::PhoneNumber | Entity::EmailAddress) {
-        all.push(Box::new(spoken::Spoken::new()));
+        all.push(("spoken", || boxed(spoken::Spoken::new())));
     }
     Some((all, words))
+}
+
+fn boxed<R: Recognizer + 'static>(r: R) -> Box<dyn Recognizer> {
+    Box::new(r)
 }
 
 /// Compile a built-in pattern. Built-in patterns are constants covered by tests, so a failure
@@ -133,6 +164,20 @@ pub(crate) fn clean_after(text: &str, end: usize) -> bool {
         Some(c) if glues_to_number(c) => false,
         Some('-' | '.' | ':') => !after.next().is_some_and(|c| c.is_ascii_alphanumeric()),
         Some(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use veil_kinds::kind::BUILTIN;
+
+    #[test]
+    fn each_recognizer_is_named_as_it_names_itself() {
+        for entity in BUILTIN {
+            for (name, make) in super::builtin(entity).map(|b| b.0).unwrap_or_default() {
+                assert_eq!(make().name(), name, "{entity}");
+            }
+        }
     }
 }
 
