@@ -13,7 +13,21 @@
 //!   `::`, `_`, `<`, `[`, or `.` and a letter (`Namespace::new`, `strings.Len(`,
 //!   `json.Unmarshal`, `self.TopK`); or it is one word in code's camel case: starting lower
 //!   case with a capital inside (`getUser`, `iPhone`), or ending in a lone capital (`TopK`)
-//!   (`AstraZeneca`, `McDonald`, `DeShawn` stay); or it sits inside backticks.
+//!   (`AstraZeneca`, `McDonald`, `DeShawn` stay); or it sits inside backticks;
+//! - it stands in the code of a line of source code, outside its comment and its string
+//!   literals: a line that ends in `{`, `}` or `):`, or in `;` after a call, an index, an
+//!   assignment or at most three words (prose ends clauses with `;` too), or holds `::`, `==`,
+//!   `!=`, `&&`, `||`, ` := ` (not arrows: prose draws them), assigns a call's result (` = `
+//!   and a closing `)`), or starts with a keyword no line of prose starts with (`fn`, `def`,
+//!   `impl`, `import` ...). In code
+//!   the capitalised words are types, constants and functions; the names a file holds are in
+//!   its comments and strings (`// Author: Jane Doe`, `owner = "Jane Doe"`), and those stay;
+//! - the text is source code (most of its lines are code, comments or indented blocks, two
+//!   at least code) and the span is one word that is lower case or that the census tables do
+//!   not list: in a file's comments and docstrings one word is a term ("NFA", "Unicode",
+//!   "miri"), and the names are written whole ("Jane Doe") or are listed ("Thompson");
+//! - it holds a letter of no script people's names are written in: mathematical letters,
+//!   letter-like symbols and historic scripts fill Unicode tables in code (`'𝛃'`, `ℂ`).
 //!
 //! Written as rules rather than trained away: they are exact, cost nothing, and hold on text
 //! the model never saw.
@@ -26,23 +40,96 @@ const DATA_ACRONYMS: &[&str] = &[
     "N/A", "AM", "PM", "OK",
 ];
 
-/// Whether the span `text[start..end]` can be a name, place or organisation; `is_name` says
-/// whether the census tables list a word.
+/// The rules for one text: whether it is source code is read once, for all its spans.
+pub struct Plausible<'t> {
+    text: &'t str,
+    /// Most of the text's lines are code, comments or indented blocks (a file or a pasted
+    /// snippet, not a prompt around one line of code).
+    code: bool,
+}
+
+impl<'t> Plausible<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Plausible {
+            text,
+            code: holds_code(text),
+        }
+    }
+
+    /// Whether the span `start..end` can be a name, place or organisation; `is_name` says
+    /// whether the census tables list a word.
+    pub fn keeps(&self, start: usize, end: usize, is_name: impl Fn(&str) -> bool) -> bool {
+        let text = self.text;
+        let value = &text[start..end];
+        let one_word = !value.contains(char::is_whitespace);
+        let lower_case = value.chars().any(char::is_alphabetic)
+            && value
+                .chars()
+                .all(|c| !c.is_alphabetic() || (c.is_ascii() && !c.is_uppercase()));
+        if one_word && lower_case && !value.split(['-', '\'']).all(&is_name) {
+            return false;
+        }
+        if one_word && DATA_ACRONYMS.contains(&value) {
+            return false;
+        }
+        if !value.chars().all(in_a_name_script) {
+            return false;
+        }
+        if self.code && one_word && (lower_case || !value.split(['-', '\'']).all(&is_name)) {
+            return false;
+        }
+        let code = glued_to_code(text, start, end)
+            || (one_word && camel_case(value))
+            || in_code_of_a_line(text, start);
+        !code
+    }
+}
+
+/// Whether `c` can be part of a name: a letter of a script people's names are written in
+/// (the ranges below), a combining mark, or a name's punctuation. Mathematical letters,
+/// letter-like symbols and historic scripts fill Unicode tables in code, not names.
+fn in_a_name_script(c: char) -> bool {
+    if !c.is_alphabetic() {
+        return !c.is_numeric() || c.is_ascii_digit();
+    }
+    matches!(u32::from(c),
+        // Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana, N'Ko
+        0x41..=0x24F | 0x300..=0x36F | 0x370..=0x3FF | 0x400..=0x52F | 0x531..=0x58F
+        | 0x5D0..=0x5F4 | 0x620..=0x7FF
+        // Indic, Thai, Lao, Tibetan, Myanmar, Georgian, Hangul jamo, Ethiopic, Cherokee,
+        // Canadian syllabics, Khmer, Mongolian, Tai, Balinese and kin
+        | 0x900..=0xDFF | 0xE00..=0xFFF | 0x1000..=0x109F | 0x10A0..=0x10FF
+        | 0x1100..=0x11FF | 0x1200..=0x137F | 0x13A0..=0x167F | 0x1780..=0x17D3
+        | 0x1800..=0x18AF | 0x1950..=0x19DF | 0x1A00..=0x1AAF | 0x1B00..=0x1BFF
+        // Latin and Greek extended, Tifinagh
+        | 0x1E00..=0x1FFF | 0x2D30..=0x2D7F
+        // Kana, Bopomofo, Hangul, CJK, Yi, Vai, Javanese, full- and half-width forms
+        | 0x3005 | 0x3041..=0x30FF | 0x3105..=0x312F | 0x3131..=0x318E | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xA000..=0xA63F | 0xA980..=0xA9DF | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF | 0xFF21..=0xFF5A | 0xFF66..=0xFF9F | 0x20000..=0x2FA1F)
+}
+
+/// Whether most of `text`'s lines are code: at least two lines of code, and lines of code,
+/// comments and indented blocks together at least half of the lines that are not blank.
+fn holds_code(text: &str) -> bool {
+    let (mut lines, mut code, mut code_like) = (0, 0, 0);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        lines += 1;
+        let comment = comment_start(line);
+        if line_is_code(&line[..comment]) {
+            code += 1;
+            code_like += 1;
+        } else if comment < line.len() || line.starts_with("    ") || line.starts_with('\t') {
+            code_like += 1;
+        }
+    }
+    code >= 2 && 2 * code_like >= lines
+}
+
+/// Whether the span `text[start..end]` can be a name, place or organisation (`Plausible` for
+/// a single span).
 pub fn plausible(text: &str, start: usize, end: usize, is_name: impl Fn(&str) -> bool) -> bool {
-    let value = &text[start..end];
-    let one_word = !value.contains(char::is_whitespace);
-    let lower_case = value.chars().any(char::is_alphabetic)
-        && value
-            .chars()
-            .all(|c| !c.is_alphabetic() || (c.is_ascii() && !c.is_uppercase()));
-    if one_word && lower_case && !value.split(['-', '\'']).all(&is_name) {
-        return false;
-    }
-    if one_word && DATA_ACRONYMS.contains(&value) {
-        return false;
-    }
-    let code = glued_to_code(text, start, end) || (one_word && camel_case(value));
-    !code
+    Plausible::new(text).keeps(start, end, is_name)
 }
 
 fn glued_to_code(text: &str, start: usize, end: usize) -> bool {
@@ -68,6 +155,113 @@ fn camel_case(word: &str) -> bool {
     let lone_last_capital =
         rev.next().is_some_and(char::is_uppercase) && rev.next().is_some_and(char::is_lowercase);
     (first_lower && inner_capital) || lone_last_capital
+}
+
+/// Words that begin a line of code (after indentation) and not a line of prose, even one
+/// typed in lower case ("let me know", "use the form", "from Jane" are prose).
+const CODE_KEYWORDS: &[&str] = &[
+    "fn ", "pub ", "impl ", "struct ", "enum ", "trait ", "def ", "elif ", "func ", "package ",
+    "import ", "#include", "#define", "#[", "#![",
+];
+
+/// Markers that hold, on a line, only in code.
+/// Not `->` or `=>`: prose draws arrows ("BIO101 -> CHEM110", "name -> Zeynep Aksoy"). `::`
+/// is read apart (`path_separator`).
+const CODE_MARKERS: &[&str] = &["==", "!=", "&&", "||", " := "];
+
+/// Whether `text[at]` stands in the code of a line of source code: not in its comment, not
+/// in a string literal.
+fn in_code_of_a_line(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[line_start..line_end];
+    let code = &line[..comment_start(line)];
+    let at = at - line_start;
+    if at >= code.len() || in_string(&code[..at]) {
+        return false;
+    }
+    line_is_code(code)
+}
+
+/// Whether a line (its comment cut off) is code (see the module's rules).
+fn line_is_code(code: &str) -> bool {
+    let body = code.trim();
+    let head = body.trim_start_matches(['}', ' ']);
+    // Prose ends a clause with ";" too ("... presented the roadmap;"): a statement ends in a
+    // call or an index, assigns, or is a few words (`return x;`, `break;`).
+    let statement = body.ends_with(';')
+        && (body.ends_with(");")
+            || body.ends_with("];")
+            || body.contains('=')
+            || body.split_whitespace().count() <= 3);
+    statement
+        || body.ends_with(['{', '}'])
+        || body.ends_with("):")
+        || (body.contains(" = ") && body.ends_with(')'))
+        || CODE_MARKERS.iter().any(|m| body.contains(m))
+        || path_separator(body)
+        || CODE_KEYWORDS.iter().any(|k| head.starts_with(k))
+}
+
+/// A `::` between a path's parts (`std::io`, `Vec::<u8>`), not in an IPv6 address
+/// (`2a01:4f8::1`, `fe80::a1b2`): a letter or `>` before it, a letter, `<`, `{` or `*` after.
+fn path_separator(line: &str) -> bool {
+    line.match_indices("::").any(|(i, _)| {
+        let before = line[..i].chars().next_back();
+        let after = line[i + 2..].chars().next();
+        before.is_some_and(|c| c.is_alphabetic() || c == '>')
+            && after.is_some_and(|c| c.is_alphabetic() || matches!(c, '<' | '{' | '*'))
+            && !ipv6_around(line, i)
+    })
+}
+
+/// Whether the `::` at `i` sits in a run of hex digits and colons (`2a01:db8::cafe`).
+fn ipv6_around(line: &str, i: usize) -> bool {
+    let part = |c: char| c.is_ascii_hexdigit() || c == ':';
+    let start = line[..i].rfind(|c: char| !part(c)).map_or(0, |j| j + 1);
+    let end = line[i..]
+        .find(|c: char| !part(c))
+        .map_or(line.len(), |j| i + j);
+    line[start..end].matches(':').count() >= 3
+}
+
+/// Where a line's comment starts (its length when it has none): `//`, `#` after a space or at
+/// the start (not `#include`, `#[...]`), `/*`, `--` after a space, or a block comment's `*`.
+fn comment_start(line: &str) -> usize {
+    let trimmed = line.trim_start();
+    let directive = ["#include", "#define", "#[", "#!"]
+        .iter()
+        .any(|d| trimmed.starts_with(d));
+    if trimmed.starts_with(['*', '#']) && !directive {
+        return line.len() - trimmed.len();
+    }
+    ["//", " #", "/*", " --"]
+        .iter()
+        .filter_map(|m| line.find(m))
+        .min()
+        .unwrap_or(line.len())
+}
+
+/// Whether the end of `code` is inside a string literal: an odd number of unescaped `"`, or
+/// of `'` that are not apostrophes inside a word.
+fn in_string(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    let (mut double, mut single) = (false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped = i > 0 && bytes[i - 1] == b'\\';
+        match b {
+            b'"' if !escaped && !single => double = !double,
+            b'\'' if !escaped && !double => {
+                let word_before = i > 0 && bytes[i - 1].is_ascii_alphanumeric();
+                let word_after = bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
+                if !(word_before && word_after) {
+                    single = !single;
+                }
+            }
+            _ => {}
+        }
+    }
+    double || single
 }
 
 #[cfg(test)]
@@ -110,5 +304,76 @@ mod tests {
         assert!(!span("call getUser now", "getUser"));
         assert!(!span("the midfield was open", "midfield"));
         assert!(!span("Vec<Token>", "Vec"));
+    }
+
+    #[test]
+    fn code_lines_lose_their_identifiers_but_keep_comments_and_strings() {
+        assert!(!span("    let cfg = Config { width: 3 };", "Config"));
+        assert!(!span("fn build(Accel accel) {", "Accel"));
+        assert!(!span("if mode == Mode.Fast && Dfa.ok {", "Dfa"));
+        assert!(!span("import Crypto.Cipher", "Crypto"));
+        assert!(!span("    resp = Response(status=200)\n", "Response"));
+        assert!(!span(
+            "match kind {\n    Kind::Person => Some(Jane),",
+            "Jane"
+        ));
+        assert!(!span("if ok && Mode.fast {", "Mode"));
+        // Comments and strings hold the names a file carries.
+        assert!(span(
+            "    let owner = \"Jane Doe\"; // set by Jane",
+            "Jane Doe"
+        ));
+        assert!(span("    let x = 1; // set by Jane Smith", "Jane Smith"));
+        assert!(span(
+            "    # Written by Jane Smith\n    x = f(y);",
+            "Jane Smith"
+        ));
+        assert!(span(" * Copyright Jane Smith {", "Jane Smith"));
+        assert!(span("    author='O'Brien Jane';", "O'Brien Jane"));
+        // Prose stays prose.
+        assert!(span("I met Jane Doe today; she said hi.", "Jane Doe"));
+        assert!(span("Dear Jane,\nthanks for the call {see below}", "Jane"));
+        assert!(span("Jane said it's fine", "Jane"));
+        assert!(span("Use the form for Jane Smith.", "Jane Smith"));
+        assert!(span("let me know if Jane Smith calls", "Jane Smith"));
+        assert!(span("from Jane: the call moved (again)", "Jane"));
+        assert!(span(
+            "recap: Jane Doe (Sood LLC) presented the roadmap; ",
+            "Sood LLC"
+        ));
+        assert!(span("S00918273 / Jane Doe / BIO101 -> CHEM110", "Jane Doe"));
+        assert!(span(
+            "user Jane Doe from 2a01:4f8:c17:3b2e::1 and fe80::abcd",
+            "Jane Doe"
+        ));
+    }
+
+    #[test]
+    fn in_code_files_one_word_must_be_a_name() {
+        let file = "/// Build an NFA from the HIR.\n/// Ask Smith or Unicode.\nfn build(x: u8) {\n    let y = x;\n    y\n}\n";
+        assert!(!span(file, "NFA"));
+        assert!(!span(file, "Unicode"));
+        assert!(span(file, "Smith"));
+        let doc = "/// # if cfg!(x) { return; } // [kirsty] is slow\nfn f() {\n    g();\n}\n";
+        assert!(!span(doc, "kirsty"));
+        // Not a code file: a prompt around one line of code keeps its organisations.
+        let prompt = "Our NFA team at Unicode asked:\nwhy does `let y = x;` fail?\nThanks, Smith";
+        assert!(span(prompt, "Unicode"));
+        assert!(span(prompt, "NFA"));
+        // A Rust attribute is code, not a Python comment.
+        assert!(!span("#[cfg(not(Miri))]\nfn f() {}", "Miri"));
+    }
+
+    #[test]
+    fn symbols_and_historic_scripts_are_not_names() {
+        assert!(!span("const B: char = '𝛃';", "𝛃"));
+        assert!(!span("ℂ is the set", "ℂ"));
+        assert!(span("from 雷 today", "雷"));
+        assert!(span("Шерлок Холмс", "Шерлок Холмс"));
+        assert!(span("Zoë Ångström", "Zoë Ångström"));
+        assert!(span("محمد علي", "محمد علي"));
+        assert!(span("opened by 佐々木直樹 today", "佐々木直樹"));
+        assert!(span("ask ཚེ་རིང་ today", "ཚེ་རིང་"));
+        assert!(span("ask ＴＡＮＡＫＡ today", "ＴＡＮＡＫＡ"));
     }
 }

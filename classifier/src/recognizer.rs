@@ -103,6 +103,7 @@ impl Recognizer for Classifier {
             return;
         }
         let probs = self.probabilities(text, &tokens, budget);
+        let rules = plausible::Plausible::new(text);
         // Decode each run of scored tokens on its own: a skipped window splits the text.
         let mut i = 0;
         while i < probs.len() {
@@ -128,7 +129,7 @@ impl Recognizer for Classifier {
                     .any(|t| features::is_veil_token(&text[tokens[run_start + t].clone()]))
                     || !value.chars().any(char::is_alphabetic)
                     || (value.len() == 1 && value.is_ascii())
-                    || !plausible::plausible(text, first.start, last.end, |w| {
+                    || !rules.keeps(first.start, last.end, |w| {
                         self.model.lexicon.names.is_name(w)
                     })
                 {

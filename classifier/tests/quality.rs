@@ -121,8 +121,9 @@ fn technical_text_stays_almost_untouched() {
 
 // Measured on the committed model, on these 800 of the 2,500 held-out examples: PERSON
 // 0.897, LOCATION 0.891, ORGANIZATION 0.912 (all 2,500: 0.908, 0.875, 0.904); 0.431 false
-// positives per KB of technical text, all of them two repeated lines (MODEL_CARD.md).
+// positives per KB of technical text, all of them two repeated lines (MODEL_CARD.md); with the
+// rules on top (src/plausible.rs) 0.896, 0.890, 0.901 and 0.284.
 const F1_FLOOR_PERSON: f64 = 0.88;
 const F1_FLOOR_LOCATION: f64 = 0.88;
 const F1_FLOOR_ORGANIZATION: f64 = 0.90;
-const FALSE_POSITIVES_PER_KB_CEILING: f64 = 0.32;
+const FALSE_POSITIVES_PER_KB_CEILING: f64 = 0.30;

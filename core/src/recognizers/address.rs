@@ -126,8 +126,8 @@ impl StreetAddress {
         let capital_after = after
             .strip_prefix(' ')
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()));
-        // Before the number, a capitalised word ("Via Roma 10") or a glued street type
-        // ("Hauptstraße 12", "Keizersgracht 123"); most words before numbers are neither.
+        // Before the number, a capitalised word ("Via Roma 10", "Hauptstraße 12": the pattern
+        // wants a capital either way); most words before numbers are not.
         let word_before = || {
             text[..number.start].strip_suffix(' ').is_some_and(|head| {
                 let word = &head[head
@@ -137,7 +137,6 @@ impl StreetAddress {
                     .last()
                     .map_or(head.len(), |(i, _)| i)..];
                 word.starts_with(|c: char| c.is_uppercase())
-                    || GLUED_TYPES.iter().any(|t| word.ends_with(t))
             })
         };
         let (start, street_end) = if let Some(m) = after
@@ -264,12 +263,11 @@ fn romance_word_after(after: &str) -> bool {
     let end = rest
         .find(|c: char| !(c.is_alphabetic() || c == '.'))
         .unwrap_or(rest.len());
-    let word = &rest[..end];
-    !word.is_empty()
-        && ROMANCE_TYPES.iter().any(|t| {
-            t.trim_end_matches('.')
-                .eq_ignore_ascii_case(word.trim_end_matches('.'))
-        })
+    let word = rest[..end].trim_end_matches('.');
+    (2..=9).contains(&word.len())
+        && ROMANCE_TYPES
+            .iter()
+            .any(|t| t.strip_suffix('.').unwrap_or(t).eq_ignore_ascii_case(word))
 }
 
 /// The span without trailing spaces, commas and a sentence's full stop.

@@ -163,11 +163,10 @@ pub struct Labelled {
     entities: Vec<Entity>,
     /// The kind of a bare "ID:" label.
     bare_id: Entity,
-    /// Every word a label can end with: the first word read back from a value, past
-    /// connectors, must be one, and most words before a number ("about", "the", "v") are not.
-    ends: Vec<String>,
-    /// The lower-case first bytes of `ends`, to pass over most words with one look-up.
-    ends_first: [bool; 256],
+    /// Every word a label can end with, by its first byte: the first word read back from a
+    /// value, past connectors, must be one, and most words before a number ("about", "the",
+    /// "v") are not. Most numbers are read back from, so this look-up is kept cheap.
+    ends: Vec<Vec<String>>,
 }
 
 impl Labelled {
@@ -177,8 +176,7 @@ impl Labelled {
             phrases: HashMap::new(),
             entities: vec![Entity::PersonalId],
             bare_id: Entity::PersonalId,
-            ends: Vec::new(),
-            ends_first: [false; 256],
+            ends: vec![Vec::new(); 256],
         };
         for (phrase, label) in VOCABULARY {
             let entity = Entity::builtin(label).expect("the vocabulary names built-in kinds");
@@ -249,31 +247,39 @@ impl Labelled {
     }
 
     fn add_end(&mut self, word: &str) {
-        if !self.ends.iter().any(|e| e == word) {
-            self.ends.push(word.to_string());
+        let bucket = &mut self.ends[usize::from(word.as_bytes()[0])];
+        if !bucket.iter().any(|e| e == word) {
+            bucket.push(word.to_string());
         }
-        self.ends_first[usize::from(word.as_bytes()[0])] = true;
     }
 
     /// A quick test, allocating nothing, that most numbers fail: past the gap and connector
     /// words, the word before `head`'s end is one a label can end with (or it is "ID").
-    fn may_end_a_label(&self, mut head: &str) -> bool {
+    fn may_end_a_label(&self, head: &str) -> bool {
+        let bytes = head.as_bytes();
+        let mut end = bytes.len();
         for read in 0..4 {
-            head = head.trim_end_matches(GAP);
-            let word = &head[word_start(head, head.len())..];
+            while end > 0 && GAP.contains(&char::from(bytes[end - 1])) {
+                end -= 1;
+            }
+            let start = word_start(head, end);
+            let word = &bytes[start..end];
             if word.is_empty() {
                 return false;
             }
-            if read == 0 && word.eq_ignore_ascii_case("id") {
+            if read == 0 && word.eq_ignore_ascii_case(b"id") {
                 return true;
             }
-            if CONNECTORS.iter().any(|c| c.eq_ignore_ascii_case(word)) {
-                head = &head[..head.len() - word.len()];
+            if CONNECTORS
+                .iter()
+                .any(|c| c.as_bytes().eq_ignore_ascii_case(word))
+            {
+                end = start;
                 continue;
             }
-            let first = word.as_bytes()[0].to_ascii_lowercase();
-            return self.ends_first[usize::from(first)]
-                && self.ends.iter().any(|e| e.eq_ignore_ascii_case(word));
+            return self.ends[usize::from(word[0].to_ascii_lowercase())]
+                .iter()
+                .any(|e| e.as_bytes().eq_ignore_ascii_case(word));
         }
         false
     }
@@ -505,16 +511,6 @@ fn is_date(value: &str) -> bool {
     matches!(lens.as_slice(), [4, 1..=2, 1..=2] | [1..=2, 1..=2, 2 | 4])
 }
 
-/// The start of the word (letters, digits and apostrophes) ending at `end`.
-fn word_start(text: &str, end: usize) -> usize {
-    text[..end]
-        .char_indices()
-        .rev()
-        .take_while(|&(_, c)| c.is_alphanumeric() || c == '\'' || c == '’')
-        .last()
-        .map_or(end, |(i, _)| i)
-}
-
 fn normalise(word: &str) -> String {
     word.replace('’', "'").to_lowercase()
 }
@@ -525,6 +521,26 @@ fn words_of(phrase: &str) -> impl Iterator<Item = String> + '_ {
         .split([' ', '_', '-'])
         .filter(|w| !w.is_empty())
         .map(normalise)
+}
+
+/// The start of the word (letters, digits and apostrophes) ending at `end`, stepping over
+/// ASCII a byte at a time (most words before a number are ASCII).
+fn word_start(text: &str, end: usize) -> usize {
+    let mut start = end;
+    while let Some(&b) = text.as_bytes()[..start].last() {
+        if b.is_ascii() {
+            if !(b.is_ascii_alphanumeric() || b == b'\'') {
+                break;
+            }
+            start -= 1;
+        } else {
+            match text[..start].chars().next_back() {
+                Some(c) if c.is_alphanumeric() || c == '’' => start -= c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    start
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {

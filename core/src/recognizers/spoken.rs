@@ -31,6 +31,8 @@ pub struct Spoken {
     /// A digit word in any case right before a run (matched against the text before it).
     first_word: Regex,
     email: Regex,
+    /// "dot" or "punto", in any case.
+    dot: Regex,
 }
 
 /// Digit words. A run is searched for in lower case from its second word (the literals the
@@ -50,6 +52,7 @@ impl Spoken {
             first_word: regex(&format!(
                 r"(?i)(?-u:\b)(?:(?:double|triple)[ -])?(?:{DIGIT}){sep}$"
             )),
+            dot: regex(r"(?i:dot|punto)"),
             email: regex(concat!(
                 r"(?i)(?-u:\b)([a-z0-9_]+(?: (?:dot|punto|underscore) [a-z0-9_]+| (?:zero|oh|one|two|three|four|five|six|seven|eight|nine))*)",
                 r" (at|@|\[at\]|\(at\)|arroba) ",
@@ -95,12 +98,9 @@ impl Recognizer for Spoken {
             let entity = kind_before(text, start, count);
             out.push(Candidate::new(start, m.end(), entity, 0.8, true));
         }
-        // Every spoken address has a "dot" or "punto"; most texts have none, and skip the
-        // search.
-        let dot = ["dot", "DOT", "punto"]
-            .iter()
-            .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some());
-        if !dot {
+        // Every spoken address has a "dot" or "punto" (in any case: one search); most texts
+        // have none, and skip the search.
+        if !self.dot.is_match(text) {
             return;
         }
         for c in self.email.captures_iter(text) {
