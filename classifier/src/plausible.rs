@@ -218,7 +218,11 @@ fn path_separator(line: &str) -> bool {
 /// Whether the `::` at `i` sits in a run of hex digits and colons (`2a01:db8::cafe`).
 fn ipv6_around(line: &str, i: usize) -> bool {
     let part = |c: char| c.is_ascii_hexdigit() || c == ':';
-    let start = line[..i].rfind(|c: char| !part(c)).map_or(0, |j| j + 1);
+    let start = line[..i]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !part(c))
+        .map_or(0, |(j, c)| j + c.len_utf8());
     let end = line[i..]
         .find(|c: char| !part(c))
         .map_or(line.len(), |j| i + j);
