@@ -40,20 +40,25 @@ const DATA_ACRONYMS: &[&str] = &[
     "N/A", "AM", "PM", "OK",
 ];
 
-/// The rules for one text: whether it is source code is read once, for all its spans.
+/// The rules for one text: whether it is source code is read at most once, for all its
+/// spans, and only when a span gets as far as asking (most texts have none that do).
 pub struct Plausible<'t> {
     text: &'t str,
     /// Most of the text's lines are code, comments or indented blocks (a file or a pasted
     /// snippet, not a prompt around one line of code).
-    code: bool,
+    code: std::cell::OnceCell<bool>,
 }
 
 impl<'t> Plausible<'t> {
     pub fn new(text: &'t str) -> Self {
         Plausible {
             text,
-            code: holds_code(text),
+            code: std::cell::OnceCell::new(),
         }
+    }
+
+    fn is_code(&self) -> bool {
+        *self.code.get_or_init(|| holds_code(self.text))
     }
 
     /// Whether the span `start..end` can be a name, place or organisation; `is_name` says
@@ -75,7 +80,7 @@ impl<'t> Plausible<'t> {
         if !value.chars().all(in_a_name_script) {
             return false;
         }
-        if self.code && one_word && (lower_case || !value.split(['-', '\'']).all(&is_name)) {
+        if one_word && (lower_case || !value.split(['-', '\'']).all(&is_name)) && self.is_code() {
             return false;
         }
         let code = glued_to_code(text, start, end)
