@@ -15,6 +15,7 @@ pub mod decode;
 pub mod encoder;
 pub mod features;
 pub mod model;
+mod not_names;
 pub mod plausible;
 pub mod recognizer;
 

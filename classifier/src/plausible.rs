@@ -27,10 +27,20 @@
 //!   not list: in a file's comments and docstrings one word is a term ("NFA", "Unicode",
 //!   "miri"), and the names are written whole ("Jane Doe") or are listed ("Thompson");
 //! - it holds a letter of no script people's names are written in: mathematical letters,
-//!   letter-like symbols and historic scripts fill Unicode tables in code (`'𝛃'`, `ℂ`).
+//!   letter-like symbols and historic scripts fill Unicode tables in code (`'𝛃'`, `ℂ`);
+//! - it crosses a line, or a sentence's end after a lower-case word ("lake. The lake"; not
+//!   an initial or "St. Louis"), or it is an article or starts with one and a lower-case
+//!   word ("The council", "a high school"). A span the model ran across a line or past a name into a function
+//!   word ("Beeston and") is cut back first (`pieces`).
+//! - it is a nationality or a language alone ("Norwegian", "in Tamil") or a word people are
+//!   called by instead of a name ("Nonna", "Grandad", "Sheriff", a transcript's
+//!   "Atendente:"), or it is in lower case and only words for kinds of places and
+//!   directions ("river", "west coast", "north-east", "city centre"): `not_names.rs`.
 //!
 //! Written as rules rather than trained away: they are exact, cost nothing, and hold on text
 //! the model never saw.
+
+use std::ops::Range;
 
 /// Acronyms that name a kind of personal data, a field or a format.
 const DATA_ACRONYMS: &[&str] = &[
@@ -61,6 +71,31 @@ impl<'t> Plausible<'t> {
         *self.code.get_or_init(|| holds_code(self.text))
     }
 
+    /// The pieces of the model's span over `tokens[first..end]`, as token ranges: a span
+    /// does not cross a line (a CSV row's last cell and the next row's first are two values;
+    /// a line break is a token of its own), and a piece does not end in a function word
+    /// ("Beeston and", "Central Bank of"): the model ran one token long.
+    pub fn pieces(&self, tokens: &[Range<usize>], first: usize, end: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = first;
+        for t in first..=end {
+            if t < end && &self.text[tokens[t].clone()] != "\n" {
+                continue;
+            }
+            let mut piece_end = t;
+            while piece_end - start >= 2
+                && FUNCTION_WORDS.contains(&&self.text[tokens[piece_end - 1].clone()])
+            {
+                piece_end -= 1;
+            }
+            if piece_end > start {
+                out.push((start, piece_end));
+            }
+            start = t + 1;
+        }
+        out
+    }
+
     /// Whether the span `start..end` can be a name, place or organisation; `is_name` says
     /// whether the census tables list a word.
     pub fn keeps(&self, start: usize, end: usize, is_name: impl Fn(&str) -> bool) -> bool {
@@ -72,6 +107,14 @@ impl<'t> Plausible<'t> {
                 .chars()
                 .all(|c| !c.is_alphabetic() || (c.is_ascii() && !c.is_uppercase()));
         if one_word && lower_case && !value.split(['-', '\'']).all(&is_name) {
+            return false;
+        }
+        if crosses_a_sentence(value) || the_and_a_word(value) {
+            return false;
+        }
+        if crate::not_names::not_a_name(value)
+            || (lower_case && crate::not_names::kinds_of_place(value))
+        {
             return false;
         }
         if one_word && DATA_ACRONYMS.contains(&value) {
@@ -88,6 +131,34 @@ impl<'t> Plausible<'t> {
             || in_code_of_a_line(text, start);
         !code
     }
+}
+
+/// Words no name ends with (`pieces` cuts them off a span's end).
+const FUNCTION_WORDS: &[&str] = &[
+    "of", "the", "and", "for", "in", "at", "on", "to", "de", "del", "da", "do", "du", "la", "le",
+    "von", "van", "or", "with", "by", "from",
+];
+
+/// A line break, or a full stop after a lower-case word of four letters or more and a space
+/// (the recognizer splits a span at its line breaks first).
+fn crosses_a_sentence(value: &str) -> bool {
+    value.contains('\n')
+        || value.match_indices(". ").any(|(i, _)| {
+            let word = value[..i]
+                .rsplit(|c: char| !c.is_alphabetic())
+                .next()
+                .unwrap_or("");
+            word.chars().count() >= 4 && word.chars().all(char::is_lowercase)
+        })
+}
+
+/// An article alone, or an article and a lower-case word ("The council", "a high school").
+fn the_and_a_word(value: &str) -> bool {
+    let mut words = value.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let second = words.next();
+    matches!(first, "the" | "The" | "a" | "A" | "an" | "An")
+        && second.is_none_or(|w| w.starts_with(|c: char| c.is_lowercase()))
 }
 
 /// Whether `c` can be part of a name: a letter of a script people's names are written in
@@ -275,7 +346,7 @@ fn in_string(code: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::plausible;
+    use super::{plausible, Plausible};
 
     fn span(text: &str, value: &str) -> bool {
         let start = text.find(value).unwrap();
@@ -313,6 +384,62 @@ mod tests {
         assert!(!span("call getUser now", "getUser"));
         assert!(!span("the midfield was open", "midfield"));
         assert!(!span("Vec<Token>", "Vec"));
+    }
+
+    fn pieces_of(text: &str) -> Vec<&str> {
+        let tokens = crate::features::tokenize(text);
+        Plausible::new(text)
+            .pieces(&tokens, 0, tokens.len())
+            .into_iter()
+            .map(|(first, end)| &text[tokens[first].start..tokens[end - 1].end])
+            .collect()
+    }
+
+    #[test]
+    fn a_span_is_cut_at_lines_and_trailing_function_words() {
+        assert_eq!(
+            pieces_of("Tom Ashworth\nBenoît Lefebvre"),
+            ["Tom Ashworth", "Benoît Lefebvre"]
+        );
+        assert_eq!(pieces_of("Beeston and"), ["Beeston"]);
+        assert_eq!(pieces_of("Central Bank of"), ["Central Bank"]);
+        assert_eq!(pieces_of("Bank of England"), ["Bank of England"]);
+        assert_eq!(pieces_of("marques s/a"), ["marques s/a"]);
+        assert_eq!(pieces_of("of"), ["of"]);
+    }
+
+    #[test]
+    fn prose_words_around_names_go() {
+        // lower case, several words: casual prompts write names so
+        assert!(span("hi from john de smith", "john de smith"));
+        assert!(span("name:smith, john\n", "smith, john"));
+        // across a sentence or a line, or ending in a function word, or "the" and a word
+        assert!(!span("on the lake. The lake froze", "lake. The lake"));
+        assert!(!span("Jane\nSmith", "Jane\nSmith"));
+        assert!(span("J. R. Smith wrote", "J. R. Smith"));
+        assert!(span("near St. Louis today", "St. Louis"));
+        assert!(span("the Bank of England", "Bank of England"));
+        assert!(!span("The council voted", "The council"));
+        assert!(!span("The rest", "The"));
+        assert!(span("flew to The Hague", "The Hague"));
+        assert!(!span("teaches at a high school", "a high school"));
+        assert!(!span("I'm seven", "seven"));
+        // nationalities, languages and forms of address alone
+        assert!(!span("a Norwegian shipbuilder", "Norwegian"));
+        assert!(!span("songs in Irish and English", "Irish"));
+        assert!(!span("\"Halmeoni, look\"", "Halmeoni"));
+        assert!(!span("Atendente: Of course!", "Atendente"));
+        assert!(span("Judge Helena Smith said", "Judge Helena Smith"));
+        // in lower case, words for kinds of places and directions
+        assert!(!span("the river is navigable", "river"));
+        assert!(!span("to the west coast of Ireland", "west coast"));
+        assert!(!span("walk up the hill", "hill"));
+        assert!(!span("walk to the city centre", "city centre"));
+        assert!(span(
+            "at austin regional medical center",
+            "austin regional medical center"
+        ));
+        assert!(span("the River Shannon", "River"));
     }
 
     #[test]

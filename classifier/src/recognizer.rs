@@ -5,6 +5,8 @@
 //! edge, so every token has context on both sides. Windows spend the request's budget; from
 //! the first window that does not fit, the rest of the text is left unread and counted.
 
+use std::ops::Range;
+
 use veil_core::detect::{Candidate, Haystack, Recognizer, Tier2Budget};
 use veil_kinds::Entity;
 
@@ -118,34 +120,50 @@ impl Recognizer for Classifier {
                 i += 1;
             }
             let shapes = decode::shapes(text, &tokens[run_start..i]);
+            let tokens = &tokens[run_start..i];
             for span in decode::spans(&run, &shapes) {
-                let first = &tokens[run_start + span.first];
-                let last = &tokens[run_start + span.end - 1];
-                let value = &text[first.start..last.end];
-                // A typed token (`Person_7QF2`) is already masked; a span needs a letter, and
-                // more than one ASCII char: a lone Latin letter is a flag or a format (`-d`,
-                // `%s`) in technical text, not a name (a lone ideograph can be: 雷).
-                if (span.first..span.end)
-                    .any(|t| features::is_veil_token(&text[tokens[run_start + t].clone()]))
-                    || !value.chars().any(char::is_alphabetic)
-                    || (value.len() == 1 && value.is_ascii())
-                    || !rules.keeps(first.start, last.end, |w| {
-                        self.model.lexicon.names.is_name(w)
-                    })
-                {
-                    continue;
+                for (first, end) in rules.pieces(tokens, span.first, span.end) {
+                    let piece = decode::TokenSpan { first, end, ..span };
+                    self.push_span(text, tokens, &rules, &piece, out);
                 }
-                let mut c = Candidate::new(
-                    first.start,
-                    last.end,
-                    KINDS[span.kind].clone(),
-                    span.score,
-                    false,
-                );
-                // The model read the context already; a context word adds nothing.
-                c.score_with_context = c.score;
-                out.push(c);
             }
         }
+    }
+}
+
+impl Classifier {
+    /// `span` as a candidate, unless the rules drop it.
+    fn push_span(
+        &self,
+        text: &str,
+        tokens: &[Range<usize>],
+        rules: &plausible::Plausible<'_>,
+        span: &decode::TokenSpan,
+        out: &mut Vec<Candidate>,
+    ) {
+        let (first, last) = (&tokens[span.first], &tokens[span.end - 1]);
+        let value = &text[first.start..last.end];
+        // A typed token (`Person_7QF2`) is already masked; a span needs a letter, and more
+        // than one ASCII char: a lone Latin letter is a flag or a format (`-d`, `%s`) in
+        // technical text, not a name (a lone ideograph can be: 雷).
+        if (span.first..span.end).any(|t| features::is_veil_token(&text[tokens[t].clone()]))
+            || !value.chars().any(char::is_alphabetic)
+            || (value.len() == 1 && value.is_ascii())
+            || !rules.keeps(first.start, last.end, |w| {
+                self.model.lexicon.names.is_name(w)
+            })
+        {
+            return;
+        }
+        let mut c = Candidate::new(
+            first.start,
+            last.end,
+            KINDS[span.kind].clone(),
+            span.score,
+            false,
+        );
+        // The model read the context already; a context word adds nothing.
+        c.score_with_context = c.score;
+        out.push(c);
     }
 }

@@ -7,7 +7,7 @@
 
 use serde::Deserialize;
 use veil_classifier::features;
-use veil_classifier::plausible::plausible;
+use veil_classifier::plausible::Plausible;
 use veil_classifier::Classifier;
 use veil_core::detect::{Haystack, Recognizer};
 
@@ -71,22 +71,28 @@ fn spans_match_onnxruntime() {
             })
             .collect();
         // The pipeline has no rules on top of the model (`plausible`): apply them to its spans.
-        let byte = |cp: usize| {
-            row.text
-                .char_indices()
-                .nth(cp)
-                .map_or(row.text.len(), |(i, _)| i)
+        let rules = Plausible::new(&row.text);
+        let tokens = features::tokenize(&row.text);
+        let token_at = |cp_offset: usize| {
+            tokens
+                .iter()
+                .position(|t| cp(&row.text, t.start) == cp_offset)
         };
-        let want: Vec<(usize, usize, String)> = row
-            .spans
-            .iter()
-            .filter(|(a, b, _, _)| {
-                plausible(&row.text, byte(*a), byte(*b), |w| {
-                    model.lexicon.names.is_name(w)
-                })
-            })
-            .map(|(a, b, k, _)| (*a, *b, k.clone()))
-            .collect();
+        let mut want: Vec<(usize, usize, String)> = Vec::new();
+        for (a, b, kind, _) in &row.spans {
+            let first = token_at(*a).expect("a span starts at a token");
+            let end = tokens
+                .iter()
+                .rposition(|t| cp(&row.text, t.end) == *b)
+                .expect("a span ends at a token")
+                + 1;
+            for (first, end) in rules.pieces(&tokens, first, end) {
+                let (start, stop) = (tokens[first].start, tokens[end - 1].end);
+                if rules.keeps(start, stop, |w| model.lexicon.names.is_name(w)) {
+                    want.push((cp(&row.text, start), cp(&row.text, stop), kind.clone()));
+                }
+            }
+        }
         total += want.len().max(got.len());
         same += want.iter().filter(|w| got.contains(w)).count();
         // Scores agree closely: the same weights, summed in another order.

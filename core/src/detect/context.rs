@@ -122,6 +122,16 @@ impl ContextWords {
         false
     }
 
+    /// The header cell of the table column `start` is in, when `start` is in a table's row
+    /// below its first (the labelled-identifier recognizer reads it as a label).
+    pub fn header_cell<'t>(
+        text: &'t str,
+        start: usize,
+        cache: &mut HeaderCache,
+    ) -> Option<&'t str> {
+        column_header(text, start, cache)
+    }
+
     /// Whether any of `words` is in the header cell of the table column `start` is in.
     pub fn in_column_header(text: &str, start: usize, words: &[&str]) -> bool {
         column_header(text, start, &mut HeaderCache::default()).is_some_and(|h| {

@@ -4,9 +4,11 @@
 //!
 //! Precision rules, in the order they are applied:
 //! - The label comes right before the value: between them only spaces, `:`, `#`, `=`, `-`,
-//!   `(`, quotes, `.` after a connector ("no."), the words "number", "no", "num", "nr", "nbr", "id", "is", "was" (at most
-//!   three), and one line break when the label ends with `:`. A label further away, in an
-//!   earlier sentence or in a table's header, does not count.
+//!   `(`, `|` (a two-column table's cell), quotes, `.` after a connector ("no."), the words
+//!   "number", "no", "num", "nr", "nbr", "id", "is", "was" (at most three), and one line break
+//!   when the label ends with `:` or stands alone at the start of its line (a form's
+//!   "Employee ID" line above its value). A label further away or in an earlier sentence
+//!   does not count (a table's column header is read apart: below).
 //! - A label is a phrase of the vocabulary (`VOCABULARY`, extended by `detection.labels`), read
 //!   case-insensitively with `_`, `-` and spaces alike between its words (`patient_id`,
 //!   "Patient-ID"), starting at a word boundary. The longest phrase wins ("insurance policy"
@@ -14,11 +16,18 @@
 //!   counts only with one of those words, `:`, `#` or `=` after it, so "the hospital 2024
 //!   budget" is not a medical record.
 //! - The value is letters and digits, with single `-`, `/` or `#` inside and single spaces
-//!   before further groups of digits ("7712 0938 45"); at most 40 bytes. It holds at least four
-//!   digits, or at least two digits and a letter: never a plain word, never "v2".
+//!   before further groups of digits ("7712 0938 45", and after a leading group of one to
+//!   three capitals: "JQU 88412 0937", "MR 002-118-447"); at most 40 bytes. It holds at
+//!   least four digits, or at least two digits and a letter: never a plain word, never "v2".
 //! - "ID" alone is a label only in capitals, with a colon, and on its own ("ID: 44817" at the
 //!   start of a line or after `,`/`;`/`|`/`(`): `user_id=`, "Request ID:" and `"id":` name
 //!   records, not people.
+//! - In a table, a cell's label is its column's header cell (found as for context words:
+//!   `detect/context.rs`), when the whole
+//!   header cell is a label phrase ("License", "Member ID", "Account no.") and the whole cell
+//!   is an identifier; under a password header ("Password", "pwd", "pass"), a cell of 4 to 64
+//!   characters with no space that mixes two of lower case, upper case, digits and symbols is
+//!   a SECRET. A header is a label by its place: "policy" or "account" need no marker there.
 //! - Not an identifier: a value shaped as a calendar date (`2024-03-05`, `03/05/2024`); a UUID
 //!   or hex digest (request, trace and session ids); after "passport", US_PASSPORT's own shapes
 //!   (nine digits, a letter and eight digits), which that recognizer reports.
@@ -32,8 +41,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::password::classes;
 use crate::config::ConfigError;
-use crate::detect::{Candidate, Haystack, Recognizer};
+use crate::detect::{Candidate, ContextWords, Haystack, HeaderCache, Recognizer};
 use veil_kinds::kind::{is_valid_custom_label, Entity};
 
 /// The built-in vocabulary: label phrase → kind. A trailing "number", "no" or "id" makes the
@@ -61,6 +71,7 @@ const VOCABULARY: &[(&str, &str)] = &[
     ("grp", "HEALTH_PLAN_ID"),
     ("ins id", "HEALTH_PLAN_ID"),
     ("mbi", "HEALTH_PLAN_ID"),
+    ("afiliación", "HEALTH_PLAN_ID"),
     ("versichertennummer", "HEALTH_PLAN_ID"),
     ("krankenversichertennummer", "HEALTH_PLAN_ID"),
     ("medicare", "HEALTH_PLAN_ID"),
@@ -111,6 +122,8 @@ const VOCABULARY: &[(&str, &str)] = &[
     ("policy", "PERSONAL_ID"),
     ("claim", "PERSONAL_ID"),
     ("claim id", "PERSONAL_ID"),
+    ("claim ref", "PERSONAL_ID"),
+    ("claim reference", "PERSONAL_ID"),
     ("reference code", "PERSONAL_ID"),
     ("ref code", "PERSONAL_ID"),
     ("national id", "PERSONAL_ID"),
@@ -134,13 +147,16 @@ const VOCABULARY: &[(&str, &str)] = &[
     ("sin number", "PERSONAL_ID"),
 ];
 
+/// Column headers over passwords (a label phrase elsewhere is `password.rs`'s).
+const PASSWORD_HEADERS: &[&str] = &["password", "passwd", "pwd", "pass", "passphrase"];
+
 /// Words between a label and its value. The first six also mark a label that needs them.
 const CONNECTORS: &[&str] = &["number", "no", "num", "nr", "nbr", "id", "is", "was"];
 const MARKERS: usize = 6;
 
 /// What may stand between a label and its value, besides connector words.
 const GAP: &[char] = &[
-    ' ', '\t', ':', '#', '=', '-', '_', '(', '"', '\'', '\n', '\r', '.',
+    ' ', '\t', ':', '#', '=', '-', '_', '(', '|', '"', '\'', '\n', '\r', '.',
 ];
 
 /// Longest label phrase, in words.
@@ -149,6 +165,16 @@ const MAX_PHRASE_WORDS: usize = 3;
 const MAX_GAP: usize = 24;
 /// Longest value, in bytes.
 const MAX_VALUE: usize = 40;
+
+/// Where a label may end before a value, and what stands between them.
+struct Stop {
+    end: usize,
+    /// `:`, `#`, `=` or a connector word ("number", "no", "id" ...).
+    marker: bool,
+    colon: bool,
+    /// One line break, and no colon.
+    own_line: bool,
+}
 
 /// A label phrase's kind, and whether it counts only with a marker after it.
 #[derive(Debug, Clone)]
@@ -162,7 +188,7 @@ pub struct Labelled {
     phrases: HashMap<String, Label>,
     entities: Vec<Entity>,
     /// The kind of a bare "ID:" label.
-    bare_id: Entity,
+    bare_id: Label,
     /// Every word a label can end with, by its first byte: the first word read back from a
     /// value, past connectors, must be one, and most words before a number ("about", "the",
     /// "v") are not. Most numbers are read back from, so this look-up is kept cheap.
@@ -175,7 +201,10 @@ impl Labelled {
         let mut out = Labelled {
             phrases: HashMap::new(),
             entities: vec![Entity::PersonalId],
-            bare_id: Entity::PersonalId,
+            bare_id: Label {
+                entity: Entity::PersonalId,
+                needs_marker: false,
+            },
             ends: vec![Vec::new(); 256],
         };
         for (phrase, label) in VOCABULARY {
@@ -293,7 +322,7 @@ impl Labelled {
         let before = &text[window_start..value_start];
         // Where a label may end: after the gap, and before each connector word read back over
         // ("ID: 7" is the label "id"; "member ID 7" the label "member" with its marker).
-        let mut stops: Vec<(usize, bool, bool)> = Vec::with_capacity(4);
+        let mut stops: Vec<Stop> = Vec::with_capacity(4);
         let (mut pos, mut marker, mut colon, mut line_breaks) = (before.len(), false, false, 0);
         loop {
             let gap_start = before[..pos]
@@ -307,8 +336,7 @@ impl Labelled {
                 colon |= c == ':';
                 line_breaks += usize::from(c == '\n');
             }
-            if before.len() - gap_start > MAX_GAP || line_breaks > 1 || (line_breaks == 1 && !colon)
-            {
+            if before.len() - gap_start > MAX_GAP || line_breaks > 1 {
                 break;
             }
             let start = word_start(before, gap_start);
@@ -319,7 +347,13 @@ impl Labelled {
                 break;
             }
             pos = gap_start;
-            stops.push((pos, marker, colon));
+            // Across a line break, the label ends with `:` or stands alone on its line.
+            stops.push(Stop {
+                end: pos,
+                marker,
+                colon,
+                own_line: line_breaks == 1 && !colon,
+            });
             match connector {
                 Some(i) if stops.len() <= 3 => {
                     marker |= i < MARKERS;
@@ -328,20 +362,71 @@ impl Labelled {
                 _ => break,
             }
         }
-        stops.iter().rev().find_map(|&(end, marker, colon)| {
-            self.phrase_ending(before, end, marker, colon)
-                .map(|entity| (entity, marker))
+        let at_text_start = window_start == 0;
+        stops.iter().rev().find_map(|stop| {
+            let (label, first) = self.phrase_ending(before, stop.end, stop.colon)?;
+            let counts = (stop.marker || !label.needs_marker)
+                && (!stop.own_line || starts_a_line(before, first, at_text_start));
+            counts.then_some((&label.entity, stop.marker))
         })
     }
 
-    /// The kind of the longest vocabulary phrase ending at `end` in `before`, if it counts.
-    fn phrase_ending(
+    /// The kind a table column's header cell names, if it is a label phrase.
+    fn header_kind(&self, header: &str) -> Option<Entity> {
+        let mut words: Vec<String> =
+            words_of(header.trim().trim_end_matches(['.', ':', '#'])).collect();
+        if let [word] = words.as_slice() {
+            if PASSWORD_HEADERS.contains(&word.as_str()) {
+                return Some(Entity::Secret);
+            }
+        }
+        while words.len() > 1
+            && words
+                .last()
+                .is_some_and(|w| CONNECTORS[..MARKERS].contains(&w.as_str()))
+        {
+            words.pop();
+        }
+        self.phrases
+            .get(&words.join(" "))
+            .map(|label| label.entity.clone())
+    }
+
+    /// The kind and end of a whole table cell at `start` that its column's header labels.
+    fn in_labelled_column(
         &self,
-        before: &str,
-        end: usize,
-        marker: bool,
-        colon: bool,
-    ) -> Option<&Entity> {
+        headers: &mut HeaderCache,
+        text: &str,
+        start: usize,
+    ) -> Option<(Entity, usize)> {
+        // Most values are in prose, after a word: the byte before settles them first.
+        if !cell_edge(text[..start].bytes().rev().find(|&b| b != b' ')) {
+            return None;
+        }
+        let header = ContextWords::header_cell(text, start, headers)?;
+        if header.len() > MAX_HEADER {
+            return None;
+        }
+        let kind = self.header_kind(header)?;
+        let end = if kind == Entity::Secret {
+            let run = text[start..]
+                .find([' ', '|', ',', '\t', '\n', '\r'])
+                .map_or(text.len(), |i| start + i);
+            let value = &text[start..run];
+            ((4..=64).contains(&value.chars().count()) && classes(value) >= 2).then_some(run)?
+        } else {
+            let end = value_end(text, start)?;
+            let value = &text[start..end];
+            if machine_id(value) || (kind == Entity::Passport && us_passport_shape(value)) {
+                return None;
+            }
+            end
+        };
+        cell_edge(text[end..].bytes().find(|&b| b != b' ' && b != b'\r')).then_some((kind, end))
+    }
+
+    /// The kind of the longest vocabulary phrase ending at `end` in `before`, if it counts.
+    fn phrase_ending(&self, before: &str, end: usize, colon: bool) -> Option<(&Label, usize)> {
         let mut words: Vec<(usize, String)> = Vec::with_capacity(MAX_PHRASE_WORDS);
         let mut end = end;
         while words.len() < MAX_PHRASE_WORDS {
@@ -369,7 +454,7 @@ impl Labelled {
                 Some(c) => matches!(c, '\n' | '\r' | ',' | ';' | '|' | '(' | '[' | '{'),
             };
             if word == "id" && &before[*start..*start + 2] == "ID" && colon && alone {
-                return Some(&self.bare_id);
+                return Some((&self.bare_id, *start));
             }
         }
         for n in (1..=words.len()).rev() {
@@ -380,7 +465,7 @@ impl Labelled {
                     .chars()
                     .next_back()
                     .is_some_and(char::is_alphanumeric);
-                return (bounded && (marker || !label.needs_marker)).then_some(&label.entity);
+                return bounded.then_some((label, first));
             }
         }
         None
@@ -399,15 +484,24 @@ impl Recognizer for Labelled {
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
         let mut last_end = 0;
+        let mut headers = HeaderCache::default();
         for region in hay.regions() {
             // A value starts at the region or right after a `:`, `#`, `=` or `(` inside it
-            // ("MRN:00-4471-2" is one word, and so is "(4410291)").
-            let starts = std::iter::once(region.start).chain(
-                text[region.clone()]
-                    .match_indices([':', '#', '=', '('])
-                    .map(|(i, _)| region.start + i + 1)
-                    .filter(|&i| i < region.end),
-            );
+            // ("MRN:00-4471-2" is one word, and so is "(4410291)"), or after a line break or
+            // a cell's separator that joined two values into one region (a CSV's rows).
+            let starts = leading_capitals(text, region.start)
+                .into_iter()
+                .chain(std::iter::once(region.start))
+                .chain(
+                    text[region.clone()]
+                        .match_indices([':', '#', '=', '(', '\n', ',', '|', '\t'])
+                        .map(|(i, _)| {
+                            let after = region.start + i + 1;
+                            after + text[after..region.end].len()
+                                - text[after..region.end].trim_start_matches(' ').len()
+                        })
+                        .filter(|&i| i < region.end),
+                );
             for start in starts {
                 if start < last_end
                     || !text[start..].starts_with(|c: char| c.is_ascii_alphanumeric())
@@ -416,6 +510,10 @@ impl Recognizer for Labelled {
                     continue;
                 }
                 let Some((entity, marker)) = self.label_before(text, start) else {
+                    if let Some((kind, end)) = self.in_labelled_column(&mut headers, text, start) {
+                        out.push(Candidate::new(start, end, kind, 0.85, true));
+                        last_end = end;
+                    }
                     continue;
                 };
                 let Some(end) = value_end(text, start) else {
@@ -452,6 +550,17 @@ fn value_end(text: &str, start: usize) -> Option<usize> {
         {
             // joins two groups
         } else if b == b' '
+            && letters == i - start
+            && (1..=3).contains(&letters)
+            && bytes[start..i].iter().all(u8::is_ascii_uppercase)
+            && bytes[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+                >= 2
+        {
+            // "JQU 88412 0937": a leading group of capitals, then digits
+        } else if b == b' '
             && bytes[i + 1..]
                 .iter()
                 .take_while(|b| b.is_ascii_digit())
@@ -477,6 +586,51 @@ fn value_end(text: &str, start: usize) -> Option<usize> {
     }
     let enough = digits >= 4 || (digits >= 2 && letters >= 1);
     (enough && !is_date(&text[start..end])).then_some(end)
+}
+
+/// Longest header cell read as a label, in bytes (the longest label phrase is shorter).
+const MAX_HEADER: usize = 64;
+
+/// Whether a byte beside a value ends a table cell: a cell separator, a line break or the
+/// text's end (None).
+fn cell_edge(byte: Option<u8>) -> bool {
+    matches!(byte, None | Some(b'|' | b',' | b'\t' | b'\n'))
+}
+
+/// Capitals that stand before a number as a word of their own, not as its first group: a
+/// connector ("health plan ID 80840-7144") or the name of another kind ("ABA 661837968").
+const NOT_A_GROUP: &[&str] = &[
+    "ID", "NO", "NR", "ABA", "SSN", "EIN", "TIN", "PIN", "DOB", "MRN", "PAN", "NHS", "VAT",
+];
+
+/// The start of one to three capitals and a space right before `region_start`, as in
+/// "JQU 88412 0937" (the region starts at the digits).
+fn leading_capitals(text: &str, region_start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let end = region_start.checked_sub(1).filter(|&i| bytes[i] == b' ')?;
+    let start = bytes[..end]
+        .iter()
+        .rev()
+        .take(4)
+        .take_while(|b| b.is_ascii_uppercase())
+        .count();
+    let start = end - start;
+    let bounded = !bytes[..start]
+        .last()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
+    let group = &text[start..end];
+    ((1..=3).contains(&group.len()) && bounded && !NOT_A_GROUP.contains(&group)).then_some(start)
+}
+
+/// Whether only spaces, tabs and list or table marks stand before `at` on its line in
+/// `window`, a window of text that starts the text when `at_text_start`.
+fn starts_a_line(window: &str, at: usize, at_text_start: bool) -> bool {
+    let head = &window[..at];
+    let line = head.rfind('\n').map_or(0, |i| i + 1);
+    (line > 0 || at_text_start)
+        && head[line..]
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'|' | b'*' | b'-'))
 }
 
 /// A value that may follow a label with no marker ("account 77120931", not "policy 2024"):
@@ -591,6 +745,37 @@ mod tests {
         assert_finds(MedicalRecordNumber, "MRN:\n00-4471-2", "00-4471-2");
         assert_finds(MedicalRecordNumber, "MRN:00-4471-2", "00-4471-2");
         assert_finds(MedicalRecordNumber, "my MRN (4410291) changed", "4410291");
+        assert_finds(
+            HealthPlanId,
+            "ins id TXM 440 918 273 on file",
+            "TXM 440 918 273",
+        );
+        assert_finds(
+            MedicalRecordNumber,
+            "your MRN MR 002-118-447 -",
+            "MR 002-118-447",
+        );
+        assert_finds(
+            UsDriverLicense,
+            "Michigan DL H 421 887 309 154",
+            "H 421 887 309 154",
+        );
+        assert_finds(PersonalId, "Frequent flyer: LA 4471 0923", "LA 4471 0923");
+        assert_finds(
+            AccountNumber,
+            "| Account no.    | ZA-0093-4471-82 |",
+            "ZA-0093-4471-82",
+        );
+        assert_finds(PersonalId, "Employee ID\nE-204471\nFull name", "E-204471");
+        assert_finds(PersonalId, "Name: Ana\n- Employee ID\nE-204471", "E-204471");
+        assert_finds(
+            HealthPlanId,
+            "Número de afiliación: 28/44718203/61.",
+            "28/44718203/61",
+        );
+        assert_finds(PersonalId, "Claim ref: CLM24-0098173", "CLM24-0098173");
+        // a transcript's answer after its speaker is most often the identifier asked for
+        assert_finds(PersonalId, "Customer: 8830 2145 9067", "8830 2145 9067");
     }
 
     #[test]
@@ -622,6 +807,14 @@ mod tests {
         );
         assert_none(Passport, "passport number A12345678");
         assert_none(PersonalId, "ID\n44817");
+        // across a line break, the label ends with `:` or has its line to itself
+        assert_none(PersonalId, "I sent the claim\n2024-118 to Ana");
+        assert_none(PersonalId, "see the employee ID\nE-204471");
+        // capitals before digits: a word of their own, one to three of them
+        assert_none(AccountNumber, "account ABCD 12345");
+        assert_finds(HealthPlanId, "health plan ID 80840-7144 on", "80840-7144");
+        assert_none(AccountNumber, "Funding account ABA 661837968, account");
+        assert_none(HealthPlanId, "member ID: pending 2024 renewal");
         // values that are not identifiers
         assert_none(PersonalId, "ID: v2");
         assert_none(HealthPlanId, "member ID: pending");
@@ -633,6 +826,37 @@ mod tests {
         // words glued to the label are other words
         assert_none(PersonalId, "valid: 44817");
         assert_none(PersonalId, "grid:44817");
+    }
+
+    #[test]
+    fn a_column_header_labels_its_cells() {
+        let table =
+            "| Name | State | License |\n|---|---|---|\n| Kofi Boateng | AZ | D08813574 |\n";
+        assert_finds(UsDriverLicense, table, "D08813574");
+        let rows = "| Name | Account no. |\n|:--|--:|\n| Kofi | 20 |\n| Lupe | 1102948873 |\n";
+        assert_finds(AccountNumber, rows, "1102948873");
+        // a row's first cell in one region with the row before's last
+        let rows = "employee_id,ssn,dept\nn/a,161-81-2728,HR\nE10442,767-49-7701,HR\n";
+        assert_finds(PersonalId, rows, "E10442");
+        let csv = "Site,Username,Password,URL\nEmail,helen,penguin-Latte-77,https://mail.example\n";
+        assert_finds(Secret, csv, "penguin-Latte-77");
+        assert_finds(
+            MedicalRecordNumber,
+            "patient,mrn,ward\nAna,00-4471-2,B\n",
+            "00-4471-2",
+        );
+        // a header that is no label, a cell that is no identifier, a password of one class
+        assert_none(
+            PersonalId,
+            "| Order | Total |\n|---|---|\n| 88213 | 12.99 |\n",
+        );
+        assert_none(AccountNumber, "name,account,city\nAna,closed,Oslo\n");
+        assert_none(Secret, "user,pass,url\nana,12345678,x\n");
+        // US_PASSPORT reports its own shapes, under a header as after a label
+        assert_none(
+            Passport,
+            "| name | passport |\n|---|---|\n| A. Brooks | 822376978 |\n",
+        );
     }
 
     #[test]

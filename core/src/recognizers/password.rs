@@ -4,15 +4,20 @@
 //! Precision rules:
 //! - A label ("password", "passwd", "passphrase", "passcode", "pwd", "pw", "pass", also glued
 //!   to a variable name as in `DB_PASSWORD`, and "Passwort", "Kennwort", "contraseña", "senha",
-//!   "wachtwoord", "hasło", "mot de passe") then `:`, `=`, `:=`, `=>`, or the word
-//!   "is"/"was"/"to"; a login label ("login", "user", "username", "creds", "credentials") with
-//!   a `user / password` pair after it; `curl -u user:password`; or "password" and a space,
+//!   "wachtwoord", "hasło", "mot de passe", "密码") then `:`, `=`, `:=`, `=>`, or the word
+//!   "is"/"was"/"to"; a password noun ("password", "passwd", "pwd" and the other languages'
+//!   words, not "pass" or "pw") then at most four words and a colon on the same line
+//!   ("Passwort für das Gäste-WLAN: …", "Temp pwd for Oyin Balogun: …"); a login label
+//!   ("login", "user", "username", "creds", "credentials") with a `user / password` or
+//!   `user, pass password` pair after it; `curl -u user:password`; or "password" and a space,
 //!   when the value mixes three kinds of characters.
-//! - The value runs to the next whitespace (or its closing quote, when quoted), 4 to 64
+//! - The value runs to the next whitespace or CJK comma or full stop (or its closing quote,
+//!   when quoted), 4 to 64
 //!   characters, with trailing `.`, `,`, `;` or `)` left off.
 //! - It mixes at least two of lower case, upper case, digits and symbols, or it is quoted:
 //!   "password: reset it", "password is required", "password policy" and placeholders
-//!   (`****`, `<password>`, `${DB_PASSWORD}`, `{{ pass }}`) are not passwords.
+//!   (`****`, `<password>`, `${DB_PASSWORD}`, `{{ pass }}`) are not passwords, nor is a URL
+//!   ("password reset link for Ana: https://…").
 //!
 //! Score 0.9. Searched over the whole text: the label is a literal, so the regex crate's
 //! prefilter passes over text without one.
@@ -37,13 +42,17 @@ impl Passwords {
     pub fn new() -> Self {
         Passwords {
             labelled: regex(concat!(
-                r#"(?:(?-u:\b)|_)(?:[Pp]ass(?:word|wd|phrase|code)?|PASS(?:WORD|WD)?|[Pp]wd|PWD|[Pp]w|PW"#,
+                // a password noun: a separator, or a few words and a colon
+                r#"(?:(?:(?-u:\b)|_)(?:(?:[Pp]ass(?:word|wd|phrase)|PASS(?:WORD|WD)|[Pp]wd|PWD"#,
                 r#"|[Pp]asswort|PASSWORT|[Kk]ennwort|[Cc]ontraseña|[Ss]enha|[Ww]achtwoord|[Hh]asło|[Mm]ot de passe)"#,
-                r#"["']?(?:\s*(?::=|=>|:|=)|\s+(?:is|was|to|ist|es|é)\s)\s*"#,
+                r#"["']?(?:\s*(?::=|=>|:|=)|\s+(?:is|was|to|ist|es|é)\s|(?:[ \t]+[^\s:=.!?,;"']{1,24}){1,4}[ \t]*:)"#,
+                // other labels: a separator only
+                r#"|(?:[Pp]ass(?:code)?|PASS|[Pp]w|PW)["']?(?:\s*(?::=|=>|:|=)|\s+(?:is|was|to)\s))"#,
+                r#"|密码\s*(?:是|：|:))\s*"#,
             )),
             bare: regex(r"(?-u:\b)(?:[Pp]assword|PASSWORD|[Pp]wd|[Pp]asswd)\s+"),
             pair: regex(
-                r"(?-u:\b)(?:[Ll]ogin|LOGIN|[Uu]ser(?:name)?|USER(?:NAME)?|[Cc]reds|[Cc]redentials)\s*[:=]?\s*[^\s/]{2,64}\s*/\s*",
+                r"(?-u:\b)(?:[Ll]ogin|LOGIN|[Uu]ser(?:name)?|USER(?:NAME)?|[Cc]reds|[Cc]redentials)(?:\s*[:=]\s*|\s+)[^\s/,]{2,64}\s*(?:/|,\s*(?:[Pp]ass(?:word)?|[Pp]wd|[Pp]w)\s*[:=]?)\s*",
             ),
             basic_auth: regex(r#"(?-u:\b)curl\s[^\n]*?(?:-u|--user)\s+['"]?[A-Za-z0-9._@-]+:"#),
         }
@@ -89,7 +98,10 @@ fn value_at(text: &str, at: usize) -> Option<(usize, usize)> {
         }
         None => {
             let run = rest
-                .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'))
+                .find(|c: char| {
+                    c.is_whitespace()
+                        || matches!(c, '"' | '\'' | '`' | '<' | '>' | '，' | '。' | '；' | '、')
+                })
                 .unwrap_or(rest.len());
             let mut value = &rest[..run];
             while value.ends_with(['.', ',', ';', ')']) {
@@ -98,6 +110,9 @@ fn value_at(text: &str, at: usize) -> Option<(usize, usize)> {
             (at, value)
         }
     };
+    if value.starts_with([',', ';', ':']) {
+        return None;
+    }
     let chars = value.chars().count();
     if !(4..=64).contains(&chars) || value.chars().any(char::is_whitespace) || placeholder(value) {
         return None;
@@ -106,7 +121,7 @@ fn value_at(text: &str, at: usize) -> Option<(usize, usize)> {
 }
 
 /// How many of lower case, upper case, digits and symbols `value` holds.
-fn classes(value: &str) -> usize {
+pub(super) fn classes(value: &str) -> usize {
     [
         value.chars().any(|c| c.is_lowercase()),
         value.chars().any(|c| c.is_uppercase()),
@@ -125,6 +140,7 @@ fn placeholder(value: &str) -> bool {
         .all(|c| matches!(c, '*' | 'x' | 'X' | '•' | '#' | '.' | '-' | '_'))
         || value.starts_with(['<', '$', '{', '%'])
         || value.contains("{{")
+        || value.contains("://")
 }
 
 #[cfg(test)]
@@ -157,6 +173,27 @@ mod tests {
             "curl -u dkowalski:Hx!92mQ_r https://ci",
             "Hx!92mQ_r",
         );
+        assert_finds(
+            Secret,
+            "Passwort für das Gäste-WLAN: Sonnenblume!23\n",
+            "Sonnenblume!23",
+        );
+        assert_finds(
+            Secret,
+            "Temp pwd for Oyin Balogun: Lagos#Temp0611 — expires",
+            "Lagos#Temp0611",
+        );
+        assert_finds(
+            Secret,
+            "Contraseña del correo: Gato$Negro88.",
+            "Gato$Negro88",
+        );
+        assert_finds(Secret, "密码是 Panda@2023cn，别告诉别人", "Panda@2023cn");
+        assert_finds(
+            Secret,
+            "(user admin, pass admin1234 - never changed)",
+            "admin1234",
+        );
     }
 
     #[test]
@@ -171,5 +208,17 @@ mod tests {
         assert_none(Secret, "user / group permissions");
         assert_none(Secret, "reset your password today");
         assert_none(Secret, "the password Manager app");
+        // words then a colon: only after a password noun, on one line, and not a URL
+        assert_none(Secret, "Pass it to Maria: she-knows");
+        assert_none(
+            Secret,
+            "password reset link for Ana: https://x.example/r/Ab1",
+        );
+        assert_none(
+            Secret,
+            "Password requirements for new accounts: At least 12",
+        );
+        assert_none(Secret, "the password\nwas sent to Ana: Mon-Fri");
+        assert_none(Secret, "user ana, passed 2 exams");
     }
 }
