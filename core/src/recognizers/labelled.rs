@@ -399,8 +399,15 @@ impl Labelled {
         text: &str,
         start: usize,
     ) -> Option<(Entity, usize)> {
-        // Most values are in prose, after a word: the byte before settles them first.
-        if !cell_edge(text[..start].bytes().rev().find(|&b| b != b' ')) {
+        // Most values are in prose, after a word: the bytes around them settle them first.
+        let run = text[start..]
+            .find([' ', '|', ',', '\t', '\n', '\r'])
+            .map_or(text.len(), |i| start + i);
+        if run - start < 3
+            || !cell_edge(text[..start].bytes().rev().find(|&b| b != b' '))
+            || !cell_edge(text[run..].bytes().find(|&b| b != b' ' && b != b'\r'))
+                && value_end(text, start).is_none_or(|end| end <= run)
+        {
             return None;
         }
         let header = ContextWords::header_cell(text, start, headers)?;
@@ -409,9 +416,6 @@ impl Labelled {
         }
         let kind = self.header_kind(header)?;
         let end = if kind == Entity::Secret {
-            let run = text[start..]
-                .find([' ', '|', ',', '\t', '\n', '\r'])
-                .map_or(text.len(), |i| start + i);
             let value = &text[start..run];
             ((4..=64).contains(&value.chars().count()) && classes(value) >= 2).then_some(run)?
         } else {
@@ -495,6 +499,8 @@ impl Recognizer for Labelled {
                 .chain(
                     text[region.clone()]
                         .match_indices([':', '#', '=', '(', '\n', ',', '|', '\t'])
+                        // not a digit group's comma ("1,200")
+                        .filter(|&(i, _)| !thousands(&text[region.start + i..]))
                         .map(|(i, _)| {
                             let after = region.start + i + 1;
                             after + text[after..region.end].len()
@@ -586,6 +592,15 @@ fn value_end(text: &str, start: usize) -> Option<usize> {
     }
     let enough = digits >= 4 || (digits >= 2 && letters >= 1);
     (enough && !is_date(&text[start..end])).then_some(end)
+}
+
+/// Whether `rest` starts with a comma between digit groups ("1,200" from its comma).
+fn thousands(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    b.first() == Some(&b',')
+        && b.len() >= 4
+        && b[1..4].iter().all(u8::is_ascii_digit)
+        && !b.get(4).is_some_and(u8::is_ascii_digit)
 }
 
 /// Longest header cell read as a label, in bytes (the longest label phrase is shorter).
