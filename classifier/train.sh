@@ -24,6 +24,7 @@ py veil_ner.prepare "$ner" ../data
 py veil_ner.synth --out ../data --train 60000
 py veil_ner.gazetteer ../data
 py veil_ner.clusters ../data
+py veil_ner.common_words ../data ../model
 py veil_ner.train --data ../data
 py veil_ner.export ../data ../model
 py veil_ner.to_nnef ../data ../model

@@ -240,9 +240,43 @@ impl<'a> Names<'a> {
         self.class(&norm(word)) != 0
     }
 
+    /// Whether the census tables list `word` mostly as a given name (classes 1 and 3).
+    pub fn is_given_name(&self, word: &str) -> bool {
+        matches!(self.class(&norm(word)), 1 | 3)
+    }
+
     fn class(&self, norm: &str) -> u8 {
         let key = (fnv(10, 0, norm) & 0xFFFF_FFFF) as u32;
         self.keys.position(key).map_or(0, |i| self.classes[i])
+    }
+}
+
+/// Common English words (`model/common.bin`, written by `pipeline/veil_ner/common_words.py`
+/// from SCOWL): not a model feature, but what the rules on top of it (`plausible.rs`) ask of
+/// a word the census tables may also list ("young", "king", "grant"). By the same 32-bit
+/// hash of its NORM as the name gazetteer.
+pub struct CommonWords<'a>(SortedKeys<'a>);
+
+impl<'a> CommonWords<'a> {
+    /// From the pipeline's layout: n ascending little-endian u32 keys.
+    pub fn from_le_bytes(bytes: &'a [u8]) -> Result<CommonWords<'a>, String> {
+        if !bytes.len().is_multiple_of(4) {
+            return Err(format!(
+                "classifier common.bin is {} bytes, not 4 per word",
+                bytes.len()
+            ));
+        }
+        Ok(CommonWords(SortedKeys::new(
+            bytes,
+            bytes.len() / 4,
+            "common.bin",
+        )?))
+    }
+
+    /// Whether `word`, in lower case, is a common English word.
+    pub fn contains(&self, word: &str) -> bool {
+        let key = (fnv(10, 0, &norm(word)) & 0xFFFF_FFFF) as u32;
+        self.0.position(key).is_some()
     }
 }
 

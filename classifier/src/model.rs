@@ -7,17 +7,21 @@
 use std::sync::OnceLock;
 
 use crate::encoder::{Encoder, LABELS, WIDTH};
-use crate::features::{Clusters, Lexicon, Names, Vocabulary, IDS_PER_TOKEN, VOCAB};
+use crate::features::{Clusters, CommonWords, Lexicon, Names, Vocabulary, IDS_PER_TOKEN, VOCAB};
+use crate::plausible::Words;
 
 static EMBEDDINGS: &[u8] = include_bytes!("../model/embeddings.bin");
 static ENCODER: &[u8] = include_bytes!("../model/encoder.bin");
 static KNOWN_WORDS: &[u8] = include_bytes!("../model/vocab.bin");
 static NAMES: &[u8] = include_bytes!("../model/names.bin");
 static CLUSTERS: &[u8] = include_bytes!("../model/clusters.bin");
+static COMMON: &[u8] = include_bytes!("../model/common.bin");
 
 pub struct Model {
     /// The words with learnt rows (others read as `<unk>`), the listed names, the clusters.
     pub lexicon: Lexicon<'static>,
+    /// Common English words, for the rules on top of the model (not a feature).
+    pub common: CommonWords<'static>,
     /// VOCAB rows of WIDTH int8 weights (weight-only quantisation: 4x smaller than f32).
     table: &'static [u8],
     /// One dequantisation scale per row.
@@ -55,6 +59,7 @@ impl Model {
                 names: Names::from_le_bytes(NAMES)?,
                 clusters: Clusters::from_le_bytes(CLUSTERS)?,
             },
+            common: CommonWords::from_le_bytes(COMMON)?,
             table: &EMBEDDINGS[..table_len],
             scales,
             encoder: Encoder::from_le_bytes(ENCODER)?,
@@ -101,5 +106,19 @@ fn softmax(v: &mut [f32; LABELS]) {
     }
     for x in v.iter_mut() {
         *x /= sum;
+    }
+}
+
+impl Words for Model {
+    fn is_name(&self, word: &str) -> bool {
+        self.lexicon.names.is_name(word)
+    }
+
+    fn is_given_name(&self, word: &str) -> bool {
+        self.lexicon.names.is_given_name(word)
+    }
+
+    fn is_common(&self, word: &str) -> bool {
+        self.common.contains(word)
     }
 }

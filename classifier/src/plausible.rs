@@ -4,9 +4,14 @@
 //!
 //! A span is dropped when:
 //! - it is one lower-case word that the census name tables do not list ("credit", "four",
-//!   "captain", "midfield"): a lower-case common word replaced by a token makes the model
-//!   answer a worse prompt. Lower-case given names and surnames ("kirsty", "naoki") stay;
-//!   lower-case places and companies ("pittsburgh", "hsbc") are given up;
+//!   "captain", "midfield") or that is a common English word ("the king", "young",
+//!   "grant", "porter": surnames too, but in lower case the word): a lower-case common word
+//!   replaced by a token makes the model answer a worse prompt. Lower-case given names and
+//!   surnames that are not words ("kirsty", "naoki") stay; lower-case places and companies
+//!   ("pittsburgh", "hsbc") and names typed in lower case that are words ("will") are given
+//!   up;
+//! - it is one capitalised common English word that the census tables do not list, opening
+//!   a sentence or a line ("Capital is scarce", a heading "Stadium");
 //! - it is one of the acronyms of the data kinds themselves ("SSN", "DOB", "MRN", "IBAN" ...):
 //!   a label of a value, never the value;
 //! - it is glued to code: right after `.`, `::`, `_`, `$`, `->` or `#`, or right before `(`,
@@ -49,6 +54,17 @@ const DATA_ACRONYMS: &[&str] = &[
     "HTTP", "HTTPS", "SQL", "CSV", "PDF", "FAQ", "ETA", "ASAP", "FYI", "PS", "CC", "BCC", "TBD",
     "N/A", "AM", "PM", "OK",
 ];
+
+/// What the rules ask of a word: the census name tables and a list of common English words
+/// (`model/names.bin`, `model/common.bin`; `crate::model::Model` answers from both).
+pub trait Words {
+    /// The census tables list `word` as a given name or surname, in any case.
+    fn is_name(&self, word: &str) -> bool;
+    /// The census tables list `word` mostly as a given name.
+    fn is_given_name(&self, word: &str) -> bool;
+    /// `word`, in lower case, is a common English word.
+    fn is_common(&self, word: &str) -> bool;
+}
 
 /// The rules for one text: whether it is source code is read at most once, for all its
 /// spans, and only when a span gets as far as asking (most texts have none that do).
@@ -96,9 +112,8 @@ impl<'t> Plausible<'t> {
         out
     }
 
-    /// Whether the span `start..end` can be a name, place or organisation; `is_name` says
-    /// whether the census tables list a word.
-    pub fn keeps(&self, start: usize, end: usize, is_name: impl Fn(&str) -> bool) -> bool {
+    /// Whether the span `start..end` can be a name, place or organisation.
+    pub fn keeps(&self, start: usize, end: usize, words: &impl Words) -> bool {
         let text = self.text;
         let value = &text[start..end];
         let one_word = !value.contains(char::is_whitespace);
@@ -106,7 +121,29 @@ impl<'t> Plausible<'t> {
             && value
                 .chars()
                 .all(|c| !c.is_alphabetic() || (c.is_ascii() && !c.is_uppercase()));
-        if one_word && lower_case && !value.split(['-', '\'']).all(&is_name) {
+        if one_word
+            && lower_case
+            && !value.split(['-', '\'']).all(|w| {
+                words.is_name(w)
+                    && (!words.is_common(w)
+                        || words.is_given_name(w) && !after_a_determiner(text, start))
+            })
+        {
+            return false;
+        }
+        if !one_word
+            && lower_case
+            && after_a_determiner(text, start)
+            && value.split_whitespace().all(|w| words.is_common(w))
+        {
+            return false;
+        }
+        if one_word
+            && capitalised(value)
+            && !words.is_name(value)
+            && words.is_common(value)
+            && opens_a_sentence(text, start)
+        {
             return false;
         }
         if crosses_a_sentence(value) || the_and_a_word(value) {
@@ -123,7 +160,10 @@ impl<'t> Plausible<'t> {
         if !value.chars().all(in_a_name_script) {
             return false;
         }
-        if one_word && (lower_case || !value.split(['-', '\'']).all(&is_name)) && self.is_code() {
+        if one_word
+            && (lower_case || !value.split(['-', '\'']).all(|w| words.is_name(w)))
+            && self.is_code()
+        {
             return false;
         }
         let code = glued_to_code(text, start, end)
@@ -204,8 +244,44 @@ fn holds_code(text: &str) -> bool {
 
 /// Whether the span `text[start..end]` can be a name, place or organisation (`Plausible` for
 /// a single span).
-pub fn plausible(text: &str, start: usize, end: usize, is_name: impl Fn(&str) -> bool) -> bool {
-    Plausible::new(text).keeps(start, end, is_name)
+pub fn plausible(text: &str, start: usize, end: usize, words: &impl Words) -> bool {
+    Plausible::new(text).keeps(start, end, words)
+}
+
+/// Words after which a lower-case word is a noun, not a name ("the rose", "a grant", "her
+/// grace", "the main campus"); a possessive's "s" ("Japan's space agency") is one too.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "this", "that", "these", "those", "my", "your", "his", "her", "its", "our",
+    "their", "some", "any", "no", "every", "each", "s",
+];
+
+/// Whether the word before `text[at]` is a determiner (in any case).
+fn after_a_determiner(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches([' ', '\t']);
+    let word = before
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    let possessive = word == "s" && before[..before.len() - 1].ends_with(['\'', '’']);
+    before.len() < at
+        && (possessive || word != "s")
+        && DETERMINERS.contains(&word.to_lowercase().as_str())
+}
+
+/// A capital and then only lower-case letters ("Stadium"; not "NASA" or "McDonald").
+fn capitalised(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_lowercase)
+}
+
+/// Whether `text[at]` opens a sentence or a line: after the text's start, a line break, or
+/// a full stop, question or exclamation mark and a space, with an opening quote between.
+fn opens_a_sentence(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches(['"', '\'', '“', '‘', '(']);
+    let trimmed = before.trim_end_matches([' ', '\t', '\r']);
+    trimmed.is_empty()
+        || trimmed.ends_with('\n')
+        || (trimmed.len() < before.len() && trimmed.ends_with(['.', '!', '?']))
 }
 
 fn glued_to_code(text: &str, start: usize, end: usize) -> bool {
@@ -346,14 +422,32 @@ fn in_string(code: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{plausible, Plausible};
+    use super::{plausible, Plausible, Words};
+
+    /// A few listed names, and common words some of which are names too.
+    struct Listed;
+
+    impl Words for Listed {
+        fn is_name(&self, word: &str) -> bool {
+            ["john", "smith", "kirsty", "king", "young", "grant", "grace"]
+                .contains(&word.to_lowercase().as_str())
+        }
+
+        fn is_given_name(&self, word: &str) -> bool {
+            ["john", "kirsty", "grace"].contains(&word.to_lowercase().as_str())
+        }
+
+        fn is_common(&self, word: &str) -> bool {
+            [
+                "king", "young", "grant", "grace", "stadium", "capital", "credit",
+            ]
+            .contains(&word.to_lowercase().as_str())
+        }
+    }
 
     fn span(text: &str, value: &str) -> bool {
         let start = text.find(value).unwrap();
-        let names = ["john", "smith", "kirsty"];
-        plausible(text, start, start + value.len(), |w| {
-            names.contains(&w.to_lowercase().as_str())
-        })
+        plausible(text, start, start + value.len(), &Listed)
     }
 
     #[test]
@@ -384,6 +478,38 @@ mod tests {
         assert!(!span("call getUser now", "getUser"));
         assert!(!span("the midfield was open", "midfield"));
         assert!(!span("Vec<Token>", "Vec"));
+    }
+
+    #[test]
+    fn common_words_that_are_surnames_go_in_lower_case() {
+        assert!(!span("The king was dying", "king"));
+        assert!(!span("the doctor was young", "young"));
+        assert!(!span("we applied for a grant from", "grant"));
+        // a listed name that is no word stays, in lower case too
+        assert!(span("checklist for kirsty: laptop", "kirsty"));
+        // a given name that is a word stays, unless a determiner makes it the word
+        assert!(span("no thats it thanks grace, sorry", "grace"));
+        assert!(!span("she did it with a grace that", "grace"));
+        assert!(!span("she did it with her grace", "grace"));
+        // several common words after a determiner are a noun phrase
+        assert!(!span("it is the young king of", "young king"));
+        assert!(!span("Japan's young king", "young king"));
+        assert!(span("hi from young king", "young king"));
+        // capitalised mid-sentence, a surname is a name
+        assert!(span("a letter from Mr King today", "King"));
+    }
+
+    #[test]
+    fn capitalised_common_words_opening_a_sentence_go() {
+        assert!(!span("higher costs.\n\n\"Capital is scarce\"", "Capital"));
+        assert!(!span("Campus life\nStadium\nThe club plays", "Stadium"));
+        assert!(!span("Stadium tours", "Stadium"));
+        assert!(!span("It rained. Capital fled.", "Capital"));
+        // mid-sentence it may name a place or a company
+        assert!(span("a match at the Stadium today", "Stadium"));
+        // a listed surname opening a sentence stays
+        assert!(span("Young said it was fine", "Young"));
+        assert!(span("Mr. Grant called", "Grant"));
     }
 
     fn pieces_of(text: &str) -> Vec<&str> {

@@ -149,9 +149,7 @@ impl Classifier {
         if (span.first..span.end).any(|t| features::is_veil_token(&text[tokens[t].clone()]))
             || !value.chars().any(char::is_alphabetic)
             || (value.len() == 1 && value.is_ascii())
-            || !rules.keeps(first.start, last.end, |w| {
-                self.model.lexicon.names.is_name(w)
-            })
+            || !rules.keeps(first.start, last.end, self.model)
         {
             return;
         }

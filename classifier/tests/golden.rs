@@ -88,7 +88,7 @@ fn spans_match_onnxruntime() {
                 + 1;
             for (first, end) in rules.pieces(&tokens, first, end) {
                 let (start, stop) = (tokens[first].start, tokens[end - 1].end);
-                if rules.keeps(start, stop, |w| model.lexicon.names.is_name(w)) {
+                if rules.keeps(start, stop, model) {
                     want.push((cp(&row.text, start), cp(&row.text, stop), kind.clone()));
                 }
             }

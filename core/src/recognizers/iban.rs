@@ -5,8 +5,9 @@
 //! even when a word in capitals follows ("... 0130 00 EUR").
 //!
 //! Scores: valid 0.95; right length but failing mod-97 0.1 (a context word such as "IBAN"
-//! lifts it: a mistyped IBAN is still sensitive). Written in lower case or grouped other than
-//! by fours ("de89 370 400 440 532 013 000"), only a valid IBAN counts.
+//! lifts it: a mistyped IBAN is still sensitive). Written in lower case, grouped other than
+//! by fours ("de89 370 400 440 532 013 000") or with hyphens ("ES59-6906-0443-..."), only a
+//! valid IBAN counts.
 
 use regex::Regex;
 
@@ -174,14 +175,18 @@ impl Recognizer for Iban {
     }
 }
 
-/// End offset after `count` alphanumerics from `start`, allowing single spaces between groups
-/// after the check digits ("DE89 3704 0044 ...", "de89 370 400 440 ...").
+/// End offset after `count` alphanumerics from `start`, allowing a single space or hyphen
+/// between groups after the check digits ("DE89 3704 0044 ...", "de89 370 400 440 ...",
+/// "ES59-6906-0443-...").
 fn take_alnum(bytes: &[u8], start: usize, count: usize) -> Option<usize> {
     let mut i = start;
     let mut taken = 0;
     while taken < count {
         let b = *bytes.get(i)?;
-        if b == b' ' && taken >= 4 && bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) {
+        if matches!(b, b' ' | b'-')
+            && taken >= 4
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+        {
             i += 1;
             continue;
         }
@@ -194,8 +199,11 @@ fn take_alnum(bytes: &[u8], start: usize, count: usize) -> Option<usize> {
     Some(i)
 }
 
-/// Compact, or spaced in groups of four: how IBANs are printed.
+/// Compact, or spaced in groups of four: how IBANs are printed (hyphens are not).
 fn fours(value: &str) -> bool {
+    if value.contains('-') {
+        return false;
+    }
     let groups: Vec<&str> = value.split(' ').collect();
     groups.len() == 1 || groups[..groups.len() - 1].iter().all(|g| g.len() == 4)
 }
@@ -242,6 +250,12 @@ mod tests {
             "gb82 west 1234 5698 7654 32",
             "gb82 west 1234 5698 7654 32",
         );
+        assert_finds(
+            IbanCode,
+            "y mi cuenta ES59-6906-0443-1982-9657-2492.",
+            "ES59-6906-0443-1982-9657-2492",
+        );
+        assert_none(IbanCode, "ref ES59-6906-0443-1982-9657-2493.");
         assert_none(IbanCode, "iban de89370400440532013001 pls");
         assert_none(IbanCode, "IBAN DE89 370 400 440 532 013 001");
     }

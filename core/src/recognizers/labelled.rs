@@ -147,9 +147,6 @@ const VOCABULARY: &[(&str, &str)] = &[
     ("sin number", "PERSONAL_ID"),
 ];
 
-/// Column headers over passwords (a label phrase elsewhere is `password.rs`'s).
-const PASSWORD_HEADERS: &[&str] = &["password", "passwd", "pwd", "pass", "passphrase"];
-
 /// Words between a label and its value. The first six also mark a label that needs them.
 const CONNECTORS: &[&str] = &["number", "no", "num", "nr", "nbr", "id", "is", "was"];
 const MARKERS: usize = 6;
@@ -376,7 +373,7 @@ impl Labelled {
         let mut words: Vec<String> =
             words_of(header.trim().trim_end_matches(['.', ':', '#'])).collect();
         if let [word] = words.as_slice() {
-            if PASSWORD_HEADERS.contains(&word.as_str()) {
+            if super::password::PASSWORD_NOUNS.contains(&word.as_str()) {
                 return Some(Entity::Secret);
             }
         }

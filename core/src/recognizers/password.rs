@@ -28,10 +28,15 @@ use super::regex;
 use crate::detect::Candidate;
 use veil_kinds::kind::Entity;
 
+/// The words that name a password: as a table column's header they label the cells under
+/// them (`labelled.rs`); the regexes below spell each of them as a label in their cases.
+pub(super) const PASSWORD_NOUNS: &[&str] = &["password", "passwd", "pwd", "pass", "passphrase"];
+
 pub struct Passwords {
     labelled: Regex,
     /// "password Start!Ewa-2024": no separator, so the value must mix three kinds of
-    /// characters.
+    /// characters, on the label's line (a CSV header's last cell "password" does not label
+    /// the next row).
     bare: Regex,
     pair: Regex,
     /// `curl -u user:password`.
@@ -43,14 +48,14 @@ impl Passwords {
         Passwords {
             labelled: regex(concat!(
                 // a password noun: a separator, or a few words and a colon
-                r#"(?:(?:(?-u:\b)|_)(?:(?:[Pp]ass(?:word|wd|phrase)|PASS(?:WORD|WD)|[Pp]wd|PWD"#,
+                r#"(?:(?:(?-u:\b)|_)(?:(?:[Pp]ass(?:word|wd|phrase)|PASS(?:WORD|WD|PHRASE)|[Pp]wd|PWD"#,
                 r#"|[Pp]asswort|PASSWORT|[Kk]ennwort|[Cc]ontraseña|[Ss]enha|[Ww]achtwoord|[Hh]asło|[Mm]ot de passe)"#,
                 r#"["']?(?:\s*(?::=|=>|:|=)|\s+(?:is|was|to|ist|es|é)\s|(?:[ \t]+[^\s:=.!?,;"']{1,24}){1,4}[ \t]*:)"#,
                 // other labels: a separator only
                 r#"|(?:[Pp]ass(?:code)?|PASS|[Pp]w|PW)["']?(?:\s*(?::=|=>|:|=)|\s+(?:is|was|to)\s))"#,
                 r#"|密码\s*(?:是|：|:))\s*"#,
             )),
-            bare: regex(r"(?-u:\b)(?:[Pp]assword|PASSWORD|[Pp]wd|[Pp]asswd)\s+"),
+            bare: regex(r"(?-u:\b)(?:[Pp]assword|PASSWORD|[Pp]wd|[Pp]asswd)[ \t]+"),
             pair: regex(
                 r"(?-u:\b)(?:[Ll]ogin|LOGIN|[Uu]ser(?:name)?|USER(?:NAME)?|[Cc]reds|[Cc]redentials)(?:\s*[:=]\s*|\s+)[^\s/,]{2,64}\s*(?:/|,\s*(?:[Pp]ass(?:word)?|[Pp]wd|[Pp]w)\s*[:=]?)\s*",
             ),
@@ -149,6 +154,15 @@ mod tests {
     use veil_kinds::kind::Entity::Secret;
 
     #[test]
+    fn each_password_noun_labels_a_password() {
+        for noun in super::PASSWORD_NOUNS {
+            for label in [noun.to_string(), noun.to_uppercase()] {
+                assert_finds(Secret, &format!("{label}: W!nter2031"), "W!nter2031");
+            }
+        }
+    }
+
+    #[test]
     fn passwords_after_their_labels() {
         assert_finds(Secret, "password: W!nter2031", "W!nter2031");
         assert_finds(Secret, "my password is Tr0ub4dor, thanks", "Tr0ub4dor");
@@ -198,6 +212,7 @@ mod tests {
 
     #[test]
     fn words_and_placeholders_are_not_passwords() {
+        assert_none(Secret, "user,password\nana,Kx9-2024!\n");
         assert_none(Secret, "password: reset it tomorrow");
         assert_none(Secret, "the password is required");
         assert_none(Secret, "see the password policy: 12 characters");
