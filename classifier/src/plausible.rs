@@ -10,8 +10,10 @@
 //!   surnames that are not words ("kirsty", "naoki") stay; lower-case places and companies
 //!   ("pittsburgh", "hsbc") and names typed in lower case that are words ("will") are given
 //!   up;
+//! - it is several lower-case common English words after a determiner or a possessive
+//!   ("the main campus", "Japan's space agency");
 //! - it is one capitalised common English word that the census tables do not list, opening
-//!   a sentence or a line ("Capital is scarce", a heading "Stadium");
+//!   a sentence, a line or a comment ("Capital is scarce", a heading "Stadium");
 //! - it is one of the acronyms of the data kinds themselves ("SSN", "DOB", "MRN", "IBAN" ...):
 //!   a label of a value, never the value;
 //! - it is glued to code: right after `.`, `::`, `_`, `$`, `->` or `#`, or right before `(`,
@@ -32,11 +34,13 @@
 //!   not list: in a file's comments and docstrings one word is a term ("NFA", "Unicode",
 //!   "miri"), and the names are written whole ("Jane Doe") or are listed ("Thompson");
 //! - it holds a letter of no script people's names are written in: mathematical letters,
-//!   letter-like symbols and historic scripts fill Unicode tables in code (`'𝛃'`, `ℂ`);
+//!   letter-like symbols and historic scripts fill Unicode tables in code (`'𝛃'`, `ℂ`); or it
+//!   is one character between single quotes, a character literal (`('ቘ', 'ቘ')`);
 //! - it crosses a line, or a sentence's end after a lower-case word ("lake. The lake"; not
 //!   an initial or "St. Louis"), or it is an article or starts with one and a lower-case
-//!   word ("The council", "a high school"). A span the model ran across a line or past a name into a function
-//!   word ("Beeston and") is cut back first (`pieces`).
+//!   word ("The council", "a high school"). A span the model ran across a line or past a name
+//!   into a function word ("Beeston and"), or that it started on one ("and group"), is cut
+//!   back first (`pieces`).
 //! - it is a nationality or a language alone ("Norwegian", "in Tamil") or a word people are
 //!   called by instead of a name ("Nonna", "Grandad", "Sheriff", a transcript's
 //!   "Atendente:"), or it is in lower case and only words for kinds of places and
@@ -52,7 +56,7 @@ const DATA_ACRONYMS: &[&str] = &[
     "SSN", "SIN", "DOB", "MRN", "IBAN", "BIC", "SWIFT", "EIN", "ITIN", "TIN", "PAN", "PIN", "CVV",
     "CVC", "OTP", "KYC", "UID", "ID", "IDS", "ZIP", "VAT", "NINO", "DL", "API", "URL", "JSON",
     "HTTP", "HTTPS", "SQL", "CSV", "PDF", "FAQ", "ETA", "ASAP", "FYI", "PS", "CC", "BCC", "TBD",
-    "N/A", "AM", "PM", "OK",
+    "N/A", "AM", "PM", "OK", "RFC",
 ];
 
 /// What the rules ask of a word: the census name tables and a list of common English words
@@ -90,7 +94,8 @@ impl<'t> Plausible<'t> {
     /// The pieces of the model's span over `tokens[first..end]`, as token ranges: a span
     /// does not cross a line (a CSV row's last cell and the next row's first are two values;
     /// a line break is a token of its own), and a piece does not end in a function word
-    /// ("Beeston and", "Central Bank of"): the model ran one token long.
+    /// ("Beeston and", "Central Bank of") or start with one ("and group"): the model ran one
+    /// token long.
     pub fn pieces(&self, tokens: &[Range<usize>], first: usize, end: usize) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         let mut start = first;
@@ -98,14 +103,19 @@ impl<'t> Plausible<'t> {
             if t < end && &self.text[tokens[t].clone()] != "\n" {
                 continue;
             }
-            let mut piece_end = t;
-            while piece_end - start >= 2
+            let (mut piece_start, mut piece_end) = (start, t);
+            while piece_end - piece_start >= 2
                 && FUNCTION_WORDS.contains(&&self.text[tokens[piece_end - 1].clone()])
             {
                 piece_end -= 1;
             }
-            if piece_end > start {
-                out.push((start, piece_end));
+            while piece_end - piece_start >= 2
+                && LEADING_FUNCTION_WORDS.contains(&&self.text[tokens[piece_start].clone()])
+            {
+                piece_start += 1;
+            }
+            if piece_end > piece_start {
+                out.push((piece_start, piece_end));
             }
             start = t + 1;
         }
@@ -157,7 +167,7 @@ impl<'t> Plausible<'t> {
         if one_word && DATA_ACRONYMS.contains(&value) {
             return false;
         }
-        if !value.chars().all(in_a_name_script) {
+        if !value.chars().all(in_a_name_script) || char_literal(text, start, end) {
             return false;
         }
         if one_word
@@ -172,6 +182,12 @@ impl<'t> Plausible<'t> {
         !code
     }
 }
+
+/// Words no name starts with (`pieces` cuts them off a span's start: "and group"); not the
+/// particles names do start with ("de Souza", "van Gogh", "la Salle").
+const LEADING_FUNCTION_WORDS: &[&str] = &[
+    "and", "or", "of", "for", "in", "at", "on", "to", "with", "by", "from",
+];
 
 /// Words no name ends with (`pieces` cuts them off a span's end).
 const FUNCTION_WORDS: &[&str] = &[
@@ -268,19 +284,33 @@ fn after_a_determiner(text: &str, at: usize) -> bool {
         && DETERMINERS.contains(&word.to_lowercase().as_str())
 }
 
+/// One character between single quotes: a character literal in code (`('ቘ', 'ቘ')` in a
+/// Unicode table), not a one-character name (a JSON string, `"owner": "建"`, can be one).
+fn char_literal(text: &str, start: usize, end: usize) -> bool {
+    let mut chars = text[start..end].chars();
+    let one = chars.next().is_some() && chars.next().is_none();
+    one && text[..start].ends_with('\'') && text[end..].starts_with('\'')
+}
+
 /// A capital and then only lower-case letters ("Stadium"; not "NASA" or "McDonald").
 fn capitalised(word: &str) -> bool {
     let mut chars = word.chars();
     chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_lowercase)
 }
 
-/// Whether `text[at]` opens a sentence or a line: after the text's start, a line break, or
-/// a full stop, question or exclamation mark and a space, with an opening quote between.
+/// Whether `text[at]` opens a sentence or a line: after the text's start, a line break (and
+/// a comment marker), or a full stop, question or exclamation mark and a space, with an
+/// opening quote between.
 fn opens_a_sentence(text: &str, at: usize) -> bool {
     let before = text[..at].trim_end_matches(['"', '\'', '“', '‘', '(']);
     let trimmed = before.trim_end_matches([' ', '\t', '\r']);
+    // A comment's first word opens a line of prose too ("# Mountain", "/// Class for").
+    let line = trimmed
+        .trim_end_matches(['#', '/', '*'])
+        .trim_end_matches([' ', '\t']);
     trimmed.is_empty()
         || trimmed.ends_with('\n')
+        || (line.len() < trimmed.len() && (line.is_empty() || line.ends_with('\n')))
         || (trimmed.len() < before.len() && trimmed.ends_with(['.', '!', '?']))
 }
 
@@ -510,6 +540,17 @@ mod tests {
         // a listed surname opening a sentence stays
         assert!(span("Young said it was fine", "Young"));
         assert!(span("Mr. Grant called", "Grant"));
+        assert!(!span("    # Stadium\n", "Stadium"));
+        // a comment marker inside a line is not its start
+        assert!(span("x = 1  # Stadium", "Stadium"));
+    }
+
+    #[test]
+    fn character_literals_go() {
+        assert!(!span("    ('ቘ', 'ቘ'),", "ቘ"));
+        assert!(!span("let c = '雷';", "雷"));
+        assert!(span(r#"{"owner": "建"}"#, "建"));
+        assert!(span("from 雷 today", "雷"));
     }
 
     fn pieces_of(text: &str) -> Vec<&str> {
@@ -532,6 +573,8 @@ mod tests {
         assert_eq!(pieces_of("Bank of England"), ["Bank of England"]);
         assert_eq!(pieces_of("marques s/a"), ["marques s/a"]);
         assert_eq!(pieces_of("of"), ["of"]);
+        assert_eq!(pieces_of("and group"), ["group"]);
+        assert_eq!(pieces_of("de Souza"), ["de Souza"]);
     }
 
     #[test]
