@@ -246,9 +246,16 @@ impl<'a> Names<'a> {
     }
 
     fn class(&self, norm: &str) -> u8 {
-        let key = (fnv(10, 0, norm) & 0xFFFF_FFFF) as u32;
-        self.keys.position(key).map_or(0, |i| self.classes[i])
+        self.keys
+            .position(name_key(norm))
+            .map_or(0, |i| self.classes[i])
     }
+}
+
+/// How the name gazetteer and the common words store a NORM: a 32-bit hash (the pipeline's
+/// `tok.name_key`).
+fn name_key(norm: &str) -> u32 {
+    (fnv(10, 0, norm) & 0xFFFF_FFFF) as u32
 }
 
 /// Common English words (`model/common.bin`, written by `pipeline/veil_ner/common_words.py`
@@ -275,8 +282,7 @@ impl<'a> CommonWords<'a> {
 
     /// Whether `word`, in lower case, is a common English word.
     pub fn contains(&self, word: &str) -> bool {
-        let key = (fnv(10, 0, &norm(word)) & 0xFFFF_FFFF) as u32;
-        self.0.position(key).is_some()
+        self.0.position(name_key(&norm(word))).is_some()
     }
 }
 
@@ -430,7 +436,7 @@ mod tests {
 
     #[test]
     fn listed_names_read_their_class_row() {
-        let key = |w: &str| (fnv(10, 0, w) & 0xFFFF_FFFF) as u32;
+        let key = super::name_key;
         let mut listed = [(key("kwame"), 1u8), (key("nguyen"), 2)];
         listed.sort();
         let mut bytes: Vec<u8> = listed.iter().flat_map(|(k, _)| k.to_le_bytes()).collect();
