@@ -61,6 +61,7 @@ pub fn envoy_available() -> bool {
     ok
 }
 
+/// A port nobody listens on now: where an absent vault would be (nothing here binds it later).
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -309,7 +310,6 @@ impl Gateway {
             (port, port)
         };
 
-        let (listen, admin) = (free_port(), free_port());
         let template = match provider {
             Provider::Demo | Provider::External(_) => {
                 with_test_routes(&std::fs::read_to_string(repo().join("envoy/veil.yaml")).unwrap())
@@ -357,8 +357,10 @@ impl Gateway {
                 "cluster_name: veil_vault",
                 &format!("cluster_name: {cluster_yaml}"),
             )
-            .replace("{{ADMIN_PORT}}", &admin.to_string())
-            .replace("{{LISTEN_PORT}}", &listen.to_string())
+            // Envoy picks both ports and says which (below): a port chosen here and freed
+            // before Envoy binds it can be taken by a test running beside this one.
+            .replace("{{ADMIN_PORT}}", "0")
+            .replace("{{LISTEN_PORT}}", "0")
             .replace("{{UPSTREAM_PORT}}", &upstream_port.to_string())
             .replace("{{PROVIDER_HOST}}", "localhost")
             .replace("{{PROVIDER_PORT}}", &upstream_port.to_string())
@@ -380,6 +382,7 @@ impl Gateway {
         let config_path = dir.path().join("envoy.yaml");
         std::fs::write(&config_path, config).unwrap();
         let envoy_log = dir.path().join("envoy.log");
+        let admin_address = dir.path().join("admin-address");
         let mut envoy = Command::new(envoy_bin());
         if provider == Provider::Bedrock {
             envoy
@@ -404,37 +407,45 @@ impl Gateway {
                 "--log-path",
             ])
             .arg(&envoy_log)
+            .arg("--admin-address-path")
+            .arg(&admin_address)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("envoy starts");
         children.0.push(envoy);
-        let gateway = Gateway {
-            url: format!("http://127.0.0.1:{listen}"),
+        let mut gateway = Gateway {
+            url: String::new(),
             upstream_url: format!("http://127.0.0.1:{control_port}"),
-            admin_url: format!("http://127.0.0.1:{admin}"),
+            admin_url: String::new(),
             _children: children,
             vault,
             envoy_log,
             _dir: dir,
         };
-        let client = reqwest::blocking::Client::new();
+        // Ready is this Envoy (at the admin address it wrote, while it runs) saying its workers
+        // listen: `/ready` alone answers once configuration is loaded, which can be before the
+        // workers' listeners accept connections.
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            let ready = client
-                .get(format!("http://127.0.0.1:{admin}/ready"))
-                .send()
-                .is_ok_and(|r| r.status().is_success());
-            if ready {
-                break;
+            let admin = std::fs::read_to_string(&admin_address).unwrap_or_default();
+            if !admin.trim().is_empty() {
+                gateway.admin_url = format!("http://{}", admin.trim());
+                if gateway.try_stat("listener_manager.workers_started") == Some(Some(1)) {
+                    break;
+                }
             }
+            let envoy = gateway._children.0.last_mut().expect("envoy is a child");
+            let exited = envoy.try_wait().expect("envoy's status");
             assert!(
-                Instant::now() < deadline,
-                "envoy did not become ready:\n{}",
+                exited.is_none() && Instant::now() < deadline,
+                "envoy did not become ready ({exited:?}):\n{}",
                 gateway.envoy_log()
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+        let listen = gateway.listener_port("llm_gateway");
+        gateway.url = format!("http://127.0.0.1:{listen}");
         Some(gateway)
     }
 
@@ -554,18 +565,41 @@ impl Gateway {
         req.send().expect("the gateway answers")
     }
 
+    /// The port Envoy bound for the listener `name`, from its admin.
+    fn listener_port(&self, name: &str) -> u16 {
+        let listeners: serde_json::Value =
+            reqwest::blocking::get(format!("{}/listeners?format=json", self.admin_url))
+                .and_then(|r| r.json())
+                .expect("envoy lists its listeners");
+        listeners["listener_statuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|l| l["name"] == name)
+            .and_then(|l| l["local_address"]["socket_address"]["port_value"].as_u64())
+            .and_then(|p| u16::try_from(p).ok())
+            .unwrap_or_else(|| panic!("no listener {name}: {listeners}"))
+    }
+
     /// A counter from Envoy's /stats (the filter's appear as `wasmcustom.<name>`); 0 if absent.
     pub fn stat(&self, name: &str) -> u64 {
-        let stats = reqwest::blocking::get(format!("{}/stats?filter={name}", self.admin_url))
-            .unwrap()
-            .text()
-            .unwrap();
-        stats
-            .lines()
-            .filter_map(|l| l.split_once(": "))
-            .find(|(k, _)| k.ends_with(name))
-            .and_then(|(_, v)| v.trim().parse().ok())
+        self.try_stat(name)
+            .expect("envoy's admin answers")
             .unwrap_or(0)
+    }
+
+    /// As `stat`: `None` when the admin does not answer, `Some(None)` when it lacks the stat.
+    fn try_stat(&self, name: &str) -> Option<Option<u64>> {
+        let stats = reqwest::blocking::get(format!("{}/stats?filter={name}", self.admin_url))
+            .and_then(|r| r.text())
+            .ok()?;
+        Some(
+            stats
+                .lines()
+                .filter_map(|l| l.split_once(": "))
+                .find(|(k, _)| k.ends_with(name))
+                .and_then(|(_, v)| v.trim().parse().ok()),
+        )
     }
 
     /// A counter once it reaches `want` (some are counted when Envoy logs the exchange, just
