@@ -1,9 +1,9 @@
 //! Closed classes of words that the tagger reads as names and that are not: nationalities
 //! and languages ("a Norwegian shipbuilder", "in Tamil"), numbers ("seven"), words people are
 //! called by instead of their names: kinship words in many languages ("Nonna", "Halmeoni",
-//! "Grandad"), ranks and offices used in address ("Sheriff", "Judge"), and the speaker labels
-//! of support transcripts ("Atendente:", "Cliente:"), and, in lower case, words for kinds of
-//! places and directions ("the river", "the west coast").
+//! "Grandad"), ranks, offices and titles used in address ("Sheriff", "Judge", "Dra."), and the
+//! speaker labels of support transcripts ("Atendente:", "Cliente:"), and, in lower case,
+//! words for kinds of places and directions ("the river", "the west coast").
 //!
 //! A span made of one of them alone is dropped (`plausible.rs`); with a name beside it
 //! ("Judge Helena Marchetti", "Dawn French") the span stays. Closed lists, so exact: words that
@@ -306,6 +306,17 @@ const FORMS_OF_ADDRESS: &[&str] = &[
     "frau",
     "signora",
     "signore",
+    // titles, abbreviated ("Dr. Galván", "Dipl.-Ing. Albers")
+    "dr",
+    "dra",
+    "prof",
+    "dipl",
+    "mr",
+    "mrs",
+    "ms",
+    "mx",
+    "sra",
+    "srta",
     // speaker labels of support transcripts
     "agent",
     "agente",
@@ -478,6 +489,8 @@ mod tests {
         assert!(not_a_name("Norwegian"));
         assert!(not_a_name("New Zealander"));
         assert!(not_a_name("Halmeoni"));
+        assert!(not_a_name("Dipl"));
+        assert!(not_a_name("Dra"));
         assert!(not_a_name("Atendente"));
         assert!(!not_a_name("Judge Helena Marchetti"));
         assert!(!not_a_name("Bishop"));

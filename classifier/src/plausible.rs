@@ -14,7 +14,7 @@
 //!   ("the main campus", "Japan's space agency");
 //! - it is one capitalised common English word that the census tables do not list, opening
 //!   a sentence, a line or a comment ("Capital is scarce", a heading "Stadium");
-//! - it is one of the acronyms of the data kinds themselves ("SSN", "DOB", "MRN", "IBAN" ...):
+//! - it is one of the acronyms of the data kinds themselves ("SSN", "DOB", "MRN", "Aadhaar" ...):
 //!   a label of a value, never the value;
 //! - it is glued to code: right after `.`, `::`, `_`, `$`, `->` or `#`, or right before `(`,
 //!   `::`, `_`, `<`, `[`, or `.` and a letter (`Namespace::new`, `strings.Len(`,
@@ -51,12 +51,12 @@
 
 use std::ops::Range;
 
-/// Acronyms that name a kind of personal data, a field or a format.
+/// Acronyms (and a few names) of kinds of personal data, fields and formats.
 const DATA_ACRONYMS: &[&str] = &[
     "SSN", "SIN", "DOB", "MRN", "IBAN", "BIC", "SWIFT", "EIN", "ITIN", "TIN", "PAN", "PIN", "CVV",
     "CVC", "OTP", "KYC", "UID", "ID", "IDS", "ZIP", "VAT", "NINO", "DL", "API", "URL", "JSON",
     "HTTP", "HTTPS", "SQL", "CSV", "PDF", "FAQ", "ETA", "ASAP", "FYI", "PS", "CC", "BCC", "TBD",
-    "N/A", "AM", "PM", "OK", "RFC",
+    "N/A", "AM", "PM", "OK", "RFC", "AADHAAR", "Aadhaar",
 ];
 
 /// What the rules ask of a word: the census name tables and a list of common English words
@@ -110,7 +110,10 @@ impl<'t> Plausible<'t> {
                 piece_end -= 1;
             }
             while piece_end - piece_start >= 2
-                && LEADING_FUNCTION_WORDS.contains(&&self.text[tokens[piece_start].clone()])
+                && FUNCTION_WORDS
+                    .iter()
+                    .filter(|w| !NAME_OPENERS.contains(w))
+                    .any(|w| *w == &self.text[tokens[piece_start].clone()])
             {
                 piece_start += 1;
             }
@@ -183,16 +186,16 @@ impl<'t> Plausible<'t> {
     }
 }
 
-/// Words no name starts with (`pieces` cuts them off a span's start: "and group"); not the
-/// particles names do start with ("de Souza", "van Gogh", "la Salle").
-const LEADING_FUNCTION_WORDS: &[&str] = &[
-    "and", "or", "of", "for", "in", "at", "on", "to", "with", "by", "from",
-];
-
-/// Words no name ends with (`pieces` cuts them off a span's end).
+/// Words no name ends with (`pieces` cuts them off a span's end, and off its start unless
+/// they are `NAME_OPENERS`: "and group").
 const FUNCTION_WORDS: &[&str] = &[
     "of", "the", "and", "for", "in", "at", "on", "to", "de", "del", "da", "do", "du", "la", "le",
     "von", "van", "or", "with", "by", "from",
+];
+
+/// The function words a name can start with ("de Souza", "van Gogh", "the Hague").
+const NAME_OPENERS: &[&str] = &[
+    "the", "de", "del", "da", "do", "du", "la", "le", "von", "van",
 ];
 
 /// A line break, or a full stop after a lower-case word of four letters or more and a space
@@ -265,23 +268,25 @@ pub fn plausible(text: &str, start: usize, end: usize, words: &impl Words) -> bo
 }
 
 /// Words after which a lower-case word is a noun, not a name ("the rose", "a grant", "her
-/// grace", "the main campus"); a possessive's "s" ("Japan's space agency") is one too.
+/// grace", "the main campus"); a possessive ("Japan's space agency") is one too.
 const DETERMINERS: &[&str] = &[
     "the", "a", "an", "this", "that", "these", "those", "my", "your", "his", "her", "its", "our",
-    "their", "some", "any", "no", "every", "each", "s",
+    "their", "some", "any", "no", "every", "each",
 ];
 
-/// Whether the word before `text[at]` is a determiner (in any case).
+/// Whether the word before `text[at]` is a determiner (in any case) or a possessive's "s".
 fn after_a_determiner(text: &str, at: usize) -> bool {
     let before = text[..at].trim_end_matches([' ', '\t']);
     let word = before
         .rsplit(|c: char| !c.is_alphabetic())
         .next()
         .unwrap_or("");
-    let possessive = word == "s" && before[..before.len() - 1].ends_with(['\'', '’']);
-    before.len() < at
-        && (possessive || word != "s")
-        && DETERMINERS.contains(&word.to_lowercase().as_str())
+    let determiner = if word == "s" {
+        before[..before.len() - 1].ends_with(['\'', '’'])
+    } else {
+        DETERMINERS.contains(&word.to_lowercase().as_str())
+    };
+    before.len() < at && determiner
 }
 
 /// One character between single quotes: a character literal in code (`('ቘ', 'ቘ')` in a
@@ -500,6 +505,7 @@ mod tests {
         assert!(!span("please block my credit card", "credit"));
         assert!(!span("the captain said", "captain"));
         assert!(!span("my SSN is below", "SSN"));
+        assert!(!span("Employee: Ana\nAadhaar: 6910 5138 1354", "Aadhaar"));
         assert!(!span("ns := Namespace::new()", "Namespace"));
         assert!(!span("n := strings.Len(s)", "Len"));
         assert!(!span("json.Unmarshal(b, &v)", "Unmarshal"));
