@@ -6,8 +6,8 @@
 //!
 //! Scores: valid 0.95; right length but failing mod-97 0.1 (a context word such as "IBAN"
 //! lifts it: a mistyped IBAN is still sensitive). Written in lower case, grouped other than
-//! by fours ("de89 370 400 440 532 013 000") or with hyphens ("ES59-6906-0443-..."), only a
-//! valid IBAN counts.
+//! by fours ("de89 370 400 440 532 013 000"), with hyphens ("ES59-6906-0443-...") or with a
+//! space after the country code ("GB 43 MIDL 3478 ..."), only a valid IBAN counts.
 
 use regex::Regex;
 
@@ -142,8 +142,16 @@ impl Recognizer for Iban {
 
     fn find(&self, hay: &Haystack<'_>, out: &mut Vec<Candidate>) {
         let text = hay.text();
-        for r in hay.region_finds(&self.start) {
-            let country = &text[r.start..r.start + 2];
+        let glued = hay.region_finds(&self.start).map(|r| r.start);
+        // "GB 43 MIDL ...": the check digits open a region and the country code is the word
+        // before it, which no regional pattern sees; read at each region's start instead (a
+        // byte test: a pattern opening on two digits would wake the gate at every "25 km").
+        let spaced = hay
+            .regions()
+            .iter()
+            .filter_map(|r| country_before(text.as_bytes(), r.start));
+        for start in glued.chain(spaced) {
+            let country = &text[start..start + 2];
             let upper = country.bytes().all(|b| b.is_ascii_uppercase());
             let Some(&(_, len)) = LENGTHS
                 .iter()
@@ -152,16 +160,17 @@ impl Recognizer for Iban {
                 continue;
             };
             // Check digits 00, 01 and 99 cannot result from the mod-97 computation.
-            let check: u32 = text[r.start + 2..r.start + 4].parse().unwrap_or(0);
+            let digits = start + 2 + usize::from(text.as_bytes()[start + 2] == b' ');
+            let check: u32 = text[digits..digits + 2].parse().unwrap_or(0);
             let Some(end) =
-                take_alnum(text.as_bytes(), r.start, len).filter(|_| (2..=98).contains(&check))
+                take_alnum(text.as_bytes(), start, len).filter(|_| (2..=98).contains(&check))
             else {
                 continue;
             };
-            if !stands_alone(text, r.start, end) {
+            if !stands_alone(text, start, end) {
                 continue;
             }
-            let value = &text[r.start..end];
+            let value = &text[start..end];
             let valid = mod97(value);
             // Lower case or odd groupings: only a valid IBAN (a failing one is likelier a
             // word and digits than a typo).
@@ -170,21 +179,21 @@ impl Recognizer for Iban {
                 continue;
             }
             let score = if valid { 0.95 } else { 0.1 };
-            out.push(Candidate::new(r.start, end, Entity::IbanCode, score, valid));
+            out.push(Candidate::new(start, end, Entity::IbanCode, score, valid));
         }
     }
 }
 
 /// End offset after `count` alphanumerics from `start`, allowing a single space or hyphen
-/// between groups after the check digits ("DE89 3704 0044 ...", "de89 370 400 440 ...",
-/// "ES59-6906-0443-...").
+/// between groups after the country code ("DE89 3704 0044 ...", "de89 370 400 440 ...",
+/// "ES59-6906-0443-...", "GB 43 MIDL ...").
 fn take_alnum(bytes: &[u8], start: usize, count: usize) -> Option<usize> {
     let mut i = start;
     let mut taken = 0;
     while taken < count {
         let b = *bytes.get(i)?;
         if matches!(b, b' ' | b'-')
-            && taken >= 4
+            && taken >= 2
             && bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
         {
             i += 1;
@@ -197,6 +206,17 @@ fn take_alnum(bytes: &[u8], start: usize, count: usize) -> Option<usize> {
         i += 1;
     }
     Some(i)
+}
+
+/// The start of the upper-case country code and space before check digits at `at`
+/// ("GB 43 MIDL ...").
+fn country_before(bytes: &[u8], at: usize) -> Option<usize> {
+    let start = at.checked_sub(3)?;
+    let check_digits = bytes.get(at..at + 2)?.iter().all(u8::is_ascii_digit)
+        && !bytes.get(at + 2).is_some_and(u8::is_ascii_alphanumeric);
+    let country =
+        bytes[start..start + 2].iter().all(u8::is_ascii_uppercase) && bytes[at - 1] == b' ';
+    (check_digits && country).then_some(start)
 }
 
 /// Compact, or spaced in groups of four: how IBANs are printed (hyphens are not).
@@ -255,6 +275,18 @@ mod tests {
             "y mi cuenta ES59-6906-0443-1982-9657-2492.",
             "ES59-6906-0443-1982-9657-2492",
         );
+        assert_finds(
+            IbanCode,
+            "paid to GB 43 MIDL 3478 2450 4000 88 instead",
+            "GB 43 MIDL 3478 2450 4000 88",
+        );
+        assert_finds(
+            IbanCode,
+            "DE 89 3704 0044 0532 0130 00",
+            "DE 89 3704 0044 0532 0130 00",
+        );
+        assert_none(IbanCode, "paid to GB 44 MIDL 3478 2450 4000 88 instead");
+        assert_none(IbanCode, "BOARDING AT 12 3456 7890 1234 5678");
         assert_none(IbanCode, "ref ES59-6906-0443-1982-9657-2493.");
         assert_none(IbanCode, "iban de89370400440532013001 pls");
         assert_none(IbanCode, "IBAN DE89 370 400 440 532 013 001");

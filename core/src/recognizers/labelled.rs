@@ -19,6 +19,9 @@
 //!   before further groups of digits ("7712 0938 45", and after a leading group of one to
 //!   three capitals: "JQU 88412 0937", "MR 002-118-447"); at most 40 bytes. It holds at
 //!   least four digits, or at least two digits and a letter: never a plain word, never "v2".
+//! - A one-word label of three capitals or more glued to four digits or more is a value of
+//!   its kind, the label and all ("MRN3319024"): a record system's own prefix. Two capitals
+//!   are an airline's flight ("DL1234"), not a driver's licence.
 //! - "ID" alone is a label only in capitals, with a colon, and on its own ("ID: 44817" at the
 //!   start of a line or after `,`/`;`/`|`/`(`): `user_id=`, "Request ID:" and `"id":` name
 //!   records, not people.
@@ -389,6 +392,28 @@ impl Labelled {
             .map(|label| label.entity.clone())
     }
 
+    /// The kind and end of a word at `start` that is a one-word label in three capitals or
+    /// more glued to its value's digits ("MRN3319024").
+    fn glued_label(&self, text: &str, start: usize) -> Option<(Entity, usize)> {
+        let bytes = text.as_bytes();
+        let letters = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_uppercase())
+            .count();
+        let digits = bytes[start + letters..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let end = start + letters + digits;
+        if letters < 3 || digits < 4 || bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+            return None;
+        }
+        let label = self
+            .phrases
+            .get(&text[start..start + letters].to_ascii_lowercase())?;
+        Some((label.entity.clone(), end))
+    }
+
     /// The kind and end of a whole table cell at `start` that its column's header labels.
     fn in_labelled_column(
         &self,
@@ -513,7 +538,10 @@ impl Recognizer for Labelled {
                     continue;
                 }
                 let Some((entity, marker)) = self.label_before(text, start) else {
-                    if let Some((kind, end)) = self.in_labelled_column(&mut headers, text, start) {
+                    let labelled = self
+                        .glued_label(text, start)
+                        .or_else(|| self.in_labelled_column(&mut headers, text, start));
+                    if let Some((kind, end)) = labelled {
                         out.push(Candidate::new(start, end, kind, 0.85, true));
                         last_end = end;
                     }
@@ -786,6 +814,12 @@ mod tests {
             "28/44718203/61",
         );
         assert_finds(PersonalId, "Claim ref: CLM24-0098173", "CLM24-0098173");
+        // a record system's prefix glued to the value
+        assert_finds(
+            MedicalRecordNumber,
+            r#"[{"system":"urn:mrn","value":"MRN3319024"}]"#,
+            "MRN3319024",
+        );
         // a transcript's answer after its speaker is most often the identifier asked for
         assert_finds(PersonalId, "Customer: 8830 2145 9067", "8830 2145 9067");
     }
@@ -835,6 +869,10 @@ mod tests {
         assert_none(UsDriverLicense, "License: Apache-2.0");
         assert_none(AccountNumber, "account $1299");
         assert_none(PersonalId, "paid ID: 12");
+        // glued: two capitals are a flight, three digits a count, lower case a word
+        assert_none(UsDriverLicense, "flying DL1234 to Atlanta");
+        assert_none(MedicalRecordNumber, "MRN123 pending");
+        assert_none(PersonalId, "claim2024 folder");
         // words glued to the label are other words
         assert_none(PersonalId, "valid: 44817");
         assert_none(PersonalId, "grid:44817");

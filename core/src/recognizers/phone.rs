@@ -16,7 +16,8 @@
 //! with `00` or `011` instead of `+` as its `+` number, a little lower (0.75; unknown country
 //! codes 0.3); a phone-shaped but
 //! invalid or fictional (NANP 555) number 0.1 (needs context: with "call me at" it is still
-//! masked). Negative context ("order", "invoice", "tracking" …, or a `#` in front) means the
+//! masked); "my number", "her new number" in the sentence before it count as a context word.
+//! Negative context ("order", "invoice", "tracking" …, or a `#` in front) means the
 //! candidate needs a positive context word whatever its shape. An extension glued on
 //! (`x1402`, `ext.44`) or written apart stays outside the span.
 
@@ -211,14 +212,45 @@ fn scored(text: &str, start: usize, end: usize, score: f32, validated: bool) -> 
             )
         })
     } else {
-        Some(Candidate::new(
-            start,
-            end,
-            Entity::PhoneNumber,
-            score,
-            validated,
-        ))
+        let mut candidate = Candidate::new(start, end, Entity::PhoneNumber, score, validated);
+        if a_persons_number_before(text, start) {
+            candidate.score = candidate.score_with_context;
+        }
+        Some(candidate)
     }
+}
+
+/// Words before "number" that make it a person's phone number ("my number is", "her new
+/// number:", "number's"): with no noun between them ("my account number") it is the number
+/// people call.
+const WHOSE: &[&str] = &["my", "his", "her", "their", "our", "your", "new"];
+
+/// Whether "number" after one of `WHOSE` is among the six words before `start`, in its
+/// sentence ("my number changed, new one is 7644104194").
+fn a_persons_number_before(text: &str, start: usize) -> bool {
+    let mut from = start.saturating_sub(64);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let head = &text[from..start];
+    let sentence = head
+        .rfind(['.', '!', '?', '\n'])
+        .map_or(head, |i| &head[i + 1..]);
+    let mut words = sentence
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .peekable();
+    while let Some(word) = words.next() {
+        if word.eq_ignore_ascii_case("number")
+            && words
+                .peek()
+                .is_some_and(|w| WHOSE.iter().any(|p| w.eq_ignore_ascii_case(p)))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// One group of digits in a phone-shaped run.
@@ -862,6 +894,16 @@ mod tests {
         assert_finds(PhoneNumber, "my mobile: 4158672301", "4158672301");
         assert_none(PhoneNumber, "order 4158672301 shipped");
         assert_finds(PhoneNumber, "phone +44 20 7946 095", "+44 20 7946 095");
+        // "my number": a person's number, with no noun before "number"
+        assert_finds(
+            PhoneNumber,
+            "my number changed, new one is 7644104194",
+            "7644104194",
+        );
+        assert_finds(PhoneNumber, "her number's 6174104194, ask", "6174104194");
+        assert_none(PhoneNumber, "my account number is 7644104194");
+        assert_none(PhoneNumber, "my number. Then 7644104194 units");
+        assert_none(PhoneNumber, "my order number is 6174104194");
     }
 
     #[test]
