@@ -8,12 +8,14 @@
 //!
 //! - `features`: text to tokens to hashed feature ids (mirrors the training pipeline).
 //! - `model`: the embedded model, loaded once per process or VM; `encoder`: its forward pass.
-//! - `decode`: per-token probabilities to spans.
+//! - `decode`: per-token probabilities to spans; `plausible`, `not_names`: the rules on top;
+//!   `mentions`: a person's name again where the tagger missed it.
 //! - `recognizer`: the `Recognizer` the detection engine runs, windows and budget included.
 
 pub mod decode;
 pub mod encoder;
 pub mod features;
+mod mentions;
 pub mod model;
 mod not_names;
 pub mod plausible;

@@ -306,7 +306,7 @@ fn capitalised(word: &str) -> bool {
 /// Whether `text[at]` opens a sentence or a line: after the text's start, a line break (and
 /// a comment marker), or a full stop, question or exclamation mark and a space, with an
 /// opening quote between.
-fn opens_a_sentence(text: &str, at: usize) -> bool {
+pub(crate) fn opens_a_sentence(text: &str, at: usize) -> bool {
     let before = text[..at].trim_end_matches(['"', '\'', '“', '‘', '(']);
     let trimmed = before.trim_end_matches([' ', '\t', '\r']);
     // A comment's first word opens a line of prose too ("# Mountain", "/// Class for").

@@ -13,6 +13,7 @@ use veil_kinds::Entity;
 use crate::decode::{self, KINDS};
 use crate::encoder::LABELS;
 use crate::features;
+use crate::mentions;
 use crate::model::{self, Model};
 use crate::plausible;
 
@@ -106,6 +107,8 @@ impl Recognizer for Classifier {
         }
         let probs = self.probabilities(text, &tokens, budget);
         let rules = plausible::Plausible::new(text);
+        // The spans the rules keep, as token ranges (the further mentions of names read them).
+        let mut kept: Vec<decode::TokenSpan> = Vec::new();
         // Decode each run of scored tokens on its own: a skipped window splits the text.
         let mut i = 0;
         while i < probs.len() {
@@ -120,48 +123,50 @@ impl Recognizer for Classifier {
                 i += 1;
             }
             let shapes = decode::shapes(text, &tokens[run_start..i]);
-            let tokens = &tokens[run_start..i];
+            let run_tokens = &tokens[run_start..i];
             for span in decode::spans(&run, &shapes) {
-                for (first, end) in rules.pieces(tokens, span.first, span.end) {
-                    let piece = decode::TokenSpan { first, end, ..span };
-                    self.push_span(text, tokens, &rules, &piece, out);
+                for (first, end) in rules.pieces(run_tokens, span.first, span.end) {
+                    let piece = decode::TokenSpan {
+                        first: run_start + first,
+                        end: run_start + end,
+                        ..span
+                    };
+                    if self.keeps(text, &tokens, &rules, &piece) {
+                        kept.push(piece);
+                    }
                 }
             }
+        }
+        let read: Vec<bool> = probs.iter().map(Option::is_some).collect();
+        let further = mentions::further(text, &tokens, &read, &kept, &rules, self.model);
+        kept.extend(further);
+        for span in kept {
+            let (start, end) = (tokens[span.first].start, tokens[span.end - 1].end);
+            let mut c = Candidate::new(start, end, KINDS[span.kind].clone(), span.score, false);
+            // The model read the context already; a context word adds nothing.
+            c.score_with_context = c.score;
+            out.push(c);
         }
     }
 }
 
 impl Classifier {
-    /// `span` as a candidate, unless the rules drop it.
-    fn push_span(
+    /// Whether `span` is kept as a candidate, or the rules drop it.
+    fn keeps(
         &self,
         text: &str,
         tokens: &[Range<usize>],
         rules: &plausible::Plausible<'_>,
         span: &decode::TokenSpan,
-        out: &mut Vec<Candidate>,
-    ) {
+    ) -> bool {
         let (first, last) = (&tokens[span.first], &tokens[span.end - 1]);
         let value = &text[first.start..last.end];
         // A typed token (`Person_7QF2`) is already masked; a span needs a letter, and more
         // than one ASCII char: a lone Latin letter is a flag or a format (`-d`, `%s`) in
         // technical text, not a name (a lone ideograph can be: 雷).
-        if (span.first..span.end).any(|t| features::is_veil_token(&text[tokens[t].clone()]))
-            || !value.chars().any(char::is_alphabetic)
-            || (value.len() == 1 && value.is_ascii())
-            || !rules.keeps(first.start, last.end, self.model)
-        {
-            return;
-        }
-        let mut c = Candidate::new(
-            first.start,
-            last.end,
-            KINDS[span.kind].clone(),
-            span.score,
-            false,
-        );
-        // The model read the context already; a context word adds nothing.
-        c.score_with_context = c.score;
-        out.push(c);
+        !(span.first..span.end).any(|t| features::is_veil_token(&text[tokens[t].clone()]))
+            && value.chars().any(char::is_alphabetic)
+            && !(value.len() == 1 && value.is_ascii())
+            && rules.keeps(first.start, last.end, self.model)
     }
 }
