@@ -11,6 +11,7 @@
 //! sentence ("Will you come?"). Only people: a place or a company named twice costs less
 //! when the second mention is missed, and their words ("Bank", "River") recur as words.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use veil_kinds::Entity;
@@ -33,7 +34,8 @@ pub fn further(
         .position(|k| *k == Entity::Person)
         .expect("PERSON is a tier-2 kind");
     let mut covered = vec![false; tokens.len()];
-    let mut names: Vec<(&str, f32)> = Vec::new();
+    // Each name word and its best score, hashed: a pasted list of names is one text.
+    let mut names: HashMap<&str, f32> = HashMap::new();
     for span in kept {
         covered[span.first..span.end].fill(true);
         if span.kind != person {
@@ -41,17 +43,15 @@ pub fn further(
         }
         for token in &tokens[span.first..span.end] {
             let word = &text[token.clone()];
-            match names.iter_mut().find(|(n, _)| *n == word) {
-                Some((_, s)) => *s = s.max(span.score),
-                None if name_word(word) => names.push((word, span.score)),
-                None => {}
+            if name_word(word) {
+                let best = names.entry(word).or_insert(span.score);
+                *best = best.max(span.score);
             }
         }
     }
     let score_of = |t: usize| {
-        let word = &text[tokens[t].clone()];
         (read[t] && !covered[t])
-            .then(|| names.iter().find(|(n, _)| *n == word).map(|&(_, s)| s))
+            .then(|| names.get(&text[tokens[t].clone()]).copied())
             .flatten()
     };
     let mut out = Vec::new();
